@@ -1,0 +1,143 @@
+"""Writing pandoc Markdown safely: escaping, grid tables, quoting, front matter.
+
+Content is data. Every value from `content/` passes through `escape`, which puts a
+backslash before every ASCII punctuation character (pandoc's `all_symbols_escapable`),
+so `*`, `#`, `<tag>`, `&`, `{{ x }}` and `[^1]` typed by an editor print as typed and
+never turn into emphasis, raw HTML (which pandoc would silently drop) or anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import unicodedata
+from typing import Any, Iterable, Sequence
+
+import yaml
+from markupsafe import Markup
+
+# The reader format for every intermediate: no smart quotes or dashes (text is verbatim),
+# no raw HTML or TeX (content can never carry markup).
+PANDOC_READER = "markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars-citations-auto_identifiers"
+
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_SPACE = re.compile(r"\s+")
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+GRID_WIDTH = 100   # characters; the writers pass --columns with the same value
+
+
+def escape(text: Any) -> str:
+    """Literal text as pandoc Markdown inline content (one line; runs of white space become one
+    space, kept at the ends so that text next to a footnote mark keeps its space)."""
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", str(text)))
+    return _PUNCT.sub(r"\\\1", text)
+
+
+def unescape(text: str) -> str:
+    return _UNESCAPE.sub(r"\1", text)
+
+
+def md(text: Any) -> Markup:
+    """Jinja filter/finaliser: escape unless the value already is Markdown."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(escape(text))
+
+
+def raw(text: str) -> Markup:
+    """Mark Markdown written by code (not content) as ready to print."""
+    return Markup(text)
+
+
+def quote_block(text: str) -> Markup:
+    """Prefix every line with '> ' (a fact box)."""
+    return Markup("\n".join(f"> {line}" if line.strip() else ">" for line in str(text).strip("\n").split("\n")))
+
+
+def _wrap_cell(cell: str, width: int) -> list[str]:
+    """Escaped, wrapped lines of one cell; a hard line break (trailing backslash) between
+    the cell's own lines."""
+    out: list[str] = []
+    logical = [escape(part) for part in str(cell).split("\n")] or [""]
+    for index, line in enumerate(logical):
+        last = index == len(logical) - 1
+        wrapped = textwrap.wrap(line, width=width - (0 if last else 2), break_long_words=False,
+                                break_on_hyphens=False) or [""]
+        if not last:
+            wrapped[-1] += " \\"
+        out.extend(wrapped)
+    return out
+
+
+def grid_table(columns: Sequence[str], rows: Iterable[Sequence[str]], caption: str | None = None,
+               widths: Sequence[float] | None = None, header_rows: int = 1) -> Markup:
+    """A pandoc grid table. Cells may hold several lines (each printed on its own line).
+    `header_rows` > 0 marks the first row (the column names) as a header row."""
+    rows = [list(map(str, row)) for row in rows]
+    shares = list(widths) if widths else [1.0] * len(columns)
+    total = sum(shares)
+    # the widest unbreakable word of each column sets its minimum width
+    words = [max([len(w) for cell in [columns[i], *[r[i] for r in rows]] for w in escape(cell).split()] or [1])
+             for i in range(len(columns))]
+    inner = [max(words[i] + 2, int(GRID_WIDTH * shares[i] / total) - 3) for i in range(len(columns))]
+
+    def render_row(cells: Sequence[str]) -> list[str]:
+        wrapped = [_wrap_cell(cell, inner[i]) for i, cell in enumerate(cells)]
+        height = max(len(w) for w in wrapped)
+        return ["| " + " | ".join((w[k] if k < len(w) else "").ljust(inner[i])
+                                  for i, w in enumerate(wrapped)) + " |" for k in range(height)]
+
+    def rule(char: str) -> str:
+        return "+" + "+".join(char * (width + 2) for width in inner) + "+"
+
+    lines = [rule("-")]
+    if header_rows:
+        lines += render_row(columns) + [rule("=")]
+    for row in rows:
+        lines += render_row(row) + [rule("-")]
+    if caption:
+        lines += ["", f": {escape(caption)}"]
+    return Markup("\n".join(lines))
+
+
+def front_matter(values: dict[str, Any]) -> Markup:
+    """A YAML metadata block whose string values are escaped Markdown."""
+
+    def prepare(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return str(value)
+        if isinstance(value, str):
+            return escape(value)
+        if isinstance(value, (list, tuple)):
+            return [prepare(v) for v in value]
+        if isinstance(value, dict):
+            return {k: prepare(v) for k, v in value.items()}
+        return value
+
+    body = yaml.safe_dump({k: prepare(v) for k, v in values.items()}, allow_unicode=True, sort_keys=False,
+                          width=10_000)
+    return Markup(f"---\n{body}---\n")
+
+
+def read_front_matter(markdown: str) -> dict[str, Any]:
+    """The metadata block of an intermediate, with Markdown escapes removed."""
+    if not markdown.startswith("---\n"):
+        return {}
+    end = markdown.index("\n---\n", 4)
+    data = yaml.safe_load(markdown[4:end]) or {}
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return unescape(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    return clean(data)
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,109 @@
+"""Model → pandoc Markdown (the intermediate every writer reads), through Jinja templates.
+
+The environment escapes every `{{ value }}` for Markdown (content is printed as typed),
+fails on any undefined name (StrictUndefined: a missing value is an error, never a blank),
+and gives templates the helpers and rules they need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import dates, grouping, markdown
+from .errors import BuildFailed
+from .model import Content, ListBlock
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+STATUS_LABELS = {"utkast": "Utkast", "remiss": "Remissversion", "antagen": "Antagen"}
+WATERMARKS = {"utkast": "UTKAST", "remiss": "REMISSVERSION"}
+
+
+@dataclass(frozen=True)
+class Intermediate:
+    """One document as pandoc Markdown with its metadata block, ready for any writer."""
+
+    markdown: str
+    title: str
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return markdown.read_front_matter(self.markdown)
+
+
+def anchor_id(number: str) -> str:
+    return "s-" + re.sub(r"[^0-9A-Za-z.]+", "-", number).strip("-").lower()
+
+
+def _note_label(label: str) -> str:
+    return "fn-" + re.sub(r"[^0-9A-Za-z]+", "-", label)
+
+
+def _list_marker(block: ListBlock, index: int) -> Markup:
+    if block.ordered:
+        return Markup(f"{block.start + index}.".ljust(4))
+    return Markup("-   ")
+
+
+def _line_block(lines: list[str]) -> Markup:
+    return Markup("\n".join(f"| {markdown.escape(line)}" for line in lines))
+
+
+@lru_cache(maxsize=4)
+def environment(template_dir: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,              # with `finalize`, escapes for Markdown, not HTML
+        finalize=markdown.md,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        front_matter=markdown.front_matter,
+        grid_table=markdown.grid_table,
+        quote_block=markdown.quote_block,
+        line_block=_line_block,
+        hashes=lambda level: Markup("#" * level),
+        anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
+        noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
+        notedef=lambda label: Markup(f"[^{_note_label(label)}]:"),
+        list_marker=_list_marker,
+        lead_runs=grouping.lead_runs,
+        long_date=dates.long_date,
+        iso_date=dates.iso_date,
+        status_label=lambda status: STATUS_LABELS[status],
+        watermark=lambda status: WATERMARKS.get(status),
+    )
+    env.filters["md"] = markdown.md
+    return env
+
+
+def render(template: str, content: Content, **context: Any) -> str:
+    """Render a template with the content and the grouping rules at hand."""
+    env = environment()
+
+    def summary_groups(commitments):
+        return grouping.by_party_and_topic(commitments, content.parties.values(), content.topics.values())
+
+    try:
+        text = env.get_template(template).render(content=content, summary_groups=summary_groups, **context)
+    except jinja2.UndefinedError as exc:
+        raise BuildFailed(f"template {template}: {exc.message}. A template names a value the content "
+                          "does not have; fix the template or add the value to content/.") from exc
+    except jinja2.TemplateError as exc:
+        raise BuildFailed(f"template {template}: {exc}") from exc
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render_document(content: Content, key: str, template: str = "document.md.j2", **context: Any) -> Intermediate:
+    doc = content.documents[key]
+    return Intermediate(render(template, content, doc=doc, **context), doc.meta.title)

@@ -1,0 +1,16 @@
+"""The writer registry: one class per output format, registered here and only here."""
+
+from __future__ import annotations
+
+from .base import Writer
+from .docx import DocxWriter
+from .pdf import PdfWriter
+
+WRITERS: dict[str, type[Writer]] = {w.name: w for w in (DocxWriter, PdfWriter)}
+
+
+def writer_for(name: str) -> Writer:
+    return WRITERS[name]()
+
+
+__all__ = ["WRITERS", "Writer", "writer_for"]

@@ -1,0 +1,180 @@
+"""Reading built documents back the way a reader or a client program would.
+
+Text from DOCX comes from the package's XML (document, footnotes, headers); text from PDF
+from poppler's pdftotext (soft hyphens from line-end hyphenation are joined again). LibreOffice
+conversion is the real-client check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u00ad", "").split())
+
+
+def docx_xml(path: Path, part: str = "word/document.xml") -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(part))
+
+
+def docx_parts(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as package:
+        return package.namelist()
+
+
+def paragraph_text(p: etree._Element) -> str:
+    out = []
+    for node in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
+        if node.tag == f"{W}t":
+            out.append(node.text or "")
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def docx_paragraphs(path: Path, part: str = "word/document.xml") -> list[tuple[str, str]]:
+    """(style id, text) of every paragraph, tables and content controls included."""
+    root = docx_xml(path, part)
+    result = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        result.append((style.get(f"{W}val") if style is not None else "", norm(paragraph_text(p))))
+    return result
+
+
+def docx_text(path: Path) -> str:
+    parts = ["word/document.xml"] + [p for p in docx_parts(path) if re.match(r"word/(footnotes|header\d*|footer\d*)\.xml", p)]
+    return norm(" ".join(text for part in parts for _, text in docx_paragraphs(path, part)))
+
+
+def pdf_text(path: Path, layout: bool = False) -> str:
+    """Text by poppler's pdftotext; soft hyphens (line-end hyphenation) are joined again.
+    Plain mode joins a word broken at a real hyphen ("vård-" + "och" → "vårdoch"): use
+    layout=True, which keeps the lines as printed, where the words matter."""
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(path), "-"]
+    out = subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
+    return out.replace("\u00ad\n", "").replace("\u00ad", "")
+
+
+FOOTNOTE_MARK_AFTER = re.compile(r"(?<=[a-zåäöé)])\d{1,2}(?=[.,;:)]*$)")
+FOOTNOTE_MARK_BEFORE = re.compile(r"^\d{1,2}(?=[A-ZÅÄÖ])")
+
+
+def pdf_words(path: Path, drop_lines: tuple[str, ...] = ()) -> list[str]:
+    """The PDF's words in reading order, without page header/footer lines and footnote marks,
+    with words broken across lines (soft hyphen, or after a slash) joined again."""
+    args = ["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"]
+    raw = subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
+    lines = []
+    for line in raw.replace("\f", "\n").splitlines():
+        stripped = line.strip()
+        if not stripped or re.fullmatch(r"Sida \d+ \(\d+\)", stripped) or stripped in drop_lines:
+            continue
+        lines.append(stripped)
+    text = ""
+    for line in lines:
+        if text.endswith("\u00ad"):
+            text = text[:-1] + line
+        elif text.endswith("/"):
+            text += line
+        else:
+            text += ("\n" if text else "") + line
+    words = []
+    for word in norm(text.replace("•", " ")).split():
+        word = FOOTNOTE_MARK_BEFORE.sub("", FOOTNOTE_MARK_AFTER.sub("", word))
+        if word:
+            words.append(word)
+    return words
+
+
+def skeleton(text: str) -> str:
+    """Letters and digits only, lower case: immune to line breaks, hyphenation and spacing."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", text).lower() if ch.isalnum())
+
+
+class PdfReaderText:
+    """Answers "does the reader see this text in the PDF?" Two readings of the page text:
+    poppler's default reading (table cells stay together, but a word broken at a real hyphen
+    is joined) compared letters-only, and the printed lines (layout) compared word by word
+    allowing a page break's header, footer and footnotes in between."""
+
+    def __init__(self, path: Path, drop_lines: tuple[str, ...] = ()):
+        plain = [line for line in pdf_text(path).replace("\f", "\n").splitlines()
+                 if not re.fullmatch(r"Sida \d+ \(\d+\)", line.strip()) and line.strip() not in drop_lines]
+        words = [FOOTNOTE_MARK_BEFORE.sub("", FOOTNOTE_MARK_AFTER.sub("", w)) for w in norm(" ".join(plain)).split()]
+        self.skeleton = skeleton(" ".join(words))
+        self.words = pdf_words(path, drop_lines)
+
+    def __contains__(self, text: str) -> bool:
+        return skeleton(text) in self.skeleton or find_in_order(self.words, text.split()) >= 0
+
+
+def find_in_order(haystack: list[str], needle: list[str], slack: int = 80) -> int:
+    """Index where `needle` starts in `haystack` as a subsequence with at most `slack` extra
+    words in between (a page break brings a header, footer and footnotes); -1 if absent."""
+    if not needle:
+        return 0
+    head = needle[: min(3, len(needle))]
+    for start in range(len(haystack) - len(head) + 1):
+        if haystack[start:start + len(head)] != head:
+            continue
+        pos, limit = start, start + len(needle) + slack
+        ok = True
+        for word in needle:
+            while pos < min(limit, len(haystack)) and haystack[pos] != word:
+                pos += 1
+            if pos >= min(limit, len(haystack)):
+                ok = False
+                break
+            pos += 1
+        if ok:
+            return start
+    return -1
+
+
+def libreoffice_convert(path: Path, to: str = "pdf") -> Path:
+    """Convert with LibreOffice headless (the real-client test); returns the converted file."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: .ci/run installs libreoffice-writer-nogui"
+    out = Path(tempfile.mkdtemp(prefix="lo-"))
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                           "--convert-to", to, "--outdir", str(out), str(path)],
+                          capture_output=True, timeout=300)
+    converted = out / (path.stem + "." + to.split(":")[0])
+    assert done.returncode == 0 and converted.exists(), done.stderr.decode("utf-8", "replace")
+    return converted
+
+
+def openxml_audit(path: Path) -> list[str]:
+    done = subprocess.run([sys.executable, "-m", "openxml_audit", "--output", "json", "--max-errors", "0",
+                           str(path)], capture_output=True, text=True)
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        return [done.stdout + done.stderr]
+    errors = report.get("errors") if isinstance(report, dict) else None
+    if errors is None and isinstance(report, list):
+        errors = [e for r in report for e in r.get("errors", [])]
+    return [json.dumps(e, ensure_ascii=False) for e in (errors or [])]
+
+
+def pdf_validation(path: Path, profile: str) -> list[str]:
+    import page
+
+    report = page.validate_pdf(str(path), profile=profile)
+    return [f"{f.rule_id}: {f.message}" for f in report.failures] if not report.is_compliant else []
