@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import multiprocessing
 import json
 import os
 import shutil
@@ -59,7 +60,11 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> list[bytes]:
     if len(jobs) <= 1 or workers == 1:
         results = [_run_job_safely(job) for job in jobs]
     else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        # forkserver: workers fork from a clean process, never from one whose threads (typst,
+        # pandoc pipes) may hold locks, which can deadlock a plain fork.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["generator.build"])
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
             results = list(pool.map(_run_job_safely, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
     failures = [f"{job.path}: {error}" for job, (_, error) in zip(jobs, results) if error]
     if failures:

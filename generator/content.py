@@ -100,8 +100,14 @@ def _parse_date(text: str | None, problems: Problems, location: Location, field:
         return None
 
 
+class Unreadable(dict):
+    """A registry whose file could not be read: references to it are not reported again."""
+
+
 def _load_registry(path: Path, what: str, problems: Problems, make: Callable[[Fields, str], Any]) -> dict[str, Any]:
     data = load_yaml(path, problems)
+    if data is None and path.exists():
+        return Unreadable()
     items = _as_list(data, problems, Location(path, 1), path.name)
     result: dict[str, Any] = {}
     for index, node in enumerate(items):
@@ -171,12 +177,18 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
     parties = f.get("parties", list, default=[])
     publishers = f.get("publishers", list, required=False, default=[])
     keywords = f.get("keywords", list, required=False, default=[])
+    extra["party_names"] = f.get("party_names", Node, required=False, default=Node())
     meta_values = dict(
         title=f.get("title"), subtitle=f.get("subtitle"), short_title=f.get("short_title"),
         version=f.get("version"), status=status, date=date,
         diarienummer=f.get("diarienummer", required=False), author=f.get("author"), subject=f.get("subject"),
         file_stem=stem,
     )
+    for key in ("title", "subject", "author", "short_title"):
+        value = meta_values.get(key)
+        if value and len(value) > 255:
+            problems.add(f.loc(key), f"'{key}' is {len(value)} characters; Word's document properties hold 255",
+                         "shorten it (a longer text belongs in the sections)")
     f.finish()
     if any(v is None for k, v in meta_values.items() if k != "diarienummer") or not f.ok:
         return None, extra
@@ -232,8 +244,11 @@ def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:
 
 
 def _load_commitments(path: Path, key: str, prefix: str | None, parties: dict[str, Party],
-                      topics: dict[str, Topic], problems: Problems, seen_ids: dict[str, Location]) -> list[Commitment]:
-    """`seen_ids` spans every document, so ids are unique across the agreements."""
+                      topics: dict[str, Topic], problems: Problems,
+                      seen_ids: dict[str, Location]) -> tuple[list[Commitment], set[str]]:
+    """`seen_ids` spans every document, so ids are unique across the agreements. Returns the
+    commitments, and the sections of records that could not be read (already reported)."""
+    skipped_sections: set[str] = set()
     data = load_yaml(path, problems)
     items = _as_list(data, problems, Location(path, 1), path.name)
     result: list[Commitment] = []
@@ -258,19 +273,21 @@ def _load_commitments(path: Path, key: str, prefix: str | None, parties: dict[st
                                           f"'{prefix}-'", f"write it like '{prefix}-3.1-4' so ids never collide "
                                                           "with another document's")
         party = parties.get(party_id) if party_id else None
-        if party_id and party is None:
+        if party_id and party is None and not isinstance(parties, Unreadable):
             problems.add(f.loc("party"), f"unknown party '{party_id}'", suggest(party_id, parties))
         topic = topics.get(topic_id) if topic_id else None
-        if topic_id and topic is None:
+        if topic_id and topic is None and not isinstance(topics, Unreadable):
             problems.add(f.loc("topic"), f"unknown topic '{topic_id}'", suggest(topic_id, topics))
         if None in (ident, section, party, topic, text):
+            if section is not None:
+                skipped_sections.add(str(section))   # its [[åtaganden]] is not reported as empty
             continue
-        group = parties.get(party.within, party) if party.within else party  # type: ignore[union-attr]
+        group = parties[party.within] if party.within in parties else party  # type: ignore[union-attr]
         result.append(Commitment(ident, str(section), party, group, topic, text, f.loc(), key))  # type: ignore[arg-type]
-    return result
+    return result, skipped_sections
 
 
-def _check_document(doc: Document, problems: Problems) -> None:
+def _check_document(doc: Document, problems: Problems, unreadable_sections: set[str]) -> None:
     numbers: dict[str, Section] = {}
     for section in doc.sections:
         if section.number in numbers:
@@ -294,7 +311,7 @@ def _check_document(doc: Document, problems: Problems) -> None:
         if len(here) > 1:
             problems.add(here[1].loc, f"[[åtaganden]] appears more than once in section {section.number}",
                          "keep one; it places all of the section's commitments")
-        if here and not own:
+        if here and not own and section.number not in unreadable_sections:
             problems.add(here[0].loc, f"[[åtaganden]] in section {section.number}, but no commitment in "
                                       "commitments.yaml has this section", f"add commitments with section: "
                                                                             f"\"{section.number}\" or remove the line")
@@ -336,6 +353,23 @@ def _check_document(doc: Document, problems: Problems) -> None:
                          f"put [^{label}] in the text where the note belongs, or delete it")
 
 
+def _document_parties(parties: dict[str, Party], overrides: Node, problems: Problems) -> dict[str, Party]:
+    """The parties as this document names them: `party_names` in document.yaml may rename a
+    party (e.g. "Regionen" instead of "Landstinget" after 2019); ids and order stay the same."""
+    result = type(parties)(parties)
+    for ident, node in overrides.items():
+        if ident not in parties:
+            problems.add(overrides.loc(ident), f"party_names: unknown party '{ident}'", suggest(ident, parties))
+            continue
+        f = Fields(node, f"party_names: {ident}", problems, overrides.loc(ident))
+        name, lead = f.get("name"), f.get("lead")
+        f.finish()
+        if name and lead:
+            original = parties[ident]
+            result[ident] = Party(ident, name, lead, original.loc, original.within)
+    return result
+
+
 def _load_document(folder: Path, parties: dict[str, Party], topics: dict[str, Topic],
                    problems: Problems, seen_ids: dict[str, Location]) -> Document | None:
     node = load_yaml(folder / DOCUMENT_FILE, problems)
@@ -357,15 +391,16 @@ def _load_document(folder: Path, parties: dict[str, Party], topics: dict[str, To
                                        f"{footnotes[label].loc.file.name}", "use a label unique in the document")
             footnotes[label] = note
     prefix = extra["id_prefix"]
-    commitments = _load_commitments(folder / "commitments.yaml", folder.name, prefix, parties, topics, problems,
-                                    seen_ids) \
-        if (folder / "commitments.yaml").exists() else []
+    parties = _document_parties(parties, extra["party_names"], problems)
+    commitments, unreadable = _load_commitments(folder / "commitments.yaml", folder.name, prefix, parties, topics,
+                                                problems, seen_ids) \
+        if (folder / "commitments.yaml").exists() else ([], set())
     tables = _load_tables(folder / "tables.yaml", problems)
     if meta is None or extra["kind"] not in DOCUMENT_KINDS:
         return None
     doc = Document(folder.name, extra["kind"], meta, prefix, sections, footnotes, commitments, tables, folder,
-                   extra["relates_to"])
-    _check_document(doc, problems)
+                   parties, extra["relates_to"])
+    _check_document(doc, problems, unreadable)
     return doc
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from .errors import UsageProblem
+
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
           "oktober", "november", "december")
 
@@ -25,7 +27,11 @@ def build_timestamp(document_date: dt.date) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            pass
+            stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise UsageProblem(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '{epoch}'; "
+                               "unset it to use the document's date") from exc
+        if stamp.year < 1980:
+            raise UsageProblem("SOURCE_DATE_EPOCH is before 1980, which ZIP files (Word) cannot store")
+        return stamp
     return dt.datetime(document_date.year, document_date.month, document_date.day, 12, 0, tzinfo=dt.timezone.utc)

@@ -37,7 +37,7 @@ def lead_runs(commitments: Iterable[Commitment]) -> list[PartyRun]:
     A named actor (a party `within` another) stays in its parent's run."""
     runs: list[PartyRun] = []
     for c in commitments:
-        if runs and runs[-1].party is c.group_party:
+        if runs and runs[-1].party.id == c.group_party.id:
             runs[-1].commitments.append(c)
         else:
             runs.append(PartyRun(c.group_party, [c]))
@@ -53,8 +53,8 @@ def by_party_and_topic(commitments: Iterable[Commitment], party_order: Iterable[
     for party in party_order:
         if party.within is not None:
             continue
-        own = [c for c in commitments if c.group_party is party]
-        topics = [TopicGroup(topic, [c for c in own if c.topic is topic]) for topic in topic_order]
+        own = [c for c in commitments if c.group_party.id == party.id]
+        topics = [TopicGroup(topic, [c for c in own if c.topic.id == topic.id]) for topic in topic_order]
         topics = [t for t in topics if t.commitments]
         if topics:
             groups.append(PartyGroup(party, topics))
@@ -67,7 +67,7 @@ def by_topic_and_party(commitments: Iterable[Commitment], party_order: Iterable[
     commitments = list(commitments)
     matrix: dict[str, dict[str, list[Commitment]]] = {}
     for topic in topic_order:
-        row = {p.id: [c for c in commitments if c.topic is topic and c.group_party is p]
+        row = {p.id: [c for c in commitments if c.topic.id == topic.id and c.group_party.id == p.id]
                for p in party_order if p.within is None}
         if any(row.values()):
             matrix[topic.id] = row

@@ -212,6 +212,7 @@ class Document:
     commitments: list[Commitment]
     tables: dict[str, Table]
     folder: Path
+    parties: dict[str, Party]     # as this document names them (see party_names), in order
     relates_to: str | None = None
 
     def section(self, number: str) -> Section:

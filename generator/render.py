@@ -57,9 +57,9 @@ def _line_block(lines: list[str]) -> Markup:
 
 
 @lru_cache(maxsize=4)
-def environment(template_dir: Path = TEMPLATES) -> jinja2.Environment:
+def environment(template_dir: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=jinja2.FileSystemLoader(str(template_dir or TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,              # with `finalize`, escapes for Markdown, not HTML
         finalize=markdown.md,
@@ -91,8 +91,10 @@ def render(template: str, content: Content, **context: Any) -> str:
     """Render a template with the content and the grouping rules at hand."""
     env = environment()
 
-    def summary_groups(commitments):
-        return grouping.by_party_and_topic(commitments, content.parties.values(), content.topics.values())
+    def summary_groups(commitments, parties=None):
+        """Section 6's grouping; `parties` as the document names them (default: parties.yaml)."""
+        return grouping.by_party_and_topic(commitments, (parties or content.parties).values(),
+                                           content.topics.values())
 
     try:
         text = env.get_template(template).render(content=content, summary_groups=summary_groups, **context)

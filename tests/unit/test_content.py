@@ -86,3 +86,10 @@ def test_commitment_ids_must_carry_the_document_prefix(mini):
     write(path, path.read_text(encoding="utf-8").replace("id: T-2-2", "id: X-2-2"))
     joined = "\n".join(problems_of(mini))
     assert "does not start with this document's prefix 'T-'" in joined
+
+
+def test_metadata_too_long_for_word_properties(mini):
+    doc = mini / "agreement" / "document.yaml"
+    write(doc, doc.read_text(encoding="utf-8").replace("subject: Test", "subject: " + "lång " * 60))
+    joined = "\n".join(problems_of(mini))
+    assert "'subject' is 299 characters; Word's document properties hold 255" in joined

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator import build as build_module
+from generator.errors import BuildFailed, ContentInvalid
+
+from ..conftest import write
+
+
+def test_same_content_gives_the_same_bytes(mini, tmp_path):
+    first = build_module.build(mini, tmp_path / "a", ["agreement"])
+    second = build_module.build(mini, tmp_path / "b", ["agreement"])
+    assert [w.sha256 for w in first] == [w.sha256 for w in second]
+    for w in first:
+        assert (tmp_path / "a" / w.path).read_bytes() == (tmp_path / "b" / w.path).read_bytes()
+
+
+def test_source_date_epoch_changes_only_the_timestamps(mini, tmp_path, monkeypatch):
+    first = build_module.build(mini, tmp_path / "a", ["agreement"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    second = build_module.build(mini, tmp_path / "b", ["agreement"])
+    assert [w.path for w in first] == [w.path for w in second]
+    assert [w.sha256 for w in first] != [w.sha256 for w in second]
+    import zipfile
+    core = zipfile.ZipFile(tmp_path / "b" / second[0].path).read("docProps/core.xml").decode()
+    assert "2027-01-15T08:00:00Z" in core
+
+
+def test_a_failed_build_leaves_previous_output_intact(mini, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    written = build_module.build(mini, out, ["agreement"])
+    before = {w.path: (out / w.path).read_bytes() for w in written}
+    manifest_before = (out / "manifest.json").read_text(encoding="utf-8")
+
+    def explode(job):
+        if job.format == "pdf":
+            raise BuildFailed("typst could not make the PDF: simulated")
+        return b"new docx bytes"
+
+    monkeypatch.setattr(build_module, "run_job", explode)
+    with pytest.raises(BuildFailed) as info:
+        build_module.build(mini, out, ["agreement"], workers=1)
+    assert "simulated" in info.value.message and "left as it was" in info.value.message
+    assert {p: (out / p).read_bytes() for p in before} == before
+    assert (out / "manifest.json").read_text(encoding="utf-8") == manifest_before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]   # no staging left behind
+
+
+def test_invalid_content_writes_nothing(mini, tmp_path):
+    write(mini / "parties.yaml", "- id: x\n")
+    with pytest.raises(ContentInvalid):
+        build_module.build(mini, tmp_path / "out", ["agreement"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_manifest_keeps_entries_of_files_still_present(mini, tmp_path):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    (out / "old.pdf").write_bytes(b"x")
+    old = {"path": "old.pdf", "kind": "agreement", "format": "pdf", "title": "Gammal", "kommun": None,
+           "sha256": "0", "bytes": 1}
+    gone = dict(old, path="gone.pdf")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"] += [old, gone]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    build_module.build(mini, out, ["agreement"])
+    paths = [e["path"] for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]]
+    assert "old.pdf" in paths and "gone.pdf" not in paths
+    assert paths == sorted(paths)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from generator.__main__ import cli
+
+from ..conftest import write
+
+
+def test_check_reports_ok(mini):
+    result = CliRunner().invoke(cli, ["check", "--content", str(mini)])
+    assert result.exit_code == 0, result.output
+    assert "content OK: 1 documents, 4 commitments" in result.output
+
+
+def test_check_on_broken_content_lists_file_line_and_exits_1_without_traceback(mini):
+    path = mini / "agreement" / "commitments.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("party: kommunerna", "party: kommunen"))
+    write(mini / "topics.yaml", "- id: sip\n  name: SIP\n  - oops\n")
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(mini)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "topics.yaml:3: YAML syntax error" in done.stderr
+    assert "commitments.yaml:18: unknown party 'kommunen'" in done.stderr
+    assert "did you mean 'kommunerna'" in done.stderr
+    assert "4 problems" not in done.stderr and "2 problems" in done.stderr   # no follow-on noise
+
+
+def test_build_writes_files_and_manifest(mini, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "--content", str(mini), "--out", str(out), "agreement"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["format"] for e in manifest["documents"]} == {"docx", "pdf"}
+    assert "2 files" in result.output
+
+
+def test_unknown_target_is_refused_with_the_choices(mini, tmp_path):
+    result = CliRunner().invoke(cli, ["build", "--content", str(mini), "--out", str(tmp_path), "agreemnt"])
+    assert result.exit_code == 2
+    assert "agreement" in result.output
+
+
+def test_missing_content_folder(tmp_path):
+    result = CliRunner().invoke(cli, ["check", "--content", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "content folder not found" in result.output
