@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+from . import catalogues
 from .errors import Location, Problems
 from .model import (
     STATUSES, Commitment, CommitmentSummary, CommitmentsHere, Content, Document, Metadata,
@@ -426,5 +427,12 @@ def load_content(root: Path) -> Content:
     if not documents and not problems:
         problems.add(Location(root), f"no document found (a folder with {DOCUMENT_FILE})",
                      "point --content at the content folder")
+    content = Content(root, parties, topics, documents)
+    if (root / "kommuner.yaml").exists():
+        content.kommuner = catalogues.load_kommuner(root / "kommuner.yaml", problems)
+    if (root / "routines.yaml").exists():
+        content.routines = catalogues.load_routines(root / "routines.yaml", documents, problems)
+    if (root / "commitment-tables.yaml").exists():
+        content.commitment_tables = catalogues.load_commitment_tables(root / "commitment-tables.yaml", problems)
     problems.raise_if_any()
-    return Content(root, parties, topics, documents)
+    return content

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from .errors import Location
+
+if TYPE_CHECKING:
+    from .catalogues import CommitmentTables, Kommuner, Routine
 
 STATUSES = ("utkast", "remiss", "antagen")
 
@@ -231,6 +234,9 @@ class Content:
     parties: dict[str, Party]
     topics: dict[str, Topic]
     documents: dict[str, Document]
+    kommuner: "Kommuner | None" = None              # kommuner.yaml (catalogues.py)
+    routines: "list[Routine]" = field(default_factory=list)          # routines.yaml
+    commitment_tables: "CommitmentTables | None" = None            # commitment-tables.yaml
 
     def all_commitments(self) -> list[Commitment]:
         return [c for d in self.documents.values() for c in d.commitments]

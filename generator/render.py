@@ -52,6 +52,20 @@ def _list_marker(block: ListBlock, index: int) -> Markup:
     return Markup("-   ")
 
 
+def _commitment_row(commitment) -> list[str]:
+    """Nr | Åtagande | Målgrupp/område | Avsnitt"""
+    return [commitment.id, commitment.full_text, commitment.topic.name, commitment.section]
+
+
+def _matrix_rows(matrix, parties) -> list[list[str]]:
+    """Rows of the target group × party table: the ids in each cell, '–' where there are none."""
+    rows = []
+    for by_party in matrix.values():
+        topic = next(c.topic for cs in by_party.values() for c in cs)
+        rows.append([topic.name] + [", ".join(c.id for c in by_party.get(p.id, [])) or "–" for p in parties])
+    return rows
+
+
 def _line_block(lines: list[str]) -> Markup:
     return Markup("\n".join(f"| {markdown.escape(line)}" for line in lines))
 
@@ -72,6 +86,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         grid_table=markdown.grid_table,
         quote_block=markdown.quote_block,
         line_block=_line_block,
+        matrix_rows=_matrix_rows,
         hashes=lambda level: Markup("#" * level),
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
         noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
@@ -84,6 +99,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         watermark=lambda status: WATERMARKS.get(status),
     )
     env.filters["md"] = markdown.md
+    env.filters["commitment_row"] = _commitment_row
     return env
 
 
@@ -96,8 +112,13 @@ def render(template: str, content: Content, **context: Any) -> str:
         return grouping.by_party_and_topic(commitments, (parties or content.parties).values(),
                                            content.topics.values())
 
+    def matrix(commitments):
+        """Target group × party: topic id → party id → commitments."""
+        return grouping.by_topic_and_party(commitments, content.parties.values(), content.topics.values())
+
     try:
-        text = env.get_template(template).render(content=content, summary_groups=summary_groups, **context)
+        text = env.get_template(template).render(content=content, summary_groups=summary_groups, matrix=matrix,
+                                                 **context)
     except jinja2.UndefinedError as exc:
         raise BuildFailed(f"template {template}: {exc.message}. A template names a value the content "
                           "does not have; fix the template or add the value to content/.") from exc

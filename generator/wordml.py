@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from typing import Iterable
 
 from docx.document import Document as DocxDocument
@@ -13,6 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+
+from . import package
 
 __all__ = ["qn", "element", "run"]
 
@@ -176,23 +177,7 @@ def repeat_header_rows(doc: DocxDocument) -> int:
     return count
 
 
-def normalised_package(data: bytes, timestamp: dt.datetime) -> bytes:
-    """Re-zip with fixed entry dates and attributes: the same document gives the same bytes."""
-    stamp = timestamp.astimezone(dt.timezone.utc)
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            target.writestr(entry, source.read(info.filename), compresslevel=6)
-    return out.getvalue()
-
-
 def save(doc: DocxDocument, timestamp: dt.datetime) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
-    return normalised_package(buffer.getvalue(), timestamp)
+    return package.normalised(buffer.getvalue(), timestamp)

@@ -4,8 +4,9 @@ target choices come from this dictionary."""
 from __future__ import annotations
 
 from .base import BuildOptions, Job, Target
+from .commitments import CommitmentsTarget
 from .documents import AgreementTarget, SupplementTarget
 
-TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget)}
+TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget, CommitmentsTarget)}
 
 __all__ = ["TARGETS", "BuildOptions", "Job", "Target"]

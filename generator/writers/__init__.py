@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .base import Writer
+from .data import CsvWriter, JsonWriter, XlsxWriter
 from .docx import DocxWriter
 from .pdf import PdfWriter
 
-WRITERS: dict[str, type[Writer]] = {w.name: w for w in (DocxWriter, PdfWriter)}
+WRITERS: dict[str, type[Writer]] = {w.name: w for w in (DocxWriter, PdfWriter, CsvWriter, JsonWriter, XlsxWriter)}
 
 
 def writer_for(name: str) -> Writer:

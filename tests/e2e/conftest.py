@@ -16,10 +16,16 @@ def content():
 
 
 @pytest.fixture(scope="session")
-def built_agreement(tmp_path_factory) -> dict[str, Path]:
-    """The real agreement built once for the session: {"docx": path, "pdf": path, "out": dir}."""
-    out = tmp_path_factory.mktemp("agreement")
-    written = build(CONTENT, out, ["agreement"])
-    files = {w.format: out / w.path for w in written}
+def built(tmp_path_factory) -> dict:
+    """The real agreements and commitment tables, built once for the session:
+    {(kind, format): path, ..., "out": folder}."""
+    out = tmp_path_factory.mktemp("built")
+    written = build(CONTENT, out, ["agreement", "supplement", "commitments"])
+    files: dict = {(w.kind, w.format): out / w.path for w in written}
     files["out"] = out
     return files
+
+
+@pytest.fixture(scope="session")
+def built_agreement(built) -> dict[str, Path]:
+    return {"docx": built[("agreement", "docx")], "pdf": built[("agreement", "pdf")], "out": built["out"]}

@@ -1,0 +1,283 @@
+"""The structured files around the agreements: kommuner.yaml, routines.yaml and
+commitment-tables.yaml. Loaded and validated with the same problem collection as the
+agreements (file, line, what to do), into plain model objects."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Location, Problems
+from .model import Commitment, Document
+from .yamlfile import Node, NodeList, load_yaml
+
+KOMMUNKOD = re.compile(r"^\d{4}$")
+
+
+# --- kommuner ---------------------------------------------------------------------------
+
+@dataclass
+class LocalUnit:
+    """Who gets a set of routine templates: a kommun, or a stadsdel of Stockholm."""
+
+    name: str            # "Täby", "Bromma"
+    full_name: str       # "Täby kommun", "Bromma stadsdelsområde, Stockholms stad"
+    slug: str            # "taby", "stockholm-bromma"
+    code: str            # kommunkod of the kommun
+    committee: str       # "Socialnämnden", "Bromma stadsdelsnämnd"
+    organisation: str    # "Täby kommun", "Stockholms stad"
+    local_council: str | None
+    kommun_name: str     # "Täby", "Stockholm"
+
+    @property
+    def committee_party(self) -> str:
+        """The kommun's party in a routine: "Socialnämnden, Täby kommun"."""
+        return f"{self.committee}, {self.organisation}"
+
+
+@dataclass
+class Region:
+    name: str
+    units: list[str]
+
+
+@dataclass
+class Kommuner:
+    region: Region
+    units: list[LocalUnit]           # every kommun without units, and every unit of those with
+    kommun_codes: dict[str, str]     # kommun name → code
+    loc: Location
+
+
+def slugify(text: str) -> str:
+    """"Upplands Väsby" → "upplands-vasby" (file names and lookups)."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+# --- routines ---------------------------------------------------------------------------
+
+@dataclass
+class Phase:
+    name: str
+    guidance: str
+
+
+@dataclass
+class Routine:
+    id: str
+    title: str
+    document: str                   # key of the agreement it rests on
+    sections: list[str]
+    commitments: list[Commitment]
+    purpose: str
+    scope: str
+    phases: list[Phase]
+    contacts: list[str]
+    loc: Location
+
+
+# --- the commitment tables --------------------------------------------------------------
+
+@dataclass
+class FollowUp:
+    file_stem: str
+    title: str
+    sheet: str
+    status_options: list[str]
+    columns: list[str]
+    instructions: list[str]
+
+
+@dataclass
+class CommitmentTables:
+    title: str
+    subtitle: str
+    short_title: str
+    file_stem: str
+    intro: list[str]
+    matrix_title: str
+    matrix_intro: str
+    follow_up: FollowUp
+
+
+@dataclass
+class Catalogues:
+    kommuner: Kommuner | None = None
+    routines: list[Routine] = field(default_factory=list)
+    tables: CommitmentTables | None = None
+
+
+def _strings(value, f, key: str, problems: Problems) -> list[str]:
+    from .prose import normalise
+
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and str(v).strip() for v in value):
+        problems.add(f.loc(key), f"{f.what}: '{key}' must be a list of texts", f"write it as {key}: [text, text]")
+        return []
+    return [normalise(str(v)) for v in value]
+
+
+def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
+    from .content import Fields
+
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    top = Fields(data, path.name, problems, Location(path, 1))
+    region_node = top.get("region", Node)
+    kommuner_node = top.get("kommuner", list, default=[])
+    top.finish()
+    region = None
+    if region_node is not None:
+        f = Fields(region_node, "region", problems, top.loc("region"))
+        name = f.get("name")
+        units = _strings(f.get("units", list, default=[]), f, "units", problems)
+        f.finish()
+        region = Region(name, units) if name else None
+    units: list[LocalUnit] = []
+    codes: dict[str, str] = {}
+    for index, node in enumerate(kommuner_node):
+        loc = kommuner_node.loc(index) if isinstance(kommuner_node, NodeList) else top.loc("kommuner")
+        f = Fields(node, f"kommun #{index + 1}", problems, loc)
+        name, official, code, committee = f.get("name"), f.get("official_name"), f.get("code"), f.get("committee")
+        council = f.get("local_council", required=False)
+        sub = f.get("units", list, required=False, default=[])
+        f.finish()
+        if name:
+            f.what = f"kommun {name}"
+        if code is not None and not KOMMUNKOD.match(code):
+            problems.add(f.loc("code"), f"{f.what}: kommunkod '{code}' must be four digits",
+                         "write it in quotes, e.g. code: \"0160\" (SCB's code)")
+            continue
+        if None in (name, official, code, committee):
+            continue
+        if code in codes.values():
+            problems.add(f.loc("code"), f"{f.what}: kommunkod {code} is used twice", "check SCB's kommunkod")
+        codes[name] = code
+        if not sub:
+            units.append(LocalUnit(name, official, slugify(name), code, committee, official, council, name))
+        for sub_index, sub_node in enumerate(sub):
+            sub_loc = sub.loc(sub_index) if isinstance(sub, NodeList) else f.loc("units")
+            g = Fields(sub_node, f"{name}, unit #{sub_index + 1}", problems, sub_loc)
+            unit_name, unit_committee = g.get("name"), g.get("committee")
+            unit_council = g.get("local_council", required=False)
+            g.finish()
+            if unit_name and unit_committee:
+                units.append(LocalUnit(unit_name, f"{unit_name} stadsdelsområde, {official}",
+                                       slugify(f"{name} {unit_name}"), code, unit_committee, official,
+                                       unit_council, name))
+    slugs: dict[str, LocalUnit] = {}
+    for unit in units:
+        if unit.slug in slugs:
+            problems.add(Location(path), f"two kommuner/units would share the file name '{unit.slug}'",
+                         "make their names differ")
+        slugs[unit.slug] = unit
+    if region is None:
+        return None
+    return Kommuner(region, units, codes, Location(path, 1))
+
+
+def load_routines(path: Path, documents: dict[str, Document], problems: Problems) -> list[Routine]:
+    from .content import Fields, SLUG_PATTERN, suggest
+
+    data = load_yaml(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, NodeList):
+        problems.add(Location(path, 1), "routines.yaml must be a list of routines starting with '- id:'",
+                     "see the comments at the top of the file")
+        return []
+    default_doc = next((d.key for d in documents.values() if d.kind == "agreement"), None)
+    routines: list[Routine] = []
+    seen: set[str] = set()
+    for index, node in enumerate(data):
+        f = Fields(node, f"routine #{index + 1}", problems, data.loc(index))
+        ident, title = f.get("id"), f.get("title")
+        doc_key = f.get("document", required=False, default=default_doc)
+        sections = f.get("sections", list, default=[])
+        ids = f.get("commitments", list, default=[])
+        purpose, scope = f.get("purpose"), f.get("scope")
+        phases_node = f.get("phases", list, default=[])
+        contacts = _strings(f.get("contacts", list, default=[]), f, "contacts", problems)
+        f.finish()
+        if ident:
+            f.what = f"routine {ident}"
+            if not SLUG_PATTERN.match(ident):
+                problems.add(f.loc("id"), f"routine id '{ident}' may only use a–z, 0–9 and '-'",
+                             "it becomes part of file names")
+            if ident in seen:
+                problems.add(f.loc("id"), f"duplicate routine id '{ident}'", "give every routine its own id")
+            seen.add(ident)
+        doc = documents.get(doc_key) if doc_key else None
+        if doc_key and doc is None:
+            problems.add(f.loc("document"), f"{f.what}: unknown document '{doc_key}'", suggest(doc_key, documents))
+        commitments: list[Commitment] = []
+        if doc is not None:
+            numbers = {s.number for s in doc.sections}
+            for number in sections:
+                if str(number) not in numbers:
+                    problems.add(f.loc("sections"), f"{f.what}: section {number} does not exist in {doc.key}",
+                                 suggest(str(number), numbers))
+            by_id = {c.id: c for c in doc.commitments}
+            for cid in ids:
+                if str(cid) in by_id:
+                    commitments.append(by_id[str(cid)])
+                else:
+                    problems.add(f.loc("commitments"), f"{f.what}: commitment {cid} does not exist in {doc.key}",
+                                 suggest(str(cid), by_id))
+        if not ids:
+            problems.add(f.loc(), f"{f.what}: no commitments", "name the commitments the routine implements")
+        phases: list[Phase] = []
+        for p_index, p_node in enumerate(phases_node):
+            loc = phases_node.loc(p_index) if isinstance(phases_node, NodeList) else f.loc("phases")
+            g = Fields(p_node, f"{f.what}, phase #{p_index + 1}", problems, loc)
+            name, guidance = g.get("name"), g.get("guidance")
+            g.finish()
+            if name and guidance:
+                phases.append(Phase(name, guidance))
+        if not phases_node and f.ok:
+            problems.add(f.loc(), f"{f.what}: no phases", "add phases: with at least one phase")
+        if None in (ident, title, purpose, scope) or doc is None:
+            continue
+        routines.append(Routine(ident, title, doc.key, [str(s) for s in sections], commitments, purpose, scope,
+                                phases, contacts, f.loc()))
+    return routines
+
+
+def load_commitment_tables(path: Path, problems: Problems) -> CommitmentTables | None:
+    from .content import Fields, SLUG_PATTERN
+
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    f = Fields(data, path.name, problems, Location(path, 1))
+    values = {key: f.get(key) for key in ("title", "subtitle", "short_title", "file_stem", "matrix_title",
+                                           "matrix_intro")}
+    intro = _strings(f.get("intro", list, default=[]), f, "intro", problems)
+    follow = f.get("follow_up", Node)
+    f.finish()
+    follow_up = None
+    if follow is not None:
+        g = Fields(follow, "follow_up", problems, f.loc("follow_up"))
+        fvalues = {key: g.get(key) for key in ("file_stem", "title", "sheet")}
+        options = _strings(g.get("status_options", list, default=[]), g, "status_options", problems)
+        columns = _strings(g.get("columns", list, default=[]), g, "columns", problems)
+        instructions = _strings(g.get("instructions", list, default=[]), g, "instructions", problems)
+        g.finish()
+        if columns and len(columns) != 3:
+            problems.add(g.loc("columns"), "follow_up: columns must name three columns: status, responsible, comment",
+                         "e.g. columns: [Status, Ansvarig, Kommentar]")
+        if fvalues["sheet"] and (len(fvalues["sheet"]) > 31 or re.search(r"[\[\]:*?/\\]", fvalues["sheet"])):
+            problems.add(g.loc("sheet"), "follow_up: sheet names in Excel have at most 31 characters and none of []:*?/\\",
+                         "shorten the name")
+        if all(fvalues.values()) and options and len(columns) == 3:
+            follow_up = FollowUp(fvalues["file_stem"], fvalues["title"], fvalues["sheet"], options, columns, instructions)
+    for key in ("file_stem",):
+        if values[key] and not SLUG_PATTERN.match(values[key]):
+            problems.add(f.loc(key), f"'{key}' may only use a–z, 0–9 and '-'", "it becomes part of file names")
+    if None in values.values() or follow_up is None:
+        return None
+    return CommitmentTables(intro=intro, follow_up=follow_up, **values)

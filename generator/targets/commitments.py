@@ -1,0 +1,55 @@
+"""Target `commitments`: the commitments of every agreement as a tables document (Word, PDF),
+machine-readable exports (CSV, JSON) and a follow-up workbook (xlsx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dates import build_timestamp, iso_date
+from ..errors import BuildFailed
+from ..model import Content
+from ..records import FollowUpColumns, commitment_records
+from ..render import STATUS_LABELS, Intermediate, render
+from .base import BuildOptions, Job, Target
+
+FOLDER = "ataganden"
+
+
+@dataclass(frozen=True)
+class Source:
+    line: str     # for the title page
+    legend: str   # explains the id prefix
+
+
+class CommitmentsTarget(Target):
+    name = "commitments"
+    help = "the commitments of both agreements: tables (Word, PDF), CSV, JSON and a follow-up workbook"
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        spec = content.commitment_tables
+        if spec is None:
+            raise BuildFailed(f"target 'commitments' needs {content.root / 'commitment-tables.yaml'}")
+        docs = list(content.documents.values())
+        date = max(d.meta.date for d in docs)
+        timestamp = build_timestamp(date)
+        sources = [Source(f"{d.meta.short_title}: version {d.meta.version}, {STATUS_LABELS[d.meta.status].lower()}",
+                          f"Nr som börjar med {d.id_prefix}- avser {d.meta.title} (version {d.meta.version}, "
+                          f"{STATUS_LABELS[d.meta.status].lower()}).") for d in docs]
+        commitments = content.all_commitments()
+        authors = "; ".join(sorted({d.meta.author for d in docs}))
+        markdown = render("commitments.md.j2", content, commitments=commitments, sources=sources, date=date,
+                          author=authors)
+        document = Intermediate(markdown, spec.title)
+        stem = f"{FOLDER}/{spec.file_stem}-{iso_date(date)}"
+        records = commitment_records(content, spec.title)
+        follow = spec.follow_up
+        workbook = records.with_follow_up(FollowUpColumns(tuple(follow.columns), tuple(follow.status_options),
+                                                          follow.sheet, tuple(follow.instructions)), follow.title)
+        kind = "commitments"
+        return [
+            Job(document, "docx", f"{stem}.docx", kind, spec.title, timestamp),
+            Job(document, "pdf", f"{stem}.pdf", kind, spec.title, timestamp),
+            Job(records, "csv", f"{stem}.csv", kind, spec.title, timestamp),
+            Job(records, "json", f"{stem}.json", kind, spec.title, timestamp),
+            Job(workbook, "xlsx", f"{FOLDER}/{follow.file_stem}-{iso_date(date)}.xlsx", kind, follow.title, timestamp),
+        ]
