@@ -5,8 +5,10 @@
     python bench/build_speed.py --serial-sample 40 routines
 
 Measures (1) the content load + validation, (2) each job alone, one after another (per
-document; at most --serial-sample jobs, spread over the kinds and formats), and (3) the real
-build on all cores into a temporary folder, as `samverkan build` runs it.
+document; at most --serial-sample jobs, spread over the kinds and formats; ZIPs are made from
+the other files and not timed alone), and (3) the real build on all cores into a temporary
+folder, as `samverkan build` runs it. For kommun copies of a shared template, the first copy
+are timed after their shared document is prepared (reported apart).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import build_content, collect_jobs, run_job  # noqa: E402
+from generator.build import _prepare_shared, build_content, collect_jobs, run_job  # noqa: E402
+from generator.render import FilledDocument  # noqa: E402
 from generator.content import load_content  # noqa: E402
 from generator.targets import TARGETS, BuildOptions  # noqa: E402
+from generator.writers.bundle import Bundle  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,9 +57,14 @@ def main() -> None:
     sample = []
     per_group = max(1, args.serial_sample // max(1, len(by_kind)))
     for group in by_kind.values():
-        sample.extend(group[:per_group])
+        sample.extend(job for job in group[:per_group] if not isinstance(job.artifact, Bundle))
+    # as the build does it: shared documents prepared once, then each file on its own
+    t = time.perf_counter()
+    prepared, _ = _prepare_shared(sample, workers=1)
+    prepare_s = time.perf_counter() - t
+    shared = len({(j.format, j.artifact.base) for j in sample if isinstance(j.artifact, FilledDocument)})
     timings: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for job in sample:
+    for job in prepared:
         t = time.perf_counter()
         run_job(job)
         timings[(job.kind, job.format)].append(time.perf_counter() - t)
@@ -69,6 +78,9 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; targets: {', '.join(targets)}")
     print(f"content load + validation: {load_s * 1000:.0f} ms; rendering {len(jobs)} intermediates/artifacts: "
           f"{render_s * 1000:.0f} ms")
+    if shared:
+        print(f"shared documents prepared once (pandoc, styles, fields): {shared} in {prepare_s:.2f} s "
+              f"({prepare_s / shared * 1000:.0f} ms each)")
     print(f"{'kind':<22}{'format':<8}{'files':>7}{'timed':>7}{'median ms':>11}{'max ms':>9}")
     for (kind, fmt), group in sorted(by_kind.items()):
         times = timings.get((kind, fmt), [])

@@ -1,6 +1,7 @@
 """The command line: each command only wires options to one function.
 
     samverkan build [--content DIR] [--out DIR] [TARGET ...]
+    samverkan routines KOMMUN ... [--content DIR] [--out DIR]
     samverkan check [--content DIR]
 """
 
@@ -13,6 +14,7 @@ import click
 from . import build as build_module
 from .content import load_content
 from .targets import TARGETS, BuildOptions
+from .targets.routines import find_units
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO / "content"
@@ -43,6 +45,24 @@ def build(content_dir: Path, out_dir: Path, targets: tuple[str, ...]) -> None:
     written = build_module.build(content_dir, out_dir, targets, BuildOptions())
     for item in written:
         click.echo(f"wrote {out_dir / item.path}")
+    click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
+
+
+@cli.command()
+@content_option
+@out_option
+@click.argument("kommuner", nargs=-1, required=True)
+def routines(content_dir: Path, out_dir: Path, kommuner: tuple[str, ...]) -> None:
+    """Build the local routine templates of the named KOMMUNER (or stadsdelar).
+
+    A name can be written in any case, without diacritics, as slug or as kommunkod:
+    Täby, taby, 0160. Stockholm (0180) gives all its stadsdelar.
+    """
+    content = load_content(content_dir)
+    units = find_units(content, list(kommuner))
+    written = build_module.build_content(content, out_dir, ["routines"], BuildOptions({"units": units}))
+    for unit in units:
+        click.echo(f"{unit.full_name}: {out_dir / 'rutiner' / unit.slug}")
     click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,7 +21,10 @@ from .content import load_content
 from .errors import BuildFailed
 from .model import Content
 from .targets import TARGETS, BuildOptions, Job
+from .render import FilledDocument
 from .writers import writer_for
+from .writers.base import PreparedFill
+from .writers.bundle import Bundle, BundleData
 
 MANIFEST = "manifest.json"
 
@@ -45,31 +48,82 @@ def run_job(job: Job) -> bytes:
     return writer_for(job.format).write(job.artifact, job.timestamp)
 
 
-def _run_job_safely(job: Job) -> tuple[bytes | None, str | None]:
+def _safely(call) -> tuple[object | None, str | None]:
+    """(result, None), or (None, message): a failure is reported with the file it concerned,
+    never as a traceback, and never stops the other files."""
     try:
-        return run_job(job), None
+        return call(), None
     except BuildFailed as exc:
         return None, exc.message
-    except Exception as exc:  # a writer bug: report it with the file it concerned, never a traceback
+    except Exception as exc:  # a writer bug
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def _run_job_safely(job: Job) -> tuple[bytes | None, str | None]:
+    return _safely(lambda: run_job(job))  # type: ignore[return-value]
+
+
+def _prepare(key: tuple) -> tuple[object | None, str | None]:
+    fmt, base, timestamp = key
+    return _safely(lambda: writer_for(fmt).prepare(base, timestamp))
+
+
+def _prepare_shared(jobs: Sequence[Job], workers: int | None) -> tuple[list[Job], dict[str, str]]:
+    """Copies of a shared document (FilledDocument): prepare each shared document once per
+    format, on all cores, then give every copy its prepared base. Returns the jobs and the
+    failures by path."""
+    keys = list(dict.fromkeys((job.format, job.artifact.base, job.timestamp) for job in jobs
+                              if isinstance(job.artifact, FilledDocument)))
+    if not keys:
+        return list(jobs), {}
+    prepared = dict(zip(keys, _map(_prepare, keys, workers)))
+    ready, failed = [], {}
+    for job in jobs:
+        if isinstance(job.artifact, FilledDocument):
+            base, error = prepared[(job.format, job.artifact.base, job.timestamp)]
+            if error:
+                failed[job.path] = error
+                continue
+            job = replace(job, artifact=PreparedFill(base, job.artifact.values, job.artifact.title))
+        ready.append(job)
+    return ready, failed
+
+
 def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> list[bytes]:
-    """Run every job, on all cores when there is more than one job; raise once listing failures."""
-    workers = workers or os.cpu_count() or 1
-    if len(jobs) <= 1 or workers == 1:
-        results = [_run_job_safely(job) for job in jobs]
-    else:
-        # forkserver: workers fork from a clean process, never from one whose threads (typst,
-        # pandoc pipes) may hold locks, which can deadlock a plain fork.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["generator.build"])
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            results = list(pool.map(_run_job_safely, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-    failures = [f"{job.path}: {error}" for job, (_, error) in zip(jobs, results) if error]
+    """Run every job, on all cores when there is more than one job: shared documents are
+    prepared first, bundles (ZIPs of other jobs' files) come last. Raise once, listing every
+    failure."""
+    ready, failed = _prepare_shared([job for job in jobs if not isinstance(job.artifact, Bundle)], workers)
+    results: dict[str, tuple[bytes | None, str | None]] = {path: (None, error) for path, error in failed.items()}
+    results.update(zip((job.path for job in ready), _map(_run_job_safely, ready, workers)))
+    for job in jobs:
+        if isinstance(job.artifact, Bundle):
+            members = tuple((Path(m).name, results[m][0]) for m in job.artifact.members)
+            if any(data is None for _, data in members):
+                results[job.path] = (None, "not bundled: a file it contains failed")
+            else:
+                bundled = Job(BundleData(members), job.format, job.path, job.kind, job.title, job.timestamp,
+                              job.kommun)
+                results[job.path] = _run_job_safely(bundled)
+    ordered = [results[job.path] for job in jobs]
+    failures = [f"{job.path}: {error}" for job, (_, error) in zip(jobs, ordered) if error]
     if failures:
-        raise BuildFailed("the build failed; output/ was left as it was:\n" + "\n".join(failures))
-    return [data for data, _ in results]  # type: ignore[misc]
+        shown = failures[:20] + ([f"… and {len(failures) - 20} more"] if len(failures) > 20 else [])
+        raise BuildFailed("the build failed; output/ was left as it was:\n" + "\n".join(shown))
+    return [data for data, _ in ordered]  # type: ignore[misc]
+
+
+def _map(function, items: Sequence, workers: int | None) -> list:
+    """`function` over `items`, on all cores when there is more than one item."""
+    workers = workers or os.cpu_count() or 1
+    if len(items) <= 1 or workers == 1:
+        return [function(item) for item in items]
+    # forkserver: workers fork from a clean process, never from one whose threads (typst,
+    # pandoc pipes) may hold locks, which can deadlock a plain fork.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.build"])
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
 
 
 def _read_manifest(out: Path) -> dict[str, dict]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Location, Problems
@@ -104,11 +104,56 @@ class CommitmentTables:
     follow_up: FollowUp
 
 
-@dataclass
-class Catalogues:
-    kommuner: Kommuner | None = None
-    routines: list[Routine] = field(default_factory=list)
-    tables: CommitmentTables | None = None
+class Texts(dict):
+    """Wording from a YAML file of texts, readable as `texts.labels.unit` in templates."""
+
+    def __getattr__(self, key: str):
+        try:
+            return self[key]
+        except KeyError as exc:
+            raise AttributeError(key) from exc
+
+
+# The schema of routine-template.yaml: every key the routine template uses.
+ROUTINE_TEXTS = {
+    "title_prefix": str, "subtitle": str, "how_to_fill": str,
+    "labels": ("unit", "code", "local_council", "agreement", "routine_version", "decided", "review_by", "party",
+               "name", "contact", "kommun_party", "region_party", "what", "who", "how", "when", "function",
+               "contact_details", "hours", "place_date", "signature", "name_clarification", "position"),
+    "placeholders": ("unit", "local_council", "region_unit", "contact", "what", "who", "how", "when",
+                     "contact_details", "hours", "text", "date", "version", "place_date", "signature", "name",
+                     "position"),
+    "headings": ("about", "parties", "commitments", "process", "contacts", "deviations", "follow_up", "signatures"),
+    "texts": ("purpose", "scope", "basis", "commitments", "region_units", "process", "contacts", "deviations",
+              "deviations_local", "follow_up", "follow_up_how", "follow_up_who", "signatures"),
+}
+
+
+def load_texts(path: Path, schema: dict, problems: Problems) -> Texts | None:
+    """A file of wording: every key of `schema` must be there, as text (or a mapping of texts)."""
+    from .content import Fields
+    from .prose import normalise
+
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    top = Fields(data, path.name, problems, Location(path, 1))
+    result = Texts()
+    for key, kind in schema.items():
+        if kind is str:
+            result[key] = top.get(key)
+            continue
+        node = top.get(key, Node)
+        if node is None:
+            continue
+        sub = Fields(node, f"{path.name}: {key}", problems, top.loc(key))
+        result[key] = Texts({name: sub.get(name) for name in kind})
+        sub.finish()
+    top.finish()
+    if not top.ok or any(v is None for v in result.values()) or \
+            any(v is None for sub in result.values() if isinstance(sub, dict) for v in sub.values()):
+        return None
+    return result
 
 
 def _strings(value, f, key: str, problems: Problems) -> list[str]:

@@ -434,5 +434,8 @@ def load_content(root: Path) -> Content:
         content.routines = catalogues.load_routines(root / "routines.yaml", documents, problems)
     if (root / "commitment-tables.yaml").exists():
         content.commitment_tables = catalogues.load_commitment_tables(root / "commitment-tables.yaml", problems)
+    if (root / "routine-template.yaml").exists():
+        content.routine_texts = catalogues.load_texts(root / "routine-template.yaml", catalogues.ROUTINE_TEXTS,
+                                                      problems)
     problems.raise_if_any()
     return content

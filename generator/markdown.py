@@ -59,7 +59,8 @@ def _wrap_cell(cell: str, width: int) -> list[str]:
     """Escaped, wrapped lines of one cell; a hard line break (trailing backslash) between
     the cell's own lines."""
     out: list[str] = []
-    logical = [escape(part) for part in str(cell).split("\n")] or [""]
+    raw = isinstance(cell, Markup)       # Markdown written by a template (e.g. a fill-in field)
+    logical = [part if raw else escape(part) for part in str(cell).split("\n")] or [""]
     for index, line in enumerate(logical):
         last = index == len(logical) - 1
         wrapped = textwrap.wrap(line, width=width - (0 if last else 2), break_long_words=False,
@@ -74,11 +75,12 @@ def grid_table(columns: Sequence[str], rows: Iterable[Sequence[str]], caption: s
                widths: Sequence[float] | None = None, header_rows: int = 1) -> Markup:
     """A pandoc grid table. Cells may hold several lines (each printed on its own line).
     `header_rows` > 0 marks the first row (the column names) as a header row."""
-    rows = [list(map(str, row)) for row in rows]
+    rows = [[cell if isinstance(cell, Markup) else str(cell) for cell in row] for row in rows]
     shares = list(widths) if widths else [1.0] * len(columns)
     total = sum(shares)
     # the widest unbreakable word of each column sets its minimum width
-    words = [max([len(w) for cell in [columns[i], *[r[i] for r in rows]] for w in escape(cell).split()] or [1])
+    words = [max([len(w) for cell in [columns[i], *[r[i] for r in rows]]
+                  for w in (str(cell) if isinstance(cell, Markup) else escape(cell)).split()] or [1])
              for i in range(len(columns))]
     inner = [max(words[i] + 2, int(GRID_WIDTH * shares[i] / total) - 3) for i in range(len(columns))]
 

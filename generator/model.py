@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Union
 from .errors import Location
 
 if TYPE_CHECKING:
-    from .catalogues import CommitmentTables, Kommuner, Routine
+    from .catalogues import CommitmentTables, Kommuner, Routine, Texts
 
 STATUSES = ("utkast", "remiss", "antagen")
 
@@ -237,6 +237,7 @@ class Content:
     kommuner: "Kommuner | None" = None              # kommuner.yaml (catalogues.py)
     routines: "list[Routine]" = field(default_factory=list)          # routines.yaml
     commitment_tables: "CommitmentTables | None" = None            # commitment-tables.yaml
+    routine_texts: "Texts | None" = None                           # routine-template.yaml
 
     def all_commitments(self) -> list[Commitment]:
         return [c for d in self.documents.values() for c in d.commitments]

@@ -28,6 +28,19 @@ def core_dates(timestamp: dt.datetime) -> Callable[[bytes], bytes]:
     return fix
 
 
+def core_title(title: str, then: Callable[[bytes], bytes] | None = None) -> Callable[[bytes], bytes]:
+    """A rewrite for docProps/core.xml setting dc:title (then applying `then`)."""
+
+    def fix(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        for node in root.findall("dc:title", {"dc": "http://purl.org/dc/elements/1.1/"}):
+            node.text = title
+        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return then(xml) if then else xml
+
+    return fix
+
+
 def normalised(data: bytes, timestamp: dt.datetime,
                rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """Re-zip with fixed entry dates and attributes: the same document gives the same bytes.

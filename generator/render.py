@@ -38,6 +38,16 @@ class Intermediate:
         return markdown.read_front_matter(self.markdown)
 
 
+@dataclass(frozen=True)
+class FilledDocument:
+    """A document made from a shared intermediate by filling some of its fields (a kommun's
+    copy of a routine template): the writers build `base` once and fill it per copy."""
+
+    base: Intermediate
+    values: tuple[tuple[str, str], ...]   # (field tag, value)
+    title: str                            # the copy's own plain-text title
+
+
 def anchor_id(number: str) -> str:
     return "s-" + re.sub(r"[^0-9A-Za-z.]+", "-", number).strip("-").lower()
 
@@ -66,6 +76,35 @@ def _matrix_rows(matrix, parties) -> list[list[str]]:
     return rows
 
 
+class FieldRegistry:
+    """`field(tag, placeholder, label, bind=None)` in a template: a fill-in field (a Word
+    content control, a marked box in the PDF). Tags must be unique within a document;
+    `bind` names the value that fills the field for each kommun (see targets/routines.py)."""
+
+    TAG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+    def __init__(self) -> None:
+        self.registry: dict[str, dict[str, str | None]] = {}
+
+    def __call__(self, tag: str, placeholder: str, label: str | None = None, bind: str | None = None) -> Markup:
+        if not self.TAG.match(tag):
+            raise BuildFailed(f"field tag '{tag}' may only use a–z, 0–9 and '-'")
+        if tag in self.registry:
+            raise BuildFailed(f"field tag '{tag}' is used twice in one document; tags must be unique")
+        self.registry[tag] = {"label": str(label or placeholder), "bind": bind, "placeholder": str(placeholder)}
+        return Markup(f"[{markdown.escape(placeholder)}]{{#f-{tag}}}")
+
+
+def _join_md(*parts) -> Markup:
+    """Concatenate text (escaped) and Markdown (as is)."""
+    return Markup("".join(str(markdown.md(p)) for p in parts))
+
+
+def _quoted_commitment(commitment) -> list[str]:
+    """Nr | Åtagande | Avsnitt"""
+    return [commitment.id, commitment.full_text, commitment.section]
+
+
 def _line_block(lines: list[str]) -> Markup:
     return Markup("\n".join(f"| {markdown.escape(line)}" for line in lines))
 
@@ -80,12 +119,14 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
     )
     env.globals.update(
         front_matter=markdown.front_matter,
         grid_table=markdown.grid_table,
         quote_block=markdown.quote_block,
         line_block=_line_block,
+        join_md=_join_md,
         matrix_rows=_matrix_rows,
         hashes=lambda level: Markup("#" * level),
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
@@ -100,6 +141,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = markdown.md
     env.filters["commitment_row"] = _commitment_row
+    env.filters["quoted_commitment"] = _quoted_commitment
     return env
 
 

@@ -63,9 +63,11 @@ def styled_paragraph(text: str, style_id: str) -> OxmlElement:
     return p
 
 
-def set_header_footer(doc: DocxDocument, header_text: str, page_label: str, watermark: str | None) -> None:
-    """Header text on every page after the title page, 'Sida 3 (24)' in the footer, and a
-    watermark on every page (title page included) when one is given."""
+def set_header_footer(doc: DocxDocument, header_text: str, page_label: str, watermark: str | None,
+                      header_field: OxmlElement | None = None) -> None:
+    """Header text on every page after the title page (followed by `header_field`, a content
+    control, when given), 'Sida 3 (24)' in the footer, and a watermark on every page (title
+    page included) when one is given."""
     for section in doc.sections:
         section.different_first_page_header_footer = True
         header = section.header
@@ -73,6 +75,9 @@ def set_header_footer(doc: DocxDocument, header_text: str, page_label: str, wate
         p = header.paragraphs[0]
         p.text = header_text
         paragraph_style(p, "Header")
+        if header_field is not None:
+            p._p.append(run(" – "))
+            p._p.append(header_field)
         footer = section.footer
         footer.is_linked_to_previous = False
         fp = footer.paragraphs[0]

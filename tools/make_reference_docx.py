@@ -247,6 +247,15 @@ def main(target: Path) -> None:
         spacing(style, before=0, after=0)
     table_normal(doc)
     style_table(doc)
+    placeholder = doc.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER) \
+        if "Placeholder Text" not in [s.name for s in doc.styles] else doc.styles["Placeholder Text"]
+    placeholder.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    rpr = placeholder.element.get_or_add_rPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), "E8EDF2")
+    rpr.append(shd)
 
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)

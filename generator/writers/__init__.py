@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from .base import Writer
+from .bundle import ZipWriter
 from .data import CsvWriter, JsonWriter, XlsxWriter
 from .docx import DocxWriter
 from .pdf import PdfWriter
 
-WRITERS: dict[str, type[Writer]] = {w.name: w for w in (DocxWriter, PdfWriter, CsvWriter, JsonWriter, XlsxWriter)}
+WRITERS: dict[str, type[Writer]] = {w.name: w for w in (DocxWriter, PdfWriter, CsvWriter, JsonWriter, XlsxWriter, ZipWriter)}
 
 
 def writer_for(name: str) -> Writer:

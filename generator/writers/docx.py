@@ -12,11 +12,12 @@ import datetime as dt
 import io
 from typing import Any
 
+
 from docx import Document
 
-from .. import pandoc, wordml
-from ..render import TEMPLATES, Intermediate
-from .base import Writer
+from .. import fields, package, pandoc, wordml
+from ..render import TEMPLATES, FilledDocument, Intermediate
+from .base import PreparedFill, Writer
 
 HEADING_STYLES = {"Heading1": 1, "Heading2": 2, "Heading3": 3}
 
@@ -100,10 +101,23 @@ def _fill_toc(doc) -> None:
         return
 
 
+def _no_chapter_page_breaks(document) -> None:
+    """Chapters follow each other on the page (Heading 1 starts a new page by its style);
+    the first still starts after the title page."""
+    headings = [p for p in document.paragraphs if p.style is not None and p.style.style_id == "Heading1"]
+    for paragraph in headings[1:]:
+        paragraph.paragraph_format.page_break_before = False
+
+
+def field_labels(meta: dict[str, Any]) -> dict[str, fields.FieldInfo]:
+    return {tag: fields.FieldInfo(info.get("label") or tag, info.get("bind"))
+            for tag, info in (meta.get("fields") or {}).items()}
+
+
 class DocxWriter(Writer):
     name = "docx"
     suffix = ".docx"
-    accepts = Intermediate
+    accepts = (Intermediate, FilledDocument, PreparedFill)
 
     def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
         args = [f"--reference-doc={TEMPLATES / 'reference.docx'}", f"--lua-filter={TEMPLATES / 'docx-filter.lua'}"]
@@ -116,15 +130,31 @@ class DocxWriter(Writer):
         _insert_title_page(document, meta)
         if meta.get("toc"):
             _fill_toc(document)
+        if meta.get("chapter-break") is False:
+            _no_chapter_page_breaks(document)
+        labels = field_labels(meta)
+        fields.make_content_controls(document.element.body, labels)
+        header_field = meta.get("header-field")
         wordml.set_header_footer(document, meta.get("header") or meta.get("title", ""),
-                                 meta.get("page-label") or "Sida", meta.get("watermark"))
+                                 meta.get("page-label") or "Sida", meta.get("watermark"),
+                                 fields.field_run(header_field["tag"], header_field["label"],
+                                                  header_field["placeholder"], 999) if header_field else None)
         wordml.repeat_header_rows(document)
-        wordml.set_core_properties(document, title=meta.get("title", ""), subject=meta.get("subject") or "",
+        wordml.set_core_properties(document, title=meta.get("plain-title") or meta.get("title", ""), subject=meta.get("subject") or "",
                                    author=meta.get("creator") or "", keywords=meta.get("keywords") or [],
                                    language=meta.get("lang") or "sv-SE", timestamp=timestamp,
                                    category=meta.get("category") or "")
 
-    def write(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
+    def prepare(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
         document = Document(io.BytesIO(self.pandoc_docx(doc, timestamp)))
         self.finish(document, doc.meta, timestamp)
         return wordml.save(document, timestamp)
+
+    def fill(self, prepared: bytes, values: dict[str, str], title: str, timestamp: dt.datetime) -> bytes:
+        """A copy of a prepared document with its fields filled and its own title."""
+        if not values and not title:
+            return prepared
+        rewrite = {name: (lambda _old, new=xml: new) for name, xml in fields.fill(prepared, values).items()}
+        if title:
+            rewrite["docProps/core.xml"] = package.core_title(title)
+        return package.normalised(prepared, timestamp, rewrite)

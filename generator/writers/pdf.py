@@ -3,58 +3,66 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import lru_cache
-from pathlib import Path
 
 import typst
 
 from .. import pandoc
 from ..errors import BuildFailed
-from ..render import TEMPLATES, Intermediate
-from .base import Writer
+from ..render import TEMPLATES, FilledDocument, Intermediate
+from .base import PreparedFill, Writer
 
 PDF_STANDARDS = ["ua-1", "a-2a"]
 
 
-@lru_cache(maxsize=1)
-def font_dirs() -> tuple[str, ...]:
-    """Fonts come from a PyPI package, never from the system: same fonts, same bytes, anywhere."""
-    import font_source_sans_pro
+FONTS = TEMPLATES / "fonts"   # Source Sans Pro (SIL Open Font License, see LICENSE.txt there)
 
-    return (str(Path(font_source_sans_pro.__file__).parent / "files"),)
+
+def font_dirs() -> tuple[str, ...]:
+    """The PDFs use only the fonts in templates/fonts, never the system's: same fonts, same
+    bytes, on any machine. A font the template names but this folder lacks is an error."""
+    return (str(FONTS),)
+
+
+@lru_cache(maxsize=1)
+def compiler() -> typst.Compiler:
+    """One compiler per process: fonts are read once, and typst reuses its work between PDFs."""
+    return typst.Compiler(font_paths=list(font_dirs()), ignore_system_fonts=True)
 
 
 def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime) -> bytes:
+    """Compile; a warning (e.g. a font not found, which typst would quietly replace) is an error."""
     try:
-        return typst.compile(
-            source.encode("utf-8"),
-            font_paths=list(font_dirs()),
-            ignore_system_fonts=True,
-            sys_inputs=inputs,
-            pdf_standards=PDF_STANDARDS,
-            timestamp=int(timestamp.timestamp()),
-        )
+        pdf, warnings = compiler().compile_with_warnings(input=source.encode("utf-8"), sys_inputs=inputs,
+                                                         pdf_standards=PDF_STANDARDS,
+                                                         timestamp=int(timestamp.timestamp()))
     except Exception as exc:  # typst raises its own error types with the diagnostics
         raise BuildFailed(f"typst could not make the PDF: {exc}") from exc
+    if warnings:
+        raise BuildFailed("typst warned while making the PDF: " + "; ".join(str(w) for w in warnings))
+    return pdf
 
 
 class PdfWriter(Writer):
     name = "pdf"
     suffix = ".pdf"
-    accepts = Intermediate
-    template = "document.typ"
+    accepts = (Intermediate, FilledDocument, PreparedFill)
 
-    def typst_source(self, doc: Intermediate) -> str:
-        args = [f"--template={TEMPLATES / self.template}"]
-        if doc.meta.get("toc"):
-            args.append("--toc")
-        return pandoc.run(doc.markdown, "typst", args).decode("utf-8")
-
-    def write(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
+    def prepare(self, doc: Intermediate, timestamp: dt.datetime) -> tuple[str, dict[str, str]]:
+        """The Typst source (pandoc) and the plain-text inputs of an intermediate."""
         meta = doc.meta
+        args = [f"--template={TEMPLATES / 'document.typ'}", f"--lua-filter={TEMPLATES / 'typst-filter.lua'}"]
+        if meta.get("toc"):
+            args.append("--toc")
         inputs = {
             "author": str(meta.get("creator") or ""),
             "keywords": "\n".join(meta.get("keywords") or []),
             "date": str(meta.get("date-iso") or timestamp.date().isoformat()),
         }
-        return compile_typst(self.typst_source(doc), inputs, timestamp)
+        return pandoc.run(doc.markdown, "typst", args).decode("utf-8"), inputs
+
+    def fill(self, prepared: tuple[str, dict[str, str]], values: dict[str, str], title: str,
+             timestamp: dt.datetime) -> bytes:
+        source, inputs = prepared
+        return compile_typst(source, dict(inputs, fields=json.dumps(values, ensure_ascii=False)), timestamp)

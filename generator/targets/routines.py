@@ -1,0 +1,116 @@
+"""Target `routines`: for every kommun and stadsdel, every local routine template (Word to
+fill in, PDF to read) pre-filled with its parties, and one ZIP with all of them.
+
+Each routine is rendered once (the intermediate is the same for every kommun); a kommun's
+copy fills the template's bound fields with its own values. Choosing those values (which
+committee, which name) is the rule that lives here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from ..catalogues import LocalUnit, Region, Routine, slugify
+from ..dates import build_timestamp, iso_date
+from ..errors import BuildFailed, UsageProblem
+from ..model import Content
+from ..render import FieldRegistry, FilledDocument, Intermediate, render
+from ..writers.bundle import Bundle
+from .base import BuildOptions, Job, Target
+
+FOLDER = "rutiner"
+ROWS_PER_PHASE = 3
+
+
+def unit_values(unit: LocalUnit, region: Region) -> dict[str, str | None]:
+    """The values a kommun's or stadsdel's copy is filled with (None: not known, the field stays
+    a visible placeholder)."""
+    return {
+        "unit_name": unit.name,
+        "unit_full_name": unit.full_name,
+        "code": unit.code,
+        "local_council": unit.local_council,
+        "committee_party": unit.committee_party,
+        "region_name": region.name,
+    }
+
+
+def _key(text: str) -> str:
+    return slugify(text).replace("-", "")
+
+
+def find_units(content: Content, queries: list[str]) -> list[LocalUnit]:
+    """Kommuner and stadsdelar by name in any case, without diacritics, as slug or kommunkod
+    (`Täby`, `taby`, `0160`). A kommun with stadsdelar (Stockholm) gives all of them.
+    An unknown name raises UsageProblem naming the closest matches."""
+    units = _units(content)
+    by_key: dict[str, list[LocalUnit]] = {}
+    for unit in units:
+        for name in {unit.name, unit.slug, unit.full_name, unit.code, unit.kommun_name, unit.organisation}:
+            by_key.setdefault(_key(name), [])
+            if unit not in by_key[_key(name)]:
+                by_key[_key(name)].append(unit)
+    chosen: list[LocalUnit] = []
+    unknown = []
+    for query in queries:
+        found = by_key.get(_key(query))
+        if not found:
+            unknown.append(query)
+            continue
+        chosen.extend(u for u in found if u not in chosen)
+    if unknown:
+        names = sorted({u.name for u in units} | {u.kommun_name for u in units})
+        lines = []
+        for query in unknown:
+            close = difflib.get_close_matches(_key(query), {_key(n): n for n in names}, n=3, cutoff=0.5)
+            suggestions = [next(n for n in names if _key(n) == c) for c in close]
+            hint = f"closest: {', '.join(suggestions)}" if suggestions else "see content/kommuner.yaml for the names"
+            lines.append(f"unknown kommun or stadsdel '{query}' ({hint})")
+        raise UsageProblem("\n".join(lines))
+    return chosen
+
+
+def _units(content: Content) -> list[LocalUnit]:
+    if content.kommuner is None:
+        raise BuildFailed(f"routines need {content.root / 'kommuner.yaml'}")
+    return content.kommuner.units
+
+
+def routine_intermediate(content: Content, routine: Routine) -> tuple[Intermediate, dict]:
+    fields = FieldRegistry()
+    markdown = render("routine.md.j2", content, routine=routine, field=fields, rows_per_phase=ROWS_PER_PHASE)
+    return Intermediate(markdown, routine.title), fields.registry
+
+
+class RoutinesTarget(Target):
+    name = "routines"
+    help = "local routine templates for every kommun and stadsdel (Word, PDF, ZIP per kommun)"
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        if not content.routines or content.routine_texts is None:
+            raise BuildFailed(f"routines need {content.root / 'routines.yaml'} and "
+                              f"{content.root / 'routine-template.yaml'}")
+        units = options.get("units") or _units(content)
+        region = content.kommuner.region  # type: ignore[union-attr]
+        t = content.routine_texts
+        templates = [(routine, *routine_intermediate(content, routine)) for routine in content.routines]
+        jobs: list[Job] = []
+        for unit in units:
+            values = unit_values(unit, region)
+            members = []
+            for routine, base, registry in templates:
+                doc = content.documents[routine.document]
+                timestamp = build_timestamp(doc.meta.date)
+                filled = tuple((tag, values[info["bind"]]) for tag, info in registry.items()
+                               if info["bind"] and values.get(info["bind"]) is not None)
+                title = f"{t.title_prefix}: {routine.title} – {unit.name}"
+                artifact = FilledDocument(base, filled, title)
+                stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{iso_date(doc.meta.date)}"
+                for fmt in ("docx", "pdf"):
+                    jobs.append(Job(artifact, fmt, f"{stem}.{fmt}", "routine", title, timestamp, unit.code))
+                    members.append(f"{stem}.{fmt}")
+            newest = max(content.documents[r.document].meta.date for r, _, _ in templates)
+            bundle_title = f"{t.title_prefix}: alla mallar – {unit.name}"
+            jobs.append(Job(Bundle(tuple(members)), "zip",
+                            f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip",
+                            "routine-bundle", bundle_title, build_timestamp(newest), unit.code))
+        return jobs
