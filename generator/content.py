@@ -15,7 +15,7 @@ from typing import Any, Callable
 from . import catalogues
 from .errors import Location, Problems
 from .model import (
-    STATUSES, Commitment, CommitmentSummary, CommitmentsHere, Content, Document, Metadata,
+    STATUSES, Commitment, Revision, CommitmentSummary, CommitmentsHere, Content, Document, Metadata,
     NoteRef, Paragraph, Party, Section, Table, TableRef, Topic, walk_blocks,
 )
 from .prose import normalise, parse_prose
@@ -177,6 +177,7 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
                      "it becomes part of the file names, e.g. 'overenskommelse-missbruk'")
     parties = f.get("parties", list, default=[])
     publishers = f.get("publishers", list, required=False, default=[])
+    history = _load_history(f.get("history", list, required=False, default=[]), f, problems)
     keywords = f.get("keywords", list, required=False, default=[])
     extra["party_names"] = f.get("party_names", Node, required=False, default=Node())
     meta_values = dict(
@@ -185,6 +186,10 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
         diarienummer=f.get("diarienummer", required=False), author=f.get("author"), subject=f.get("subject"),
         file_stem=stem,
     )
+    if history and meta_values["version"] and history[-1].version != meta_values["version"]:
+        problems.add(f.loc("history"), f"the last history entry is version {history[-1].version}, but the "
+                                       f"document is version {meta_values['version']}",
+                     "add the current version last in history (or correct 'version')")
     for key in ("title", "subject", "author", "short_title"):
         value = meta_values.get(key)
         if value and len(value) > 255:
@@ -197,8 +202,32 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
         parties=[normalise(str(p)) for p in parties],
         keywords=[normalise(str(k)) for k in keywords],
         publishers=[[normalise(str(line)) for line in (p if isinstance(p, list) else [p])] for p in publishers],
+        history=history,
         **meta_values,
     ), extra
+
+
+HISTORY_DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+
+
+def _load_history(items: Any, parent: Fields, problems: Problems) -> list[Revision]:
+    """`history:` in document.yaml, oldest first; the last entry is the current version."""
+    result = []
+    for index, node in enumerate(items):
+        loc = items.loc(index) if isinstance(items, NodeList) else parent.loc("history")
+        f = Fields(node, f"history #{index + 1}", problems, loc)
+        version, date, status = f.get("version"), f.get("date"), f.get("status")
+        decision, summary = f.get("decision"), f.get("summary")
+        f.finish()
+        if date is not None and not HISTORY_DATE.match(date):
+            problems.add(f.loc("date"), f"history #{index + 1}: date '{date}' must be YYYY-MM-DD (or YYYY when only "
+                                        "the year is known)", "write e.g. 2017-06-12 or 2017")
+        if status is not None and status not in STATUSES:
+            problems.add(f.loc("status"), f"history #{index + 1}: status '{status}' is not one of "
+                                          f"{', '.join(STATUSES)}", suggest(status, STATUSES))
+        if None not in (version, date, status, decision, summary):
+            result.append(Revision(version, date, status, decision, summary, f.loc()))
+    return result
 
 
 def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:

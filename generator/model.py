@@ -188,6 +188,18 @@ class Table:
 
 
 @dataclass
+class Revision:
+    """One version in the document's history (versionshistorik)."""
+
+    version: str
+    date: str            # YYYY-MM-DD, or YYYY where only the year is known
+    status: str
+    decision: str        # beslut
+    summary: str
+    loc: Location
+
+
+@dataclass
 class Metadata:
     title: str
     subtitle: str
@@ -202,6 +214,7 @@ class Metadata:
     keywords: list[str]
     file_stem: str
     publishers: list[list[str]] = field(default_factory=list)
+    history: list[Revision] = field(default_factory=list)
 
 
 @dataclass

@@ -142,6 +142,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = markdown.md
     env.filters["commitment_row"] = _commitment_row
     env.filters["quoted_commitment"] = _quoted_commitment
+    env.filters["revision_row"] = lambda r: [r.version, r.date, STATUS_LABELS[r.status], r.decision, r.summary]
     return env
 
 

@@ -39,6 +39,8 @@ def expected_texts(doc) -> list[str]:
     texts.extend(c.full_text for c in doc.commitments)
     for publisher in doc.meta.publishers:
         texts.extend(publisher)
+    for revision in doc.meta.history:
+        texts.extend([revision.version, revision.decision, revision.summary])
     return [norm(t) for t in texts if norm(t)]
 
 
@@ -105,7 +107,8 @@ def test_docx_structure(content, built_agreement):
     path = built_agreement["docx"]
     paragraphs = docx_paragraphs(path)
     headings = [text for style, text in paragraphs if style in ("Heading1", "Heading2", "Heading3")]
-    assert headings == [s.heading for s in agreement(content).sections]   # original numbering, in order
+    history = ["Versionshistorik"] if agreement(content).meta.history else []
+    assert headings == [s.heading for s in agreement(content).sections] + history   # original numbering, in order
     assert any(style.startswith("Underrubrik") for style, _ in paragraphs)  # subheadings not in the TOC
     body = docx_xml(path)
     toc = [sdt for sdt in body.iter(f"{W}sdt") if sdt.find(f".//{W}docPartGallery") is not None]
@@ -170,7 +173,8 @@ def test_pdf_metadata_bookmarks_and_page_numbers(content, built_agreement):
                 outline_titles.append(norm(item.title))
 
     walk(reader.outline)
-    assert [s.heading for s in agreement(content).sections] == outline_titles
+    history = ["Versionshistorik"] if agreement(content).meta.history else []
+    assert [s.heading for s in agreement(content).sections] + history == outline_titles
     pages = len(reader.pages)
     text = pdf_text(built_agreement["pdf"])
     assert f"Sida 3 ({pages})" in text
