@@ -52,6 +52,12 @@ def anchor_id(number: str) -> str:
     return "s-" + re.sub(r"[^0-9A-Za-z.]+", "-", number).strip("-").lower()
 
 
+def _attributes(ident: str, *classes: str) -> Markup:
+    """Pandoc attributes {#id .class …} (ids and classes are written by templates, not content)."""
+    safe = re.sub(r"[^0-9A-Za-z._:-]+", "-", ident)
+    return Markup("{#" + safe + "".join(f" .{c}" for c in classes) + "}")
+
+
 def _note_label(label: str) -> str:
     return "fn-" + re.sub(r"[^0-9A-Za-z]+", "-", label)
 
@@ -130,6 +136,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         matrix_rows=_matrix_rows,
         hashes=lambda level: Markup("#" * level),
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
+        attributes=_attributes,
         noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
         notedef=lambda label: Markup(f"[^{_note_label(label)}]:"),
         list_marker=_list_marker,

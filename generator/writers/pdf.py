@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import typst
 
-from .. import pandoc
+from .. import pandoc, pdffix
 from ..errors import BuildFailed
 from ..render import TEMPLATES, FilledDocument, Intermediate
 from .base import PreparedFill, Writer
@@ -41,7 +41,7 @@ def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime) -
         raise BuildFailed(f"typst could not make the PDF: {exc}") from exc
     if warnings:
         raise BuildFailed("typst warned while making the PDF: " + "; ".join(str(w) for w in warnings))
-    return pdf
+    return pdffix.fix_stream_line_ends(pdf)
 
 
 class PdfWriter(Writer):

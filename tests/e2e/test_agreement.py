@@ -117,7 +117,7 @@ def test_docx_structure(content, built_agreement):
                                                        p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in ("TOC1", "TOC2", "TOC3"))]
     assert len(toc_entries) == len(headings)
     tables = list(body.iter(f"{W}tbl"))
-    assert len(tables) == len(agreement(content).tables)
+    assert len(tables) == len(agreement(content).tables) + (1 if agreement(content).meta.history else 0)
     for table in tables:
         assert table.find(f"{W}tr/{W}trPr/{W}tblHeader") is not None   # header row repeats on every page
     footnotes = [text for _, text in docx_paragraphs(path, "word/footnotes.xml") if text]
