@@ -2,6 +2,8 @@
 
     samverkan build [--content DIR] [--out DIR] [TARGET ...]
     samverkan routines KOMMUN ... [--content DIR] [--out DIR]
+    samverkan remiss collect FILE|DIR ... [--content DIR] [--out DIR]
+    samverkan number [--content DIR]
     samverkan check [--content DIR]
 """
 
@@ -12,7 +14,10 @@ from pathlib import Path
 import click
 
 from . import build as build_module
+from . import numbering
+from . import remiss as remiss_module
 from .content import load_content
+from .errors import UsageProblem
 from .targets import TARGETS, BuildOptions
 from .targets.routines import find_units
 
@@ -39,10 +44,12 @@ def _targets_help() -> str:
 @cli.command(epilog="Targets:\n\n" + _targets_help())
 @content_option
 @out_option
+@click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")
 @click.argument("targets", nargs=-1, type=click.Choice(list(TARGETS)))
-def build(content_dir: Path, out_dir: Path, targets: tuple[str, ...]) -> None:
+def build(content_dir: Path, out_dir: Path, deadline: str | None, targets: tuple[str, ...]) -> None:
     """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json)."""
-    written = build_module.build(content_dir, out_dir, targets, BuildOptions())
+    options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline)})
+    written = build_module.build(content_dir, out_dir, targets, options)
     for item in written:
         click.echo(f"wrote {out_dir / item.path}")
     click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
@@ -64,6 +71,43 @@ def routines(content_dir: Path, out_dir: Path, kommuner: tuple[str, ...]) -> Non
     for unit in units:
         click.echo(f"{unit.full_name}: {out_dir / 'rutiner' / unit.slug}")
     click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
+
+
+@cli.group()
+def remiss() -> None:
+    """The remiss: build it with `samverkan build remiss --deadline YYYY-MM-DD`; compile the
+    answers with `samverkan remiss collect`."""
+
+
+@remiss.command()
+@content_option
+@out_option
+@click.argument("forms", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
+    """Compile filled-in response forms (files, or folders of .docx files) into a remiss
+    compilation (Word and CSV) in OUT/remiss/."""
+    content = load_content(content_dir)
+    compilation = remiss_module.collect(content, list(forms))
+    jobs = remiss_module.compilation_jobs(content, compilation)
+    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
+    for item in written:
+        click.echo(f"wrote {out_dir / item.path}")
+    click.echo(f"{len(compilation.responses)} answers compiled; {len(compilation.missing)} remissinstanser "
+               "have not answered")
+    if compilation.rejected:
+        lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
+        raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+
+
+@cli.command()
+@content_option
+def number(content_dir: Path) -> None:
+    """Give every paragraph without a stable reference ({¶n}) the next free number of its
+    section, written into the Markdown files. Existing numbers never change."""
+    done = numbering.number_paragraphs(content_dir)
+    for item in done:
+        click.echo(f"{item.location.display(content_dir)}: {item.ref}")
+    click.echo(f"{len(done)} paragraphs numbered" if done else "every paragraph already has a number")
 
 
 @cli.command()

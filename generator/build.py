@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .content import load_content
+from .fileio import atomic_write
 from .errors import BuildFailed
 from .model import Content
-from .targets import TARGETS, BuildOptions, Job
+from .targets import DEFAULT_TARGETS, TARGETS, BuildOptions, Job
 from .render import FilledDocument
 from .writers import writer_for
 from .writers.base import PreparedFill
@@ -134,18 +135,6 @@ def _read_manifest(out: Path) -> dict[str, dict]:
         return {}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> list[Written]:
     """Stage every file, then move them into place and update the manifest."""
     out.mkdir(parents=True, exist_ok=True)
@@ -173,7 +162,7 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
     entries.update({w.path: w.entry() for w in written})
     entries = {p: e for p, e in entries.items() if (out / p).is_file()}
     manifest = {"documents": [entries[p] for p in sorted(entries)]}
-    _atomic_write(out / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    atomic_write(out / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return written
 
 
@@ -186,9 +175,9 @@ def collect_jobs(content: Content, targets: Iterable[str], options: BuildOptions
 
 def build(content_dir: Path, out: Path, targets: Sequence[str] = (), options: BuildOptions | None = None,
           workers: int | None = None) -> list[Written]:
-    """Build the named targets (all when none are named) into `out`."""
+    """Build the named targets (when none are named: every target built by default) into `out`."""
     content = load_content(content_dir)
-    return build_content(content, out, targets or tuple(TARGETS), options or BuildOptions(), workers)
+    return build_content(content, out, targets or DEFAULT_TARGETS, options or BuildOptions(), workers)
 
 
 def build_content(content: Content, out: Path, targets: Sequence[str], options: BuildOptions,

@@ -129,12 +129,12 @@ ROUTINE_TEXTS = {
 }
 
 
-def load_texts(path: Path, schema: dict, problems: Problems) -> Texts | None:
-    """A file of wording: every key of `schema` must be there, as text (or a mapping of texts)."""
+def load_texts(path: Path, schema: dict, problems: Problems, data=None, allowed_extra: tuple[str, ...] = ()) -> Texts | None:
+    """A file of wording: every key of `schema` must be there, as text, a list of texts
+    (schema value `list`) or a mapping of texts (schema value: a tuple of its keys)."""
     from .content import Fields
-    from .prose import normalise
 
-    data = load_yaml(path, problems)
+    data = load_yaml(path, problems) if data is None else data
     if data is None:
         return None
     top = Fields(data, path.name, problems, Location(path, 1))
@@ -142,18 +142,118 @@ def load_texts(path: Path, schema: dict, problems: Problems) -> Texts | None:
     for key, kind in schema.items():
         if kind is str:
             result[key] = top.get(key)
-            continue
-        node = top.get(key, Node)
-        if node is None:
-            continue
-        sub = Fields(node, f"{path.name}: {key}", problems, top.loc(key))
-        result[key] = Texts({name: sub.get(name) for name in kind})
-        sub.finish()
-    top.finish()
+        elif kind is list:
+            result[key] = _strings(top.get(key, list, default=[]), top, key, problems) or None
+        else:
+            node = top.get(key, Node)
+            if node is None:
+                continue
+            sub = Fields(node, f"{path.name}: {key}", problems, top.loc(key))
+            values = Texts()
+            for name in kind:
+                if isinstance(name, tuple):        # (key, list): a list of texts
+                    values[name[0]] = _strings(sub.get(name[0], list, default=[]), sub, name[0], problems) or None
+                else:
+                    values[name] = sub.get(name)
+            result[key] = values
+            sub.finish()
+    top.finish(allowed_extra)
     if not top.ok or any(v is None for v in result.values()) or \
             any(v is None for sub in result.values() if isinstance(sub, dict) for v in sub.values()):
         return None
     return result
+
+
+@dataclass
+class Contact:
+    name: str
+    organisation: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass
+class RecipientGroup:
+    name: str
+    members: list[str]
+
+
+@dataclass
+class Remiss:
+    title: str
+    documents: list[str]          # keys of the documents sent on remiss
+    contact: Contact
+    groups: list[RecipientGroup]
+    texts: Texts                  # summary, missiv, form, compilation
+
+    @property
+    def recipients(self) -> list[str]:
+        return [m for g in self.groups for m in g.members]
+
+
+REMISS_TEXTS = {
+    "summary": ("title", ("paragraphs", list)),
+    "missiv": ("subject", "greeting", ("intro", list), "sent_heading", "deadline_heading", "deadline_text",
+               "how_heading", ("how", list), "contact_heading", "contact_text", "closing", "recipients_heading"),
+    "form": ("title", "intro", "respondent_heading", "organisation", "contact_person", "email", "date",
+             "general_heading", "general_label", "reference", "text", "comment", "proposal", "whole_section",
+             "placeholder"),
+    "compilation": ("title", "intro", "comments_heading", "general_heading", "respondents_heading",
+                    "missing_heading", "unreadable_heading", "organisation", "none", "not_on_list"),
+}
+
+
+def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner | None,
+                problems: Problems) -> Remiss | None:
+    from .content import Fields, suggest
+    from .prose import normalise
+
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    texts = load_texts(path, REMISS_TEXTS, problems, data=data,
+                       allowed_extra=("title", "documents", "contact", "remissinstanser"))
+    f = Fields(data, path.name, problems, Location(path, 1))
+    title = f.get("title")
+    keys = _strings(f.get("documents", list, default=[]), f, "documents", problems)
+    for key in keys:
+        if key not in documents:
+            problems.add(f.loc("documents"), f"remiss: unknown document '{key}'", suggest(key, documents))
+    contact_node = f.get("contact", Node)
+    groups_node = f.get("remissinstanser", list, default=[])
+    contact = None
+    if contact_node is not None:
+        c = Fields(contact_node, "remiss: contact", problems, f.loc("contact"))
+        contact = Contact(c.get("name"), c.get("organisation"), c.get("email", required=False),
+                          c.get("phone", required=False))
+        c.finish()
+    groups = []
+    for index, node in enumerate(groups_node):
+        loc = groups_node.loc(index) if isinstance(groups_node, NodeList) else f.loc("remissinstanser")
+        g = Fields(node, f"remissinstanser #{index + 1}", problems, loc)
+        name = g.get("group")
+        from_kommuner = g.get("kommuner", bool, required=False, default=False)
+        members = _strings(g.get("members", list, required=not from_kommuner, default=[]), g, "members", problems) \
+            if "members" in g.node or not from_kommuner else []
+        g.finish()
+        if from_kommuner:
+            if kommuner is None:
+                problems.add(g.loc("kommuner"), "remissinstanser: 'kommuner: true' needs content/kommuner.yaml",
+                             "add kommuner.yaml or list the kommuner under members")
+            else:
+                official = list(dict.fromkeys(normalise(u.organisation) for u in kommuner.units))
+                members = official + members
+        if name:
+            groups.append(RecipientGroup(name, members))
+    seen: set[str] = set()
+    for member in (m for g in groups for m in g.members):
+        if slugify(member) in seen:
+            problems.add(f.loc("remissinstanser"), f"remissinstans '{member}' is listed twice", "list it once")
+        seen.add(slugify(member))
+    f.finish(("summary", "missiv", "form", "compilation"))
+    if None in (title, contact, texts) or not keys or contact.name is None:
+        return None
+    return Remiss(title, keys, contact, groups, texts)
 
 
 def _strings(value, f, key: str, problems: Problems) -> list[str]:

@@ -336,6 +336,15 @@ def _check_document(doc: Document, problems: Problems, unreadable_sections: set[
     table_uses: dict[str, list[Location]] = {}
     note_uses: dict[str, list[Location]] = {}
     for section in doc.sections:
+        numbered: dict[int, Paragraph] = {}
+        for paragraph in section.paragraphs():
+            if paragraph.number is None:
+                continue
+            if paragraph.number in numbered:
+                problems.add(paragraph.loc, f"paragraph number {{¶{paragraph.number}}} is used twice in section "
+                                            f"{section.number} (also at line {numbered[paragraph.number].loc.line})",
+                             "give one of them a new number, or delete both markers and run `samverkan number`")
+            numbered[paragraph.number] = paragraph
         here = [b for b in walk_blocks(section.blocks) if isinstance(b, CommitmentsHere)]
         own = doc.commitments_of(section.number)
         if len(here) > 1:
@@ -466,5 +475,8 @@ def load_content(root: Path) -> Content:
     if (root / "routine-template.yaml").exists():
         content.routine_texts = catalogues.load_texts(root / "routine-template.yaml", catalogues.ROUTINE_TEXTS,
                                                       problems)
+    if (root / "remiss" / "remiss.yaml").exists():
+        content.remiss = catalogues.load_remiss(root / "remiss" / "remiss.yaml", documents, content.kommuner,
+                                                problems)
     problems.raise_if_any()
     return content

@@ -29,8 +29,11 @@ class NotAForm(ValueError):
 
 @dataclass(frozen=True)
 class FieldInfo:
-    label: str          # shown by Word as the control's title
-    bind: str | None    # name of the value that fills it, None for a field people fill in
+    label: str              # shown by Word as the control's title
+    bind: str | None        # name of the value that fills it, None for a field people fill in
+    filled: bool = False    # the span holds a value, not a placeholder
+    locked: bool = False    # people cannot edit it (e.g. the remiss version of a response form)
+    multiline: bool = False # several lines may be written
 
 
 def _el(tag: str, **attrs: str) -> etree._Element:
@@ -40,7 +43,8 @@ def _el(tag: str, **attrs: str) -> etree._Element:
     return el
 
 
-def _sdt(tag: str, label: str, ident: int, runs: list, placeholder: bool) -> etree._Element:
+def _sdt(tag: str, label: str, ident: int, runs: list, placeholder: bool, locked: bool = False,
+         multiline: bool = False) -> etree._Element:
     sdt = _el("w:sdt")
     pr = etree.SubElement(sdt, qn("w:sdtPr"))
     if placeholder:
@@ -49,9 +53,13 @@ def _sdt(tag: str, label: str, ident: int, runs: list, placeholder: bool) -> etr
     pr.append(_el("w:alias", **{"w:val": label}))
     pr.append(_el("w:tag", **{"w:val": tag}))
     pr.append(_el("w:id", **{"w:val": str(ident)}))
+    if locked:
+        pr.append(_el("w:lock", **{"w:val": "sdtContentLocked"}))
     if placeholder:
         pr.append(_el("w:showingPlcHdr"))
     text = _el("w:text")
+    if multiline:
+        text.set(qn("w:multiLine"), "1")
     pr.append(text)
     content = etree.SubElement(sdt, qn("w:sdtContent"))
     for r in runs:
@@ -98,8 +106,10 @@ def make_content_controls(root: etree._Element, labels: dict[str, FieldInfo], fi
         info = labels.get(tag, FieldInfo(tag, None))
         for r in runs:
             r.getparent().remove(r)
-        _placeholder_runs(runs)
-        start.addprevious(_sdt(tag, info.label, ident, runs, placeholder=True))
+        if not info.filled:
+            _placeholder_runs(runs)
+        start.addprevious(_sdt(tag, info.label, ident, runs, placeholder=not info.filled, locked=info.locked,
+                               multiline=info.multiline))
         start.getparent().remove(start)
         end.getparent().remove(end)
         tags.append(tag)
@@ -136,14 +146,21 @@ def _set_text(sdt: etree._Element, value: str) -> None:
         content.remove(r)
     r = runs[0] if runs else etree.SubElement(content, qn("w:r"))
     for child in list(r):
-        if child.tag != qn("w:rPr"):
-            r.remove(child)
-    rpr = r.find(qn("w:rPr"))
-    if rpr is not None:
-        r.remove(rpr)
-    t = etree.SubElement(r, qn("w:t"))
-    t.text = value
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.remove(child)
+    for index, line in enumerate(value.split("\n")):     # lines as Word writes them: w:br between
+        if index:
+            etree.SubElement(r, qn("w:br"))
+        t = etree.SubElement(r, qn("w:t"))
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _text(node: etree._Element) -> str:
+    """Text as typed: line breaks and tabs kept."""
+    out = []
+    for el in node.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
+        out.append(el.text or "" if el.tag == qn("w:t") else ("\t" if el.tag == qn("w:tab") else "\n"))
+    return "".join(out)
 
 
 def _parts(names: list[str]) -> list[str]:
@@ -185,11 +202,8 @@ def read(data: bytes) -> dict[str, str | None]:
                     values[tag] = None
                     continue
                 content = sdt.find(qn("w:sdtContent"))
-                paragraphs = content.findall(f".//{qn('w:p')}")
-                if paragraphs:
-                    text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
-                else:
-                    text = "".join(t.text or "" for t in content.iter(qn("w:t")))
+                paragraphs = content.findall(f".//{qn('w:p')}") or [content]
+                text = "\n".join(_text(p) for p in paragraphs)
                 values[tag] = text.strip() or None
         return values
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:

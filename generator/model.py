@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Union
 from .errors import Location
 
 if TYPE_CHECKING:
-    from .catalogues import CommitmentTables, Kommuner, Routine, Texts
+    from .catalogues import CommitmentTables, Kommuner, Remiss, Routine, Texts
 
 STATUSES = ("utkast", "remiss", "antagen")
 
@@ -48,6 +48,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
 class Paragraph:
     inlines: tuple[Inline, ...]
     loc: Location
+    number: int | None = None   # the stable paragraph number within its section ({¶4})
+    end_line: int = 0           # the paragraph's last line in its file (where {¶4} goes)
     kind: str = field(default="paragraph", init=False)
 
     @property
@@ -133,6 +135,14 @@ class Section:
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}"
+
+    def paragraphs(self) -> list[Paragraph]:
+        """Every paragraph of the section, in lists and fact boxes too, in reading order."""
+        return [b for b in walk_blocks(self.blocks) if isinstance(b, Paragraph)]
+
+    def ref(self, paragraph: Paragraph) -> str | None:
+        """The paragraph's stable reference, "3.1:4" (None until it is numbered)."""
+        return f"{self.number}:{paragraph.number}" if paragraph.number is not None else None
 
 
 @dataclass
@@ -251,6 +261,7 @@ class Content:
     routines: "list[Routine]" = field(default_factory=list)          # routines.yaml
     commitment_tables: "CommitmentTables | None" = None            # commitment-tables.yaml
     routine_texts: "Texts | None" = None                           # routine-template.yaml
+    remiss: "Remiss | None" = None                                 # remiss/remiss.yaml
 
     def all_commitments(self) -> list[Commitment]:
         return [c for d in self.documents.values() for c in d.commitments]

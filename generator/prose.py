@@ -28,6 +28,7 @@ BULLET = re.compile(r"^([-•])\s+(.*)$")
 ORDERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+PARAGRAPH_NUMBER = re.compile(r"\s*\{¶(\d+)\}\s*$")
 
 DIRECTIVES_HELP = "[[åtaganden]], [[sammanställning av åtaganden]] or [[tabell ID]]"
 
@@ -115,10 +116,17 @@ class _BlockParser:
                 while j < len(lines) and lines[j].text.strip() and (j == i or not self.starts_block(lines[j].text)):
                     texts.append(lines[j].text)
                     j += 1
-                out.append(("block", Paragraph(parse_inlines(" ".join(texts), self.loc(line), self.problems),
-                                               self.loc(line))))
+                out.append(("block", self.paragraph(texts, line, lines[j - 1])))
                 i = j
         return out
+
+    def paragraph(self, texts: list[str], first: _Line, last: _Line) -> Paragraph:
+        text = " ".join(texts)
+        number = None
+        if match := PARAGRAPH_NUMBER.search(text):
+            number = int(match.group(1))
+            text = text[:match.start()]
+        return Paragraph(parse_inlines(text, self.loc(first), self.problems), self.loc(first), number, last.number)
 
     @staticmethod
     def starts_block(text: str) -> bool:

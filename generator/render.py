@@ -87,18 +87,23 @@ class FieldRegistry:
     content control, a marked box in the PDF). Tags must be unique within a document;
     `bind` names the value that fills the field for each kommun (see targets/routines.py)."""
 
-    TAG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+    TAG = re.compile(r"^[a-z0-9][a-z0-9.:-]*$")
 
     def __init__(self) -> None:
-        self.registry: dict[str, dict[str, str | None]] = {}
+        self.registry: dict[str, dict[str, str | bool | None]] = {}
 
-    def __call__(self, tag: str, placeholder: str, label: str | None = None, bind: str | None = None) -> Markup:
+    def __call__(self, tag: str, placeholder: str, label: str | None = None, bind: str | None = None,
+                 value: str | None = None, locked: bool = False, multiline: bool = False) -> Markup:
+        """`value` fills the field when the document is made (then `placeholder` is only kept
+        in the registry); `locked` fields cannot be edited in Word."""
         if not self.TAG.match(tag):
-            raise BuildFailed(f"field tag '{tag}' may only use a–z, 0–9 and '-'")
+            raise BuildFailed(f"field tag '{tag}' may only use a–z, 0–9, '.', ':' and '-'")
         if tag in self.registry:
             raise BuildFailed(f"field tag '{tag}' is used twice in one document; tags must be unique")
-        self.registry[tag] = {"label": str(label or placeholder), "bind": bind, "placeholder": str(placeholder)}
-        return Markup(f"[{markdown.escape(placeholder)}]{{#f-{tag}}}")
+        self.registry[tag] = {"label": str(label or placeholder), "bind": bind, "placeholder": str(placeholder),
+                              "filled": value is not None, "locked": locked, "multiline": multiline}
+        shown = placeholder if value is None else value
+        return Markup(f"[{markdown.escape(shown)}]{{#f-{tag}}}")
 
 
 def _join_md(*parts) -> Markup:
@@ -137,6 +142,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         hashes=lambda level: Markup("#" * level),
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
         attributes=_attributes,
+        reference=lambda text: Markup(f"[\\[{markdown.escape(text)}\\]]{{.ref}}"),
         noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
         notedef=lambda label: Markup(f"[^{_note_label(label)}]:"),
         list_marker=_list_marker,
@@ -149,6 +155,10 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = markdown.md
     env.filters["commitment_row"] = _commitment_row
     env.filters["quoted_commitment"] = _quoted_commitment
+    env.filters["response_row"] = lambda r, not_on_list: [
+        r.organisation + ("" if r.on_list else f" ({not_on_list})"), r.contact or "–", r.email or "–", r.date or "–"]
+    env.filters["general_row"] = lambda r: [r.organisation, r.general]
+    env.filters["answer_row"] = lambda a: [a.organisation, a.comment or "–", a.proposal or "–"]
     env.filters["revision_row"] = lambda r: [r.version, r.date, STATUS_LABELS[r.status], r.decision, r.summary]
     return env
 
@@ -177,6 +187,9 @@ def render(template: str, content: Content, **context: Any) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def render_document(content: Content, key: str, template: str = "document.md.j2", **context: Any) -> Intermediate:
+def render_document(content: Content, key: str, template: str = "document.md.j2", remiss: Any = None,
+                    **context: Any) -> Intermediate:
+    """A document of the content as an intermediate; `remiss` (a RemissEdition) makes it the
+    remiss edition."""
     doc = content.documents[key]
-    return Intermediate(render(template, content, doc=doc, **context), doc.meta.title)
+    return Intermediate(render(template, content, doc=doc, remiss=remiss, **context), doc.meta.title)

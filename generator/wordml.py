@@ -64,12 +64,12 @@ def styled_paragraph(text: str, style_id: str) -> OxmlElement:
 
 
 def set_header_footer(doc: DocxDocument, header_text: str, page_label: str, watermark: str | None,
-                      header_field: OxmlElement | None = None) -> None:
+                      header_field: OxmlElement | None = None, title_page: bool = True) -> None:
     """Header text on every page after the title page (followed by `header_field`, a content
     control, when given), 'Sida 3 (24)' in the footer, and a watermark on every page (title
     page included) when one is given."""
     for section in doc.sections:
-        section.different_first_page_header_footer = True
+        section.different_first_page_header_footer = title_page
         header = section.header
         header.is_linked_to_previous = False
         p = header.paragraphs[0]

@@ -10,3 +10,11 @@ function Header(el)
     return pandoc.Div({pandoc.Para(el.content)}, {["custom-style"] = "Underrubrik " .. level})
   end
 end
+
+-- Paragraph references in remiss editions ([3.1:4]) use the character style "Hänvisning".
+function Span(el)
+  if el.classes:includes("ref") then
+    el.attributes["custom-style"] = "Hänvisning"
+    return el
+  end
+end

@@ -173,6 +173,13 @@ def openxml_audit(path: Path) -> list[str]:
     return [json.dumps(e, ensure_ascii=False) for e in (errors or [])]
 
 
+def pdf_page_texts(path: Path) -> list[str]:
+    """Each page's text as pypdf reads it (keeps rotated text such as a watermark whole)."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
 def pdf_validation(path: Path, profile: str) -> list[str]:
     import page
 

@@ -250,6 +250,10 @@ def main(target: Path) -> None:
     placeholder = doc.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER) \
         if "Placeholder Text" not in [s.name for s in doc.styles] else doc.styles["Placeholder Text"]
     placeholder.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    reference = doc.styles.add_style("Hänvisning", WD_STYLE_TYPE.CHARACTER) \
+        if "Hänvisning" not in [s.name for s in doc.styles] else doc.styles["Hänvisning"]
+    reference.font.color.rgb = RGBColor(0x4D, 0x4D, 0x4D)
+    reference.font.size = Pt(8.5)
     rpr = placeholder.element.get_or_add_rPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")

@@ -35,6 +35,7 @@ class BuildOptions:
 class Target:
     name: ClassVar[str]
     help: ClassVar[str]
+    default: ClassVar[bool] = True     # built by a plain `samverkan build` (without target names)
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:  # pragma: no cover - interface
         raise NotImplementedError

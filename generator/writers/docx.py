@@ -101,16 +101,17 @@ def _fill_toc(doc) -> None:
         return
 
 
-def _no_chapter_page_breaks(document) -> None:
+def _no_chapter_page_breaks(document, keep_first: bool) -> None:
     """Chapters follow each other on the page (Heading 1 starts a new page by its style);
-    the first still starts after the title page."""
+    the first still starts after the title page, if there is one."""
     headings = [p for p in document.paragraphs if p.style is not None and p.style.style_id == "Heading1"]
-    for paragraph in headings[1:]:
+    for paragraph in headings[1 if keep_first else 0:]:
         paragraph.paragraph_format.page_break_before = False
 
 
 def field_labels(meta: dict[str, Any]) -> dict[str, fields.FieldInfo]:
-    return {tag: fields.FieldInfo(info.get("label") or tag, info.get("bind"))
+    return {tag: fields.FieldInfo(info.get("label") or tag, info.get("bind"), bool(info.get("filled")),
+                                  bool(info.get("locked")), bool(info.get("multiline")))
             for tag, info in (meta.get("fields") or {}).items()}
 
 
@@ -131,14 +132,15 @@ class DocxWriter(Writer):
         if meta.get("toc"):
             _fill_toc(document)
         if meta.get("chapter-break") is False:
-            _no_chapter_page_breaks(document)
+            _no_chapter_page_breaks(document, keep_first=not meta.get("no-title-page"))
         labels = field_labels(meta)
         fields.make_content_controls(document.element.body, labels)
         header_field = meta.get("header-field")
         wordml.set_header_footer(document, meta.get("header") or meta.get("title", ""),
                                  meta.get("page-label") or "Sida", meta.get("watermark"),
                                  fields.field_run(header_field["tag"], header_field["label"],
-                                                  header_field["placeholder"], 999) if header_field else None)
+                                                  header_field["placeholder"], 999) if header_field else None,
+                                 title_page=not meta.get("no-title-page"))
         wordml.repeat_header_rows(document)
         wordml.set_core_properties(document, title=meta.get("plain-title") or meta.get("title", ""), subject=meta.get("subject") or "",
                                    author=meta.get("creator") or "", keywords=meta.get("keywords") or [],
