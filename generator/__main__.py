@@ -49,7 +49,12 @@ def _targets_help() -> str:
 def build(content_dir: Path, out_dir: Path, deadline: str | None, targets: tuple[str, ...]) -> None:
     """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json)."""
     options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline)})
-    written = build_module.build(content_dir, out_dir, targets, options)
+    content = load_content(content_dir)
+    if not targets:
+        targets, skipped = build_module.default_targets(content)
+        for name, reason in skipped.items():
+            click.echo(f"skipped {name}: {reason}", err=True)
+    written = build_module.build_content(content, out_dir, targets, options)
     for item in written:
         click.echo(f"wrote {out_dir / item.path}")
     click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
@@ -113,10 +118,21 @@ def number(content_dir: Path) -> None:
 @cli.command()
 @content_option
 def check(content_dir: Path) -> None:
-    """Validate the content without building; lists every problem with file and line."""
+    """Validate the content without building; lists every problem with file and line.
+    Also renders every document's text (not the files), so a template that needs a value the
+    content lacks is found here too."""
     content = load_content(content_dir)
+    targets, skipped = build_module.default_targets(content)
+    jobs = build_module.collect_jobs(content, targets, BuildOptions())
     commitments = len(content.all_commitments())
-    click.echo(f"content OK: {len(content.documents)} documents, {commitments} commitments")
+    click.echo(f"content OK: {len(content.documents)} documents, {commitments} commitments, "
+               f"{len(jobs)} files would be built")
+    for name, reason in skipped.items():
+        click.echo(f"note: target {name} cannot be built from this content: {reason}")
+    waiting = [loc for doc in content.documents.values() for loc in numbering.unnumbered(doc)]
+    if waiting:
+        click.echo(f"note: {len(waiting)} paragraphs have no stable reference yet (first: "
+                   f"{waiting[0].display(content_dir)}); run `samverkan number` before a remiss")
 
 
 if __name__ == "__main__":

@@ -173,11 +173,25 @@ def collect_jobs(content: Content, targets: Iterable[str], options: BuildOptions
     return jobs
 
 
+def default_targets(content: Content) -> tuple[list[str], dict[str, str]]:
+    """The targets a plain build makes for this content, and those it skips with the reason."""
+    chosen, skipped = [], {}
+    for name in DEFAULT_TARGETS:
+        reason = TARGETS[name]().missing(content)
+        if reason:
+            skipped[name] = reason
+        else:
+            chosen.append(name)
+    return chosen, skipped
+
+
 def build(content_dir: Path, out: Path, targets: Sequence[str] = (), options: BuildOptions | None = None,
           workers: int | None = None) -> list[Written]:
-    """Build the named targets (when none are named: every target built by default) into `out`."""
+    """Build the named targets (when none are named: every default target the content allows)."""
     content = load_content(content_dir)
-    return build_content(content, out, targets or DEFAULT_TARGETS, options or BuildOptions(), workers)
+    if not targets:
+        targets, _ = default_targets(content)
+    return build_content(content, out, targets, options or BuildOptions(), workers)
 
 
 def build_content(content: Content, out: Path, targets: Sequence[str], options: BuildOptions,

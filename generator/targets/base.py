@@ -37,5 +37,10 @@ class Target:
     help: ClassVar[str]
     default: ClassVar[bool] = True     # built by a plain `samverkan build` (without target names)
 
+    def missing(self, content: Content) -> str | None:
+        """Why this content cannot give the target (None when it can). A plain build skips such
+        targets and says so; naming the target makes it an error."""
+        return None
+
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:  # pragma: no cover - interface
         raise NotImplementedError

@@ -25,10 +25,13 @@ class CommitmentsTarget(Target):
     name = "commitments"
     help = "the commitments of both agreements: tables (Word, PDF), CSV, JSON and a follow-up workbook"
 
+    def missing(self, content: Content) -> str | None:
+        return None if content.commitment_tables else f"no {content.root / 'commitment-tables.yaml'}"
+
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
         spec = content.commitment_tables
         if spec is None:
-            raise BuildFailed(f"target 'commitments' needs {content.root / 'commitment-tables.yaml'}")
+            raise BuildFailed(f"target 'commitments': {self.missing(content)}")
         docs = list(content.documents.values())
         date = max(d.meta.date for d in docs)
         timestamp = build_timestamp(date)

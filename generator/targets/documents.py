@@ -20,12 +20,16 @@ class DocumentTarget(Target):
     kind: str
     formats = ("docx", "pdf")
 
+    def missing(self, content: Content) -> str | None:
+        if not any(d.kind == self.kind for d in content.documents.values()):
+            return f"no document of kind '{self.kind}' in {content.root} (a folder with document.yaml saying " \
+                   f"kind: {self.kind})"
+        return None
+
     def document(self, content: Content) -> Document:
-        docs = [d for d in content.documents.values() if d.kind == self.kind]
-        if not docs:
-            raise BuildFailed(f"target '{self.name}': no document of kind '{self.kind}' in {content.root} "
-                              f"(a folder with document.yaml saying kind: {self.kind})")
-        return docs[0]
+        if reason := self.missing(content):
+            raise BuildFailed(f"target '{self.name}': {reason}")
+        return next(d for d in content.documents.values() if d.kind == self.kind)
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
         doc = self.document(content)

@@ -85,10 +85,14 @@ class RoutinesTarget(Target):
     name = "routines"
     help = "local routine templates for every kommun and stadsdel (Word, PDF, ZIP per kommun)"
 
+    def missing(self, content: Content) -> str | None:
+        needed = [name for name, present in (("kommuner.yaml", content.kommuner), ("routines.yaml", content.routines),
+                                             ("routine-template.yaml", content.routine_texts)) if not present]
+        return f"no {', '.join(needed)} in {content.root}" if needed else None
+
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
-        if not content.routines or content.routine_texts is None:
-            raise BuildFailed(f"routines need {content.root / 'routines.yaml'} and "
-                              f"{content.root / 'routine-template.yaml'}")
+        if reason := self.missing(content):
+            raise BuildFailed(f"target 'routines': {reason}")
         units = options.get("units") or _units(content)
         region = content.kommuner.region  # type: ignore[union-attr]
         t = content.routine_texts

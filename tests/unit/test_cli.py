@@ -14,7 +14,8 @@ from ..conftest import write
 def test_check_reports_ok(mini):
     result = CliRunner().invoke(cli, ["check", "--content", str(mini)])
     assert result.exit_code == 0, result.output
-    assert "content OK: 1 documents, 4 commitments" in result.output
+    assert "content OK: 1 documents, 4 commitments, 2 files would be built" in result.output
+    assert "target supplement cannot be built" in result.output
 
 
 def test_check_on_broken_content_lists_file_line_and_exits_1_without_traceback(mini):
