@@ -370,26 +370,30 @@ def _check_document(doc: Document, problems: Problems, unreadable_sections: set[
     for extra in summaries[1:]:
         problems.add(extra.loc, "[[sammanställning av åtaganden]] appears more than once", "keep one")
 
-    for ident, uses in table_uses.items():
-        if ident not in doc.tables:
-            for loc in uses:
-                problems.add(loc, f"table '{ident}' is not defined in tables.yaml", suggest(ident, doc.tables))
-        elif len(uses) > 1:
-            problems.add(uses[1], f"table '{ident}' is placed twice", "place each table once")
-    for ident, table in doc.tables.items():
-        if ident not in table_uses:
-            problems.add(table.loc, f"table '{ident}' is never placed, so it would be missing from the documents",
-                         f"add a line [[tabell {ident}]] where it belongs, or delete the table")
-    for label, uses in note_uses.items():
-        if label not in doc.footnotes:
-            problems.add(uses[0], f"footnote [^{label}] is used but not defined",
-                         f"add a line '[^{label}]: text' at the end of the file")
-        elif len(uses) > 1:
-            problems.add(uses[1], f"footnote [^{label}] is referenced twice", "give each reference its own footnote")
-    for label, note in doc.footnotes.items():
-        if label not in note_uses:
-            problems.add(note.loc, f"footnote [^{label}] is defined but never referenced",
-                         f"put [^{label}] in the text where the note belongs, or delete it")
+    _used_once(table_uses, doc.tables, problems,
+               undefined=lambda i: (f"table '{i}' is not defined in tables.yaml", suggest(i, doc.tables)),
+               twice=lambda i: (f"table '{i}' is placed twice", "place each table once"),
+               unused=lambda i: (f"table '{i}' is never placed, so it would be missing from the documents",
+                                 f"add a line [[tabell {i}]] where it belongs, or delete the table"))
+    _used_once(note_uses, doc.footnotes, problems,
+               undefined=lambda i: (f"footnote [^{i}] is used but not defined",
+                                    f"add a line '[^{i}]: text' at the end of the file"),
+               twice=lambda i: (f"footnote [^{i}] is referenced twice", "give each reference its own footnote"),
+               unused=lambda i: (f"footnote [^{i}] is defined but never referenced",
+                                 f"put [^{i}] in the text where the note belongs, or delete it"))
+
+
+def _used_once(uses: dict[str, list[Location]], defined: dict, problems: Problems, undefined, twice, unused) -> None:
+    """Everything defined (tables, footnotes) is used exactly once, and everything used is defined.
+    `undefined`, `twice` and `unused` give (message, hint) for an id."""
+    for ident, places in uses.items():
+        if ident not in defined:
+            problems.add(places[0], *undefined(ident))
+        elif len(places) > 1:
+            problems.add(places[1], *twice(ident))
+    for ident, item in defined.items():
+        if ident not in uses:
+            problems.add(item.loc, *unused(ident))
 
 
 def _document_parties(parties: dict[str, Party], overrides: Node, problems: Problems) -> dict[str, Party]:

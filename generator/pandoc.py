@@ -17,12 +17,14 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run(markdown: str, to: str, args: list[str] = (), timestamp: int | None = None) -> bytes:
-    """Convert the intermediate Markdown to `to`; returns the output bytes."""
+def run(markdown: str, to: str, args: list[str] = (), timestamp: int | None = None,
+        reader: str = PANDOC_READER) -> bytes:
+    """Convert the intermediate Markdown to `to`; returns the output bytes. `reader` is the
+    input format: the intermediate's Markdown, or "json" for a pandoc document tree (the redline)."""
     env = dict(os.environ)
     if timestamp is not None:
         env["SOURCE_DATE_EPOCH"] = str(timestamp)
-    command = [pandoc_path(), f"--from={PANDOC_READER}", f"--to={to}", f"--columns={GRID_WIDTH}",
+    command = [pandoc_path(), f"--from={reader}", f"--to={to}", f"--columns={GRID_WIDTH}",
                "--output=-", *args]
     try:
         done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True, env=env, check=False)

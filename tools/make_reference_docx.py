@@ -89,6 +89,17 @@ def paragraph_style(doc, name, base="Normal", style_id=None):
     return style
 
 
+def cell_margins(vertical: int, horizontal: int):
+    """<w:tblCellMar> in twentieths of a point."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(width))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    return margins
+
+
 def table_normal(doc):
     """Pandoc's "Table" style is based on Word's "Normal Table", which its reference lacks."""
     if any(s.get(qn("w:styleId")) == "TableNormal" for s in doc.styles.element.findall(qn("w:style"))):
@@ -108,13 +119,7 @@ def table_normal(doc):
     ind.set(qn("w:w"), "0")
     ind.set(qn("w:type"), "dxa")
     tblpr.append(ind)
-    margins = OxmlElement("w:tblCellMar")
-    for side, width in (("top", 0), ("left", 108), ("bottom", 0), ("right", 108)):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), str(width))
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    tblpr.append(margins)
+    tblpr.append(cell_margins(0, 108))
     el.append(tblpr)
     doc.styles.element.append(el)
 
@@ -163,13 +168,7 @@ def style_table(doc):
         edge.set(qn("w:color"), "8C8C8C")
         borders.append(edge)
     tblpr.append(borders)
-    margins = OxmlElement("w:tblCellMar")
-    for side, width in (("top", 40), ("left", 90), ("bottom", 40), ("right", 90)):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), str(width))
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    tblpr.append(margins)
+    tblpr.append(cell_margins(40, 90))
     el.append(tblpr)
     first = OxmlElement("w:tblStylePr")
     first.set(qn("w:type"), "firstRow")

@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 from openpyxl import Workbook
@@ -34,13 +36,20 @@ class CsvWriter(Writer):
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+@dataclass(frozen=True, eq=False)
+class JsonData:
+    """Any JSON-ready value (dicts, lists, text, numbers), written as it is (e.g. a change report)."""
+
+    value: Any
+
+
 class JsonWriter(Writer):
     name = "json"
     suffix = ".json"
-    accepts = Records
+    accepts = (Records, JsonData)
 
-    def write(self, records: Records, timestamp: dt.datetime) -> bytes:
-        data = {
+    def write(self, records: Records | JsonData, timestamp: dt.datetime) -> bytes:
+        data = records.value if isinstance(records, JsonData) else {
             "title": records.title,
             "date": records.date,
             "documents": list(records.documents),

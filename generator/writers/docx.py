@@ -120,11 +120,14 @@ class DocxWriter(Writer):
     suffix = ".docx"
     accepts = (Intermediate, FilledDocument, PreparedFill)
 
-    def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
+    def pandoc_args(self, meta: dict[str, Any]) -> list[str]:
         args = [f"--reference-doc={TEMPLATES / 'reference.docx'}", f"--lua-filter={TEMPLATES / 'docx-filter.lua'}"]
-        if doc.meta.get("toc"):
+        if meta.get("toc"):
             args += ["--toc", "--toc-depth=3"]
-        return pandoc.run(doc.markdown, "docx", args, timestamp=int(timestamp.timestamp()))
+        return args
+
+    def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
+        return pandoc.run(doc.markdown, "docx", self.pandoc_args(doc.meta), timestamp=int(timestamp.timestamp()))
 
     def finish(self, document, meta: dict[str, Any], timestamp: dt.datetime) -> None:
         """Everything pandoc cannot do; also used by writers that build on this one."""
