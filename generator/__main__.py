@@ -3,6 +3,7 @@
     samverkan build [--content DIR] [--out DIR] [TARGET ...]
     samverkan routines KOMMUN ... [--content DIR] [--out DIR]
     samverkan remiss collect FILE|DIR ... [--content DIR] [--out DIR]
+    samverkan diff OLD NEW [--out DIR]
     samverkan number [--content DIR]
     samverkan check [--content DIR]
 """
@@ -37,6 +38,11 @@ def cli() -> None:
     (Region Stockholm and the kommuner in Stockholms län) and every document made from it."""
 
 
+def _report(written, out_dir: Path) -> None:
+    for line in build_module.summary(written, out_dir):
+        click.echo(line)
+
+
 def _targets_help() -> str:
     return "\n".join(f"  {name:<12} {target.help}" for name, target in TARGETS.items())
 
@@ -55,9 +61,7 @@ def build(content_dir: Path, out_dir: Path, deadline: str | None, targets: tuple
         for name, reason in skipped.items():
             click.echo(f"skipped {name}: {reason}", err=True)
     written = build_module.build_content(content, out_dir, targets, options)
-    for item in written:
-        click.echo(f"wrote {out_dir / item.path}")
-    click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
+    _report(written, out_dir)
 
 
 @cli.command()
@@ -75,7 +79,7 @@ def routines(content_dir: Path, out_dir: Path, kommuner: tuple[str, ...]) -> Non
     written = build_module.build_content(content, out_dir, ["routines"], BuildOptions({"units": units}))
     for unit in units:
         click.echo(f"{unit.full_name}: {out_dir / 'rutiner' / unit.slug}")
-    click.echo(f"{len(written)} files; manifest: {out_dir / build_module.MANIFEST}")
+    click.echo(f"{len(written)} files in {out_dir}; list: {out_dir / build_module.MANIFEST}")
 
 
 @cli.group()
@@ -95,8 +99,7 @@ def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
     compilation = remiss_module.collect(content, list(forms))
     jobs = remiss_module.compilation_jobs(content, compilation)
     written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
-    for item in written:
-        click.echo(f"wrote {out_dir / item.path}")
+    _report(written, out_dir)
     click.echo(f"{len(compilation.responses)} answers compiled; {len(compilation.missing)} remissinstanser "
                "have not answered")
     if compilation.rejected:
@@ -133,6 +136,10 @@ def check(content_dir: Path) -> None:
     if waiting:
         click.echo(f"note: {len(waiting)} paragraphs have no stable reference yet (first: "
                    f"{waiting[0].display(content_dir)}); run `samverkan number` before a remiss")
+
+from .revisions.command import diff  # noqa: E402  (samverkan diff OLD NEW)
+
+cli.add_command(diff)
 
 
 if __name__ == "__main__":

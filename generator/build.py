@@ -166,6 +166,18 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
     return written
 
 
+def summary(written: Sequence[Written], out: Path, each_up_to: int = 20) -> list[str]:
+    """What a command tells the user it wrote: each file, or a count per kind when there are many."""
+    if len(written) <= each_up_to:
+        lines = [f"wrote {out / item.path}" for item in written]
+    else:
+        kinds: dict[str, int] = {}
+        for item in written:
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        lines = [f"wrote {count} {kind} files" for kind, count in kinds.items()]
+    return lines + [f"{len(written)} files in {out}; list: {out / MANIFEST}"]
+
+
 def collect_jobs(content: Content, targets: Iterable[str], options: BuildOptions) -> list[Job]:
     jobs: list[Job] = []
     for name in targets:

@@ -12,6 +12,9 @@ from typing import Callable
 
 from generator.content import load_content
 from generator.render import render_document
+from generator.revisions import report_document
+from generator.revisions.compare import compare_contents
+from generator.revisions.sources import Version
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -21,6 +24,14 @@ def _mini_agreement() -> str:
     return render_document(load_content(FIXTURES / "mini"), "agreement").markdown
 
 
+def _versions_change_report() -> str:
+    """The change report from tests/fixtures/versions/v1 to v2 (issue 6)."""
+    old, new = (Version(name, load_content(FIXTURES / "versions" / name)) for name in ("v1", "v2"))
+    return report_document(compare_contents(old.content, new.content), old, new,
+                           {"agreement": "redline-testavtal-0.9-till-1.0-2027-01-15.docx"}).markdown
+
+
 CASES: dict[str, Callable[[], str]] = {
     "mini-agreement.md": _mini_agreement,
+    "versions-change-report.md": _versions_change_report,
 }
