@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,9 @@ class Intermediate:
     markdown: str
     title: str
 
-    @property
+    @cached_property
     def meta(self) -> dict[str, Any]:
+        """The metadata block, read once (writers ask for it several times)."""
         return markdown.read_front_matter(self.markdown)
 
 
