@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import _prepare_shared, build_content, collect_jobs, run_job  # noqa: E402
+from generator.build import prepare_shared, build_content, collect_jobs, run_job  # noqa: E402
 from generator.render import FilledDocument  # noqa: E402
 from generator.content import load_content  # noqa: E402
 from generator.targets import DEFAULT_TARGETS, TARGETS, BuildOptions  # noqa: E402
@@ -62,7 +62,7 @@ def main() -> None:
         sample.extend(job for job in group[:per_group] if not isinstance(job.artifact, Bundle))
     # as the build does it: shared documents prepared once, then each file on its own
     t = time.perf_counter()
-    prepared, _ = _prepare_shared(sample, workers=1)
+    prepared, _ = prepare_shared(sample, workers=1)
     prepare_s = time.perf_counter() - t
     shared = len({(j.format, j.artifact.base) for j in sample if isinstance(j.artifact, FilledDocument)})
     timings: dict[tuple[str, str], list[float]] = defaultdict(list)

@@ -19,18 +19,11 @@ from . import numbering
 from . import remiss as remiss_module
 from .content import load_content
 from .errors import UsageProblem
+from .options import content_option, out_option
+from .revisions.command import diff
 from .targets import TARGETS, BuildOptions
+from .targets.remiss import compilation_jobs
 from .targets.routines import find_units
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CONTENT = REPO / "content"
-DEFAULT_OUT = REPO / "output"
-
-content_option = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=DEFAULT_CONTENT,
-                              show_default="the repository's content/", help="The content folder.")
-out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
-                          show_default="the repository's output/", help="Where the documents are written.")
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
@@ -97,7 +90,7 @@ def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
     compilation (Word and CSV) in OUT/remiss/."""
     content = load_content(content_dir)
     compilation = remiss_module.collect(content, list(forms))
-    jobs = remiss_module.compilation_jobs(content, compilation)
+    jobs = compilation_jobs(content, compilation)
     written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
     _report(written, out_dir)
     click.echo(f"{len(compilation.responses)} answers compiled; {len(compilation.missing)} remissinstanser "
@@ -137,9 +130,7 @@ def check(content_dir: Path) -> None:
         click.echo(f"note: {len(waiting)} paragraphs have no stable reference yet (first: "
                    f"{waiting[0].display(content_dir)}); run `samverkan number` before a remiss")
 
-from .revisions.command import diff  # noqa: E402  (samverkan diff OLD NEW)
-
-cli.add_command(diff)
+cli.add_command(diff)     # samverkan diff OLD NEW (generator/revisions/command.py)
 
 
 if __name__ == "__main__":

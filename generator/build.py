@@ -69,7 +69,7 @@ def _prepare(key: tuple) -> tuple[object | None, str | None]:
     return _safely(lambda: writer_for(fmt).prepare(base, timestamp))
 
 
-def _prepare_shared(jobs: Sequence[Job], workers: int | None) -> tuple[list[Job], dict[str, str]]:
+def prepare_shared(jobs: Sequence[Job], workers: int | None) -> tuple[list[Job], dict[str, str]]:
     """Copies of a shared document (FilledDocument): prepare each shared document once per
     format, on all cores, then give every copy its prepared base. Returns the jobs and the
     failures by path."""
@@ -94,7 +94,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> list[bytes]:
     """Run every job, on all cores when there is more than one job: shared documents are
     prepared first, bundles (ZIPs of other jobs' files) come last. Raise once, listing every
     failure."""
-    ready, failed = _prepare_shared([job for job in jobs if not isinstance(job.artifact, Bundle)], workers)
+    ready, failed = prepare_shared([job for job in jobs if not isinstance(job.artifact, Bundle)], workers)
     results: dict[str, tuple[bytes | None, str | None]] = {path: (None, error) for path, error in failed.items()}
     results.update(zip((job.path for job in ready), _map(_run_job_safely, ready, workers)))
     for job in jobs:

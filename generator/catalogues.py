@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .errors import Location, Problems
 from .model import Commitment, Document
+from .prose import normalise
+from .validation import SLUG_PATTERN, Fields, suggest
 from .yamlfile import Node, NodeList, load_yaml
 
 KOMMUNKOD = re.compile(r"^\d{4}$")
@@ -132,7 +134,6 @@ ROUTINE_TEXTS = {
 def load_texts(path: Path, schema: dict, problems: Problems, data=None, allowed_extra: tuple[str, ...] = ()) -> Texts | None:
     """A file of wording: every key of `schema` must be there, as text, a list of texts
     (schema value `list`) or a mapping of texts (schema value: a tuple of its keys)."""
-    from .content import Fields
 
     data = load_yaml(path, problems) if data is None else data
     if data is None:
@@ -205,8 +206,6 @@ REMISS_TEXTS = {
 
 def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner | None,
                 problems: Problems) -> Remiss | None:
-    from .content import Fields, suggest
-    from .prose import normalise
 
     data = load_yaml(path, problems)
     if data is None:
@@ -257,7 +256,6 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
 
 
 def _strings(value, f, key: str, problems: Problems) -> list[str]:
-    from .prose import normalise
 
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and str(v).strip() for v in value):
         problems.add(f.loc(key), f"{f.what}: '{key}' must be a list of texts", f"write it as {key}: [text, text]")
@@ -266,7 +264,6 @@ def _strings(value, f, key: str, problems: Problems) -> list[str]:
 
 
 def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
-    from .content import Fields
 
     data = load_yaml(path, problems)
     if data is None:
@@ -326,7 +323,6 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
 
 
 def load_routines(path: Path, documents: dict[str, Document], problems: Problems) -> list[Routine]:
-    from .content import Fields, SLUG_PATTERN, suggest
 
     data = load_yaml(path, problems)
     if data is None:
@@ -393,7 +389,6 @@ def load_routines(path: Path, documents: dict[str, Document], problems: Problems
 
 
 def load_commitment_tables(path: Path, problems: Problems) -> CommitmentTables | None:
-    from .content import Fields, SLUG_PATTERN
 
     data = load_yaml(path, problems)
     if data is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .wordml import qn
+from .wordml import qn, text_parts
 
 PREFIX = "f-"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -163,16 +163,11 @@ def _text(node: etree._Element) -> str:
     return "".join(out)
 
 
-def _parts(names: list[str]) -> list[str]:
-    return [n for n in names if n == "word/document.xml" or (n.startswith("word/header") and n.endswith(".xml"))
-            or (n.startswith("word/footer") and n.endswith(".xml"))]
-
-
 def fill(data: bytes, values: dict[str, str]) -> dict[str, bytes]:
     """The XML parts of a .docx with the given field values set; returns {part name: xml}."""
     package = zipfile.ZipFile(io.BytesIO(data))
     changed = {}
-    for name in _parts(package.namelist()):
+    for name in text_parts(package.namelist()):
         root = etree.fromstring(package.read(name))
         controls = _controls(root)
         hit = False
@@ -194,7 +189,7 @@ def read(data: bytes) -> dict[str, str | None]:
         if "word/document.xml" not in names:
             raise NotAForm("it is not a Word document (.docx)")
         values: dict[str, str | None] = {}
-        for name in _parts(names):
+        for name in text_parts(names):
             root = etree.fromstring(package.read(name))
             for tag, sdt in _controls(root).items():
                 pr = sdt.find(qn("w:sdtPr"))

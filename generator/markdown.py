@@ -8,7 +8,6 @@ never turn into emphasis, raw HTML (which pandoc would silently drop) or anythin
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 import unicodedata
@@ -139,7 +138,3 @@ def read_front_matter(markdown: str) -> dict[str, Any]:
         return value
 
     return clean(data)
-
-
-def dump_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

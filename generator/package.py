@@ -1,4 +1,4 @@
-"""OOXML packages (.docx, .xlsx) as byte-stable ZIP files."""
+"""Byte-stable ZIP files: OOXML packages (.docx, .xlsx) and bundles."""
 
 from __future__ import annotations
 
@@ -41,23 +41,29 @@ def core_title(title: str, then: Callable[[bytes], bytes] | None = None) -> Call
     return fix
 
 
-def normalised(data: bytes, timestamp: dt.datetime,
-               rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
-    """Re-zip with fixed entry dates and attributes: the same document gives the same bytes.
-    `rewrite` maps part names to functions that fix that part's XML on the way."""
-    rewrite = rewrite or {}
+def stable_zip(files, timestamp: dt.datetime, stored: Callable[[str], bool] = lambda name: False) -> bytes:
+    """A ZIP of (name, data) in the given order whose bytes depend only on them and on
+    `timestamp`: fixed entry dates, permissions and compression. `stored(name)` keeps an
+    entry uncompressed (files that are compressed already)."""
     stamp = timestamp.astimezone(dt.timezone.utc)
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+        for name, data in files:
+            entry = zipfile.ZipInfo(name, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_STORED if stored(name) else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3
-            part = source.read(info.filename)
-            if info.filename in rewrite:
-                part = rewrite[info.filename](part)
-            target.writestr(entry, part, compresslevel=6)
+            target.writestr(entry, data, compresslevel=6)
     return out.getvalue()
+
+
+def normalised(data: bytes, timestamp: dt.datetime,
+               rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """Re-zip an OOXML package so that the same document gives the same bytes.
+    `rewrite` maps part names to functions that fix that part's XML on the way."""
+    rewrite = rewrite or {}
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = ((info.filename, rewrite.get(info.filename, lambda part: part)(source.read(info.filename)))
+             for info in source.infolist())
+    return stable_zip(parts, timestamp)

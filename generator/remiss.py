@@ -11,7 +11,6 @@ from . import fields
 from .catalogues import Remiss, Texts, slugify
 from .errors import UsageProblem
 from .model import CommitmentsHere, Content, Document, Paragraph, Section, walk_blocks
-from .records import Column, Records
 
 EXCERPT_WORDS = 12
 
@@ -196,42 +195,4 @@ def collect(content: Content, paths: list[Path]) -> Compilation:
     return Compilation(remiss, responses, answers, rejected, missing)
 
 
-COMPILATION_COLUMNS = (
-    Column("organisation", "Organisation", 28, wrap=True),
-    Column("document", "Dokument", 24, wrap=True),
-    Column("ref", "Hänvisning", 12),
-    Column("excerpt", "Texten börjar", 40, wrap=True),
-    Column("comment", "Synpunkt", 60, wrap=True),
-    Column("proposal", "Förslag till ändring", 60, wrap=True),
-)
-
-
-def compilation_jobs(content: Content, compilation: Compilation) -> list:
-    """The compilation as Word and CSV (one row per answer to a paragraph or section, and
-    one per general comment)."""
-    from .dates import build_timestamp, iso_date
-    from .render import Intermediate, render
-    from .targets.base import Job
-
-    refs = answer_refs(compilation.remiss)
-    markdown = render("compilation.md.j2", content, compilation=compilation, refs=refs)
-    t = compilation.remiss.texts.compilation
-    rows = []
-    for response in compilation.responses:
-        if response.general:
-            rows.append({"organisation": response.organisation, "document": "", "ref": "",
-                         "excerpt": compilation.remiss.texts.form.general_label, "comment": response.general,
-                         "proposal": ""})
-    for doc, section, ref, text in refs:
-        for answer in compilation.answers[(doc.key, ref)]:
-            rows.append({"organisation": answer.organisation, "document": doc.meta.short_title, "ref": ref,
-                         "excerpt": text or f"{compilation.remiss.texts.form.whole_section}: {section.title}",
-                         "comment": answer.comment or "", "proposal": answer.proposal or ""})
-    records = Records(t.title, COMPILATION_COLUMNS, tuple(rows))
-    stem = f"remiss/remissammanstallning-{iso_date(compilation.remiss.date)}"
-    timestamp = build_timestamp(compilation.remiss.date)
-    return [Job(Intermediate(markdown, t.title), "docx", f"{stem}.docx", "remiss-compilation", t.title, timestamp),
-            Job(records, "csv", f"{stem}.csv", "remiss-compilation", t.title, timestamp)]
-
-
-__all__ = ["RemissEdition", "Reference", "edition", "reference_rows", "collect", "Compilation"]
+__all__ = ["RemissEdition", "Reference", "edition", "reference_rows", "collect", "Compilation", "answer_refs"]

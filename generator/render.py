@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -19,8 +18,8 @@ from markupsafe import Markup
 from . import dates, grouping, markdown
 from .errors import BuildFailed
 from .model import Content, ListBlock
+from .paths import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 STATUS_LABELS = {"utkast": "Utkast", "remiss": "Remissversion", "antagen": "Antagen"}
 WATERMARKS = {"utkast": "UTKAST", "remiss": "REMISSVERSION"}
@@ -69,9 +68,10 @@ def _list_marker(block: ListBlock, index: int) -> Markup:
     return Markup("-   ")
 
 
-def _commitment_row(commitment) -> list[str]:
-    """Nr | Åtagande | Målgrupp/område | Avsnitt"""
-    return [commitment.id, commitment.full_text, commitment.topic.name, commitment.section]
+def _commitment_row(commitment, with_topic: bool = True) -> list[str]:
+    """Nr | Åtagande | Målgrupp/område | Avsnitt (without the topic where the table has none)."""
+    return [commitment.id, commitment.full_text] + ([commitment.topic.name] if with_topic else []) + \
+        [commitment.section]
 
 
 def _matrix_rows(matrix, parties) -> list[list[str]]:
@@ -112,19 +112,14 @@ def _join_md(*parts) -> Markup:
     return Markup("".join(str(markdown.md(p)) for p in parts))
 
 
-def _quoted_commitment(commitment) -> list[str]:
-    """Nr | Åtagande | Avsnitt"""
-    return [commitment.id, commitment.full_text, commitment.section]
-
-
 def _line_block(lines: list[str]) -> Markup:
     return Markup("\n".join(f"| {markdown.escape(line)}" for line in lines))
 
 
-@lru_cache(maxsize=4)
-def environment(template_dir: Path | None = None) -> jinja2.Environment:
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir or TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,              # with `finalize`, escapes for Markdown, not HTML
         finalize=markdown.md,
@@ -155,7 +150,6 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = markdown.md
     env.filters["commitment_row"] = _commitment_row
-    env.filters["quoted_commitment"] = _quoted_commitment
     env.filters["response_row"] = lambda r, not_on_list: [
         r.organisation + ("" if r.on_list else f" ({not_on_list})"), r.contact or "–", r.email or "–", r.date or "–"]
     env.filters["general_row"] = lambda r: [r.organisation, r.general]

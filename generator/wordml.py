@@ -20,6 +20,12 @@ __all__ = ["qn", "element", "run"]
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 
+def text_parts(names: Iterable[str]) -> list[str]:
+    """The parts of a Word package that hold text: the document, footnotes, headers, footers."""
+    return [n for n in names if n in ("word/document.xml", "word/footnotes.xml")
+            or (n.startswith(("word/header", "word/footer")) and n.endswith(".xml"))]
+
+
 def element(tag: str, attrs: dict[str, str] | None = None, children: Iterable = ()) -> OxmlElement:
     el = OxmlElement(tag)
     for key, value in (attrs or {}).items():

@@ -7,16 +7,15 @@ from pathlib import Path
 import click
 
 from ..build import summary
+from ..options import out_option
+from ..paths import REPO
 from . import diff as run_diff
-
-REPO = Path(__file__).resolve().parent.parent.parent
 
 
 @click.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=REPO / "output",
-              show_default="the repository's output/", help="Where the report and the redlines are written.")
+@out_option
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=REPO,
               show_default="this repository", help="The git repository whose revisions git:REV names.")
 def diff(old: str, new: str, out_dir: Path, repo: Path) -> None:

@@ -39,7 +39,7 @@ from lxml import etree
 from .. import package, pandoc
 from ..errors import BuildFailed
 from ..render import Intermediate
-from ..wordml import element, qn
+from ..wordml import element, qn, text_parts
 from ..writers.docx import DocxWriter
 from .compare import align, normal, similarity, word_opcodes
 
@@ -407,17 +407,11 @@ class _Marks:
         return element(tag, {"w:id": "0", "w:author": self.author, "w:date": self.date, **attrs})
 
 
-def _text_parts(package: zipfile.ZipFile) -> list[str]:
-    """The parts of a Word file that hold text: the document, its footnotes, its headers."""
-    return [n for n in package.namelist()
-            if n in ("word/document.xml", "word/footnotes.xml") or re.fullmatch(r"word/header\d+\.xml", n)]
-
-
 def track_package(data: bytes, old_docx: bytes, author: str, date: str, timestamp: dt.datetime) -> bytes:
     """The Word file of the merged tree, finished (step 4 above)."""
     mark = _Marks(author, date)
     new_zip, old_zip = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(old_docx))
-    names = _text_parts(new_zip)
+    names = text_parts(new_zip.namelist())
     roots = {n: etree.fromstring(new_zip.read(n)) for n in names}
     document = roots["word/document.xml"]
     body = document.find(qn("w:body"))
@@ -854,10 +848,10 @@ def resolve(xml: bytes, accept: bool) -> etree._Element:
 
 
 def resolve_package(data: bytes, accept: bool) -> dict[str, etree._Element]:
-    """Every part of a Word file with text (document, footnotes, headers) with all changes
+    """Every part of a Word file with text (document, footnotes, headers, footers) with all changes
     accepted or rejected; a footnote whose reference went goes with it, as in Word."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = {n: resolve(package.read(n), accept) for n in _text_parts(package)}
+        parts = {n: resolve(package.read(n), accept) for n in text_parts(package.namelist())}
     notes = parts.get("word/footnotes.xml")
     if notes is not None:
         used = {r.get(W_ID) for r in parts["word/document.xml"].iter(qn("w:footnoteReference"))}

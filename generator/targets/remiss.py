@@ -1,5 +1,6 @@
 """Target `remiss`: the remiss editions of the agreements (Word, PDF), the cover letter
-(missiv, Word and PDF) and the response form (svarsmall, Word).
+(missiv, Word and PDF) and the response form (svarsmall, Word); and the files of the
+compilation of the answers (`samverkan remiss collect`).
 
     samverkan build remiss --deadline 2027-01-29
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 from ..dates import build_timestamp, iso_date
 from ..model import Content
-from ..remiss import edition, field_tag, reference_rows
+from ..records import Column, Records
+from ..remiss import Compilation, answer_refs, edition, field_tag, reference_rows
 from ..render import FieldRegistry, Intermediate, render, render_document
 from .base import BuildOptions, Job, Target
 from .documents import document_file_stem
@@ -41,3 +43,37 @@ class RemissTarget(Target):
         jobs.append(Job(Intermediate(form, t.form.title), "docx", f"{FOLDER}/svarsmall-{date}.docx", "remiss-form",
                         f"{t.form.title}: {remiss.spec.title}", timestamp))
         return jobs
+
+
+COMPILATION_COLUMNS = (
+    Column("organisation", "Organisation", 28, wrap=True),
+    Column("document", "Dokument", 24, wrap=True),
+    Column("ref", "Hänvisning", 12),
+    Column("excerpt", "Texten börjar", 40, wrap=True),
+    Column("comment", "Synpunkt", 60, wrap=True),
+    Column("proposal", "Förslag till ändring", 60, wrap=True),
+)
+
+
+def compilation_jobs(content: Content, compilation: Compilation) -> list:
+    """The compilation as Word and CSV (one row per answer to a paragraph or section, and
+    one per general comment)."""
+    refs = answer_refs(compilation.remiss)
+    markdown = render("compilation.md.j2", content, compilation=compilation, refs=refs)
+    t = compilation.remiss.texts.compilation
+    rows = []
+    for response in compilation.responses:
+        if response.general:
+            rows.append({"organisation": response.organisation, "document": "", "ref": "",
+                         "excerpt": compilation.remiss.texts.form.general_label, "comment": response.general,
+                         "proposal": ""})
+    for doc, section, ref, text in refs:
+        for answer in compilation.answers[(doc.key, ref)]:
+            rows.append({"organisation": answer.organisation, "document": doc.meta.short_title, "ref": ref,
+                         "excerpt": text or f"{compilation.remiss.texts.form.whole_section}: {section.title}",
+                         "comment": answer.comment or "", "proposal": answer.proposal or ""})
+    records = Records(t.title, COMPILATION_COLUMNS, tuple(rows))
+    stem = f"remiss/remissammanstallning-{iso_date(compilation.remiss.date)}"
+    timestamp = build_timestamp(compilation.remiss.date)
+    return [Job(Intermediate(markdown, t.title), "docx", f"{stem}.docx", "remiss-compilation", t.title, timestamp),
+            Job(records, "csv", f"{stem}.csv", "remiss-compilation", t.title, timestamp)]

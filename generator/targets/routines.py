@@ -96,25 +96,27 @@ class RoutinesTarget(Target):
         units = options.get("units") or _units(content)
         region = content.kommuner.region  # type: ignore[union-attr]
         t = content.routine_texts
-        templates = [(routine, *routine_intermediate(content, routine)) for routine in content.routines]
+        templates = []      # rendered once; every kommun's copy fills the same template
+        for routine in content.routines:
+            base, registry = routine_intermediate(content, routine)
+            date = content.documents[routine.document].meta.date
+            templates.append((routine, base, registry, build_timestamp(date), iso_date(date)))
+        newest = max(content.documents[r.document].meta.date for r in content.routines)
         jobs: list[Job] = []
         for unit in units:
             values = unit_values(unit, region)
             members = []
-            for routine, base, registry in templates:
-                doc = content.documents[routine.document]
-                timestamp = build_timestamp(doc.meta.date)
+            for routine, base, registry, timestamp, date in templates:
                 filled = tuple((tag, values[info["bind"]]) for tag, info in registry.items()
                                if info["bind"] and values.get(info["bind"]) is not None)
                 title = f"{t.title_prefix}: {routine.title} – {unit.name}"
                 artifact = FilledDocument(base, filled, title)
-                stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{iso_date(doc.meta.date)}"
+                stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{date}"
                 for fmt in ("docx", "pdf"):
                     jobs.append(Job(artifact, fmt, f"{stem}.{fmt}", "routine", title, timestamp, unit.code))
                     members.append(f"{stem}.{fmt}")
-            newest = max(content.documents[r.document].meta.date for r, _, _ in templates)
-            bundle_title = f"{t.title_prefix}: alla mallar – {unit.name}"
             jobs.append(Job(Bundle(tuple(members)), "zip",
                             f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip",
-                            "routine-bundle", bundle_title, build_timestamp(newest), unit.code))
+                            "routine-bundle", f"{t.title_prefix}: alla mallar – {unit.name}",
+                            build_timestamp(newest), unit.code))
         return jobs

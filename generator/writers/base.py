@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..render import FilledDocument
+
 
 @dataclass(frozen=True)
 class PreparedFill:
@@ -33,8 +35,6 @@ class Writer:
     accepts: ClassVar[type | tuple[type, ...]]
 
     def write(self, artifact: Any, timestamp: dt.datetime) -> bytes:
-        from ..render import FilledDocument
-
         if isinstance(artifact, PreparedFill):
             return self.fill(artifact.prepared, dict(artifact.values), artifact.title, timestamp)
         if isinstance(artifact, FilledDocument):

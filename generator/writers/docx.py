@@ -16,7 +16,8 @@ from typing import Any
 from docx import Document
 
 from .. import fields, package, pandoc, wordml
-from ..render import TEMPLATES, FilledDocument, Intermediate
+from ..paths import TEMPLATES
+from ..render import FilledDocument, Intermediate
 from .base import PreparedFill, Writer
 
 HEADING_STYLES = {"Heading1": 1, "Heading2": 2, "Heading3": 3}

@@ -10,7 +10,8 @@ import typst
 
 from .. import pandoc, pdffix
 from ..errors import BuildFailed
-from ..render import TEMPLATES, FilledDocument, Intermediate
+from ..paths import TEMPLATES
+from ..render import FilledDocument, Intermediate
 from .base import PreparedFill, Writer
 
 PDF_STANDARDS = ["ua-1", "a-2a"]

@@ -32,7 +32,7 @@ VERSIONS = FIXTURES / "versions"
 STEM = "andringar/andringar-0.9-till-1.0-2027-01-15"
 REDLINE = "andringar/redline-testavtal-0.9-till-1.0-2027-01-15.docx"
 AUTHOR, DATE = "Testförfattare", "2027-01-15T12:00:00Z"
-PARTS = ("word/document.xml", "word/footnotes.xml", "word/header1.xml", "word/header2.xml")
+PARTS = ("word/document.xml", "word/footnotes.xml", "word/header1.xml", "word/header2.xml", "word/footer1.xml")
 
 
 @pytest.fixture(scope="module")
