@@ -18,19 +18,16 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from generator.build import prepare_shared, build_content, collect_jobs, run_job  # noqa: E402
-from generator.render import FilledDocument  # noqa: E402
-from generator.content import load_content  # noqa: E402
-from generator.targets import DEFAULT_TARGETS, TARGETS, BuildOptions  # noqa: E402
-from generator.writers.bundle import Bundle  # noqa: E402
+from samverkan.build import prepare_shared, build_content, collect_jobs, run_job
+from samverkan.render import FilledDocument
+from samverkan.content.loader import load_content
+from samverkan.targets import DEFAULT_TARGETS, TARGETS, BuildOptions
+from samverkan.writers.bundle import Bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 

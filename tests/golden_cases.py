@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from generator.content import load_content
-from generator.render import render_document
-from generator.revisions import report_document
-from generator.revisions.compare import compare_contents
-from generator.revisions.sources import Version
+from samverkan.content.loader import load_content
+from samverkan.render import render_document
+from samverkan.revisions import report_document
+from samverkan.revisions.compare import compare_contents
+from samverkan.revisions.sources import Version
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"

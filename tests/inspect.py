@@ -7,6 +7,8 @@ conversion is the real-client check.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import re
 import shutil
@@ -185,3 +187,42 @@ def pdf_validation(path: Path, profile: str) -> list[str]:
 
     report = page.validate_pdf(str(path), profile=profile)
     return [f"{f.rule_id}: {f.message}" for f in report.failures] if not report.is_compliant else []
+
+
+def file_text(path: Path, data: bytes | None = None) -> str:
+    """Everything a person or program could read in a built file, whatever its format: every XML
+    text node of a Word or Excel package (document properties included), a PDF's text (and its
+    metadata), the members of a ZIP (read the same way), CSV and JSON as they are."""
+    data = path.read_bytes() if data is None else data
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            text = pdf_text(Path(tmp.name))
+            info = subprocess.run(["pdfinfo", "-meta", tmp.name], capture_output=True).stdout.decode("utf-8", "replace")
+        return text + "\n" + info
+    if suffix in (".docx", ".xlsx", ".zip"):
+        out = []
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for name in package.namelist():
+                member = package.read(name)
+                if suffix == ".zip":
+                    out.append(file_text(Path(name), member))
+                elif name.endswith((".xml", ".rels")):
+                    out.append(" ".join(etree.fromstring(member).itertext()))
+        return "\n".join(out)
+    return data.decode("utf-8-sig")
+
+
+def check_manifest(out: Path) -> list[dict]:
+    """The manifest describes the output folder exactly: every entry's file exists with its
+    sha256 and size, and every file in the folder is listed. Returns the entries."""
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert entries, "the manifest lists no files"
+    for entry in entries:
+        data = (out / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data), entry["path"]
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
+    assert on_disk == sorted(e["path"] for e in entries)
+    return entries

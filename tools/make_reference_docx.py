@@ -1,10 +1,11 @@
-"""Bootstrap templates/reference.docx from pandoc's default reference document.
+"""Bootstrap src/samverkan/templates/reference.docx from pandoc's default reference document.
 
-templates/reference.docx is the source of truth for how the Word documents look: the
-secretariat restyles it in Word (Home → Styles → Modify) and the next build uses it. This
-script only made the first version; running it again overwrites any restyling done in Word.
+The packaged templates/reference.docx is the source of truth for how the Word documents look. A
+project restyles its own copy: copied into the project's templates/ folder and changed in Word
+(Home → Styles → Modify), it replaces the packaged one. This script only made the first
+version; running it again overwrites any restyling done in Word.
 
-    python tools/make_reference_docx.py templates/reference.docx
+    python tools/make_reference_docx.py src/samverkan/templates/reference.docx
 """
 
 from __future__ import annotations
@@ -276,4 +277,4 @@ def main(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "templates/reference.docx"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "src/samverkan/templates/reference.docx"))

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.content import load_content
+from samverkan.build import build
+from samverkan.content.loader import load_content
 
-from ..conftest import CONTENT
+from tests.conftest import CONTENT
 
 
 @pytest.fixture(scope="session")

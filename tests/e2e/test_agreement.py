@@ -8,9 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from generator.model import FactBox, ListBlock, Paragraph, Subheading, plain_text, walk_blocks
+from samverkan.model import FactBox, Paragraph, Subheading, plain_text, walk_blocks
 
-from ..inspect import (
+from tests.inspect import (
     PdfReaderText, W, docx_paragraphs, docx_parts, docx_text, docx_xml, libreoffice_convert, norm, openxml_audit,
     pdf_text, pdf_validation,
 )

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from openpyxl import load_workbook
 
-from ..inspect import (
+from tests.inspect import (
     W, docx_paragraphs, docx_xml, libreoffice_convert, norm, openxml_audit, paragraph_text, pdf_page_texts,
     pdf_text, pdf_validation,
 )

@@ -17,16 +17,16 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from generator.__main__ import cli
-from generator.content import load_content
-from generator.dates import build_timestamp
-from generator.render import render_document
-from generator.revisions import diff
-from generator.revisions.redline import resolve_package
-from generator.writers.docx import DocxWriter
+from samverkan.cli import cli
+from samverkan.content.loader import load_content
+from samverkan.dates import build_timestamp
+from samverkan.render import render_document
+from samverkan.revisions import diff
+from samverkan.revisions.tracking import resolve_package
+from samverkan.writers.docx import DocxWriter
 
-from ..conftest import CONTENT, FIXTURES, ROOT
-from ..inspect import W, docx_text, libreoffice_convert, norm, openxml_audit, paragraph_text, pdf_text, pdf_validation
+from tests.conftest import CONTENT, FIXTURES, ROOT
+from tests.inspect import W, docx_text, libreoffice_convert, norm, openxml_audit, paragraph_text, pdf_text, pdf_validation
 
 VERSIONS = FIXTURES / "versions"
 STEM = "andringar/andringar-0.9-till-1.0-2027-01-15"

@@ -13,15 +13,15 @@ import zipfile
 
 import pytest
 
-from generator import fields
-from generator.build import build
-from generator.errors import UsageProblem
-from generator.remiss import collect, edition, field_tag
-from generator.targets import BuildOptions
-from generator.writers.docx import DocxWriter
+from samverkan.ooxml import controls as fields
+from samverkan.build import build
+from samverkan.errors import UsageProblem
+from samverkan.remiss import collect, edition, field_tag
+from samverkan.targets import BuildOptions
+from samverkan.writers.docx import DocxWriter
 
-from ..conftest import CONTENT
-from ..inspect import (
+from tests.conftest import CONTENT
+from tests.inspect import (
     W, docx_paragraphs, docx_text, docx_xml, libreoffice_convert, norm, openxml_audit, pdf_page_texts, pdf_text,
     pdf_validation,
 )
@@ -165,7 +165,7 @@ def test_collect_puts_each_comment_under_its_reference(content, answers):
 
 
 def test_collect_command_writes_word_and_csv_and_reports_bad_files(answers, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "generator", "remiss", "collect", str(answers), "--out",
+    done = subprocess.run([sys.executable, "-m", "samverkan", "remiss", "collect", str(answers), "--out",
                            str(tmp_path)], capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "trasig.docx: is not a response form" in done.stderr and "2 answers compiled" in done.stdout
@@ -197,12 +197,12 @@ def test_unnumbered_paragraphs_stop_the_remiss_with_advice(tmp_path):
     path = root / "agreement" / "sections" / "03-prioriterade-malgrupper.md"
     path.write_text(path.read_text(encoding="utf-8").replace("gemensamma insatser. {¶1}", "gemensamma insatser.\n\n"
                                                              "Ett nytt stycke utan nummer.", 1), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "remiss", "--deadline", "2027-01-29",
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "remiss", "--deadline", "2027-01-29",
                            "--content", str(root), "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert done.returncode == 1 and "samverkan number" in done.stderr and "03-prioriterade-malgrupper.md" in done.stderr
-    subprocess.run([sys.executable, "-m", "generator", "number", "--content", str(root)], check=True,
+    subprocess.run([sys.executable, "-m", "samverkan", "number", "--content", str(root)], check=True,
                    capture_output=True)
     assert "gemensamma insatser. {¶1}" in path.read_text(encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "remiss", "--deadline", "2027-01-29",
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "remiss", "--deadline", "2027-01-29",
                            "--content", str(root), "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -10,11 +10,11 @@ import zipfile
 
 import pytest
 
-from generator import fields
-from generator.build import build
+from samverkan.ooxml import controls as fields
+from samverkan.build import build
 
-from ..conftest import CONTENT
-from ..inspect import W, docx_text, docx_xml, libreoffice_convert, norm, openxml_audit, pdf_text, pdf_validation
+from tests.conftest import CONTENT
+from tests.inspect import W, docx_text, docx_xml, libreoffice_convert, norm, openxml_audit, pdf_text, pdf_validation
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_a_filled_in_template_reads_back(routines, content, tmp_path):
     data = (out / w.path).read_bytes()
     values = fields.read(data)
     answers = {tag: f"Svar {i} & <ok>" for i, (tag, value) in enumerate(values.items()) if value is None}
-    from generator.writers.docx import DocxWriter
+    from samverkan.writers.docx import DocxWriter
     import datetime as dt
     filled = DocxWriter().fill(data, answers, "", dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc))
     read = fields.read(filled)
@@ -142,14 +142,14 @@ def test_sample_pdfs_conform(routines, content):
 
 
 def test_routines_command_for_named_kommuner(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "generator", "routines", "taby", "0162", "--out", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "samverkan", "routines", "taby", "0162", "--out", str(tmp_path)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "rutiner").iterdir()) == ["danderyd", "taby"]
 
 
 def test_unknown_kommun_exits_1_with_suggestions(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "generator", "routines", "Sollentina", "--out", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "samverkan", "routines", "Sollentina", "--out", str(tmp_path)],
                           capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "unknown kommun or stadsdel 'Sollentina' (closest: Sollentuna" in done.stderr

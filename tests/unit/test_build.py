@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from generator import build as build_module
-from generator.errors import BuildFailed, ContentInvalid
+from samverkan import build as build_module
+from samverkan.errors import BuildFailed, ContentInvalid
 
-from ..conftest import write
+from tests.conftest import write
 
 
 def test_same_content_gives_the_same_bytes(mini, tmp_path):

@@ -6,9 +6,9 @@ import sys
 
 from click.testing import CliRunner
 
-from generator.__main__ import cli
+from samverkan.cli import cli
 
-from ..conftest import write
+from tests.conftest import write
 
 
 def test_check_reports_ok(mini):
@@ -22,7 +22,7 @@ def test_check_on_broken_content_lists_file_line_and_exits_1_without_traceback(m
     path = mini / "agreement" / "commitments.yaml"
     write(path, path.read_text(encoding="utf-8").replace("party: kommunerna", "party: kommunen"))
     write(mini / "topics.yaml", "- id: sip\n  name: SIP\n  - oops\n")
-    done = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(mini)],
+    done = subprocess.run([sys.executable, "-m", "samverkan", "check", "--content", str(mini)],
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout

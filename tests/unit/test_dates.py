@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from generator.dates import build_timestamp, iso_date, long_date
-from generator.errors import UsageProblem
+from samverkan.dates import build_timestamp, iso_date, long_date
+from samverkan.errors import UsageProblem
 
 
 def test_swedish_long_date_and_iso_date():

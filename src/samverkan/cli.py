@@ -1,0 +1,187 @@
+"""The command line: each command only wires options to one function.
+
+    samverkan init DIR [--region NAME] [--force]
+    samverkan build [--content DIR] [--out DIR] [TARGET ...]
+    samverkan routines KOMMUN ... [--content DIR] [--out DIR]
+    samverkan remiss collect FILE|DIR ... [--content DIR] [--out DIR]
+    samverkan diff OLD NEW [--out DIR] [--repo DIR]
+    samverkan number [--content DIR]
+    samverkan check [--content DIR]
+
+Every command works in a project folder (project.py): ./content and ./output by default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from samverkan import build as build_module
+from samverkan import remiss as remiss_module
+from samverkan import scaffold
+from samverkan.content import load_content, numbering
+from samverkan.errors import UsageProblem
+from samverkan.project import CONTENT, OUTPUT
+from samverkan.revisions import diff as run_diff
+from samverkan.targets import TARGETS, BuildOptions
+from samverkan.targets.remiss import compilation_jobs
+from samverkan.targets.routines import find_units
+
+content_option = click.option("--content", "content_dir", type=click.Path(path_type=Path),
+                              default=Path(CONTENT), show_default=True,
+                              help="The project's content folder; templates/ beside it overrides packaged templates.")
+out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                          default=Path(OUTPUT), show_default=True, help="Where the documents are written.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="samverkan", prog_name="samverkan")
+def cli() -> None:
+    """samverkan: a region's and its kommuner's agreement on collaboration around people with
+    substance abuse/addiction (5 kap. 9 a § SoL, 16 kap. 3 § HSL), kept as one structured source,
+    and every document made from it.
+
+    Start a project with `samverkan init DIR`, then run the commands inside DIR.
+    """
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--region", default=scaffold.DEFAULT_REGION, show_default=True,
+              help="The region's name as it writes it, e.g. \"Region Gävleborg\".")
+@click.option("--force", is_flag=True, help="Write into FOLDER even if it is not empty (same-named files are replaced).")
+def init(folder: Path, region: str, force: bool) -> None:
+    """Start a project in FOLDER: an example content/ (an agreement, a supplement, commitments,
+    three made-up kommuner, two routines, a remiss) and a README for editors, ready to build."""
+    written = scaffold.init_project(folder, region, force)
+    click.echo(f"wrote {len(written)} files into {folder}")
+    click.echo(f"next: cd {folder} && samverkan build   (then edit content/ and run samverkan check)")
+
+
+def _report(written, out_dir: Path) -> None:
+    for line in build_module.summary(written, out_dir):
+        click.echo(line)
+
+
+def _targets_help() -> str:
+    return "\n".join(f"  {name:<12} {target.help}" for name, target in TARGETS.items())
+
+
+@cli.command(epilog="Targets:\n\n" + _targets_help())
+@content_option
+@out_option
+@click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")
+@click.argument("targets", nargs=-1, type=click.Choice(list(TARGETS)))
+def build(content_dir: Path, out_dir: Path, deadline: str | None, targets: tuple[str, ...]) -> None:
+    """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json)."""
+    options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline)})
+    content = load_content(content_dir)
+    if not targets:
+        targets, skipped = build_module.default_targets(content)
+        for name, reason in skipped.items():
+            click.echo(f"skipped {name}: {reason}", err=True)
+    written = build_module.build_content(content, out_dir, targets, options)
+    _report(written, out_dir)
+
+
+@cli.command()
+@content_option
+@out_option
+@click.argument("kommuner", nargs=-1, required=True)
+def routines(content_dir: Path, out_dir: Path, kommuner: tuple[str, ...]) -> None:
+    """Build the local routine templates of the named KOMMUNER (or stadsdelar).
+
+    A name can be written in any case, without diacritics, as slug or as kommunkod:
+    Täby, taby, 0160. Stockholm (0180) gives all its stadsdelar.
+    """
+    content = load_content(content_dir)
+    units = find_units(content, list(kommuner))
+    written = build_module.build_content(content, out_dir, ["routines"], BuildOptions({"units": units}))
+    for unit in units:
+        click.echo(f"{unit.full_name}: {out_dir / 'rutiner' / unit.slug}")
+    click.echo(f"{len(written)} files in {out_dir}; list: {out_dir / build_module.MANIFEST}")
+
+
+@cli.group()
+def remiss() -> None:
+    """The remiss: build it with `samverkan build remiss --deadline YYYY-MM-DD`; compile the
+    answers with `samverkan remiss collect`."""
+
+
+@remiss.command()
+@content_option
+@out_option
+@click.argument("forms", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
+    """Compile filled-in response forms (files, or folders of .docx files) into a remiss
+    compilation (Word and CSV) in OUT/remiss/."""
+    content = load_content(content_dir)
+    compilation = remiss_module.collect(content, list(forms))
+    jobs = compilation_jobs(content, compilation)
+    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
+    _report(written, out_dir)
+    click.echo(f"{len(compilation.responses)} answers compiled; {len(compilation.missing)} remissinstanser "
+               "have not answered")
+    if compilation.rejected:
+        lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
+        raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+
+
+@cli.command()
+@content_option
+def number(content_dir: Path) -> None:
+    """Give every paragraph without a stable reference ({¶n}) the next free number of its
+    section, written into the Markdown files. Existing numbers never change."""
+    done = numbering.number_paragraphs(content_dir)
+    for item in done:
+        click.echo(f"{item.location.display(content_dir)}: {item.ref}")
+    click.echo(f"{len(done)} paragraphs numbered" if done else "every paragraph already has a number")
+
+
+@cli.command()
+@content_option
+def check(content_dir: Path) -> None:
+    """Validate the content without building; lists every problem with file and line.
+    Also renders every document's text (not the files), so a template that needs a value the
+    content lacks is found here too. Says which project templates replace packaged ones."""
+    content = load_content(content_dir)
+    for override in content.templates.overrides():
+        if override.replaces:
+            click.echo(f"template override: {override.path} replaces the packaged {override.name}")
+        else:
+            click.echo(f"template addition: {override.path} (no packaged template has this name; it is used "
+                       "only where another template names it)")
+    targets, skipped = build_module.default_targets(content)
+    jobs = build_module.collect_jobs(content, targets, BuildOptions())
+    commitments = len(content.all_commitments())
+    click.echo(f"content OK: {len(content.documents)} documents, {commitments} commitments, "
+               f"{len(jobs)} files would be built")
+    for name, reason in skipped.items():
+        click.echo(f"note: target {name} cannot be built from this content: {reason}")
+    waiting = [loc for doc in content.documents.values() for loc in numbering.unnumbered(doc)]
+    if waiting:
+        click.echo(f"note: {len(waiting)} paragraphs have no stable reference yet (first: "
+                   f"{waiting[0].display(content_dir)}); run `samverkan number` before a remiss")
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@out_option
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default="the current folder", help="The git repository whose revisions git:REV names.")
+def diff(old: str, new: str, out_dir: Path, repo: Path) -> None:
+    """What changed from OLD to NEW: a change report (Word, PDF, JSON) and, for every agreement
+    that changed, a redline (Word with tracked changes) in OUT/andringar/.
+
+    OLD and NEW are content folders, or revisions of the repository written git:REV
+    (git:v1.0, git:HEAD~3, git:main).
+    """
+    result = run_diff(old, new, out_dir, repo)
+    _report(result.written, out_dir)
+    click.echo("no changes" if result.changes.empty else
+               f"{sum(not d.empty for d in result.changes.documents)} document(s) changed")
+
+
+def main() -> None:
+    cli(prog_name="samverkan")

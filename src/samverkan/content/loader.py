@@ -1,0 +1,425 @@
+"""Load `content/` into the model, validating everything and collecting every problem.
+
+Like MkDocs' config loading: nothing stops at the first problem; all are collected with
+file and line, then `load_content` raises one `ContentInvalid` listing them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from samverkan.content import catalogues
+from samverkan.errors import Location, Problems
+from samverkan.project import Templates
+from samverkan.model import (
+    STATUSES, Commitment, Revision, CommitmentSummary, CommitmentsHere, Content, Document, Metadata,
+    NoteRef, Paragraph, Party, Section, Table, TableRef, Topic, walk_blocks,
+)
+from samverkan.content.prose import parse_prose
+from samverkan.text import normalise
+from samverkan.content.fields import ID_PATTERN, SLUG_PATTERN, Fields, as_list, suggest
+from samverkan.content.yamlfile import Node, NodeList, load_yaml
+
+DOCUMENT_FILE = "document.yaml"
+DOCUMENT_KINDS = ("agreement", "supplement")
+
+
+def _parse_date(text: str | None, problems: Problems, location: Location, field: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        problems.add(location, f"'{field}' must be a date written YYYY-MM-DD, not '{text}'",
+                     "write e.g. 2026-11-24")
+        return None
+
+
+class Unreadable(dict):
+    """A registry whose file could not be read: references to it are not reported again."""
+
+
+def _load_registry(path: Path, what: str, problems: Problems, make: Callable[[Fields, str], Any]) -> dict[str, Any]:
+    data = load_yaml(path, problems)
+    if data is None and path.exists():
+        return Unreadable()
+    items = as_list(data, problems, Location(path, 1), path.name)
+    result: dict[str, Any] = {}
+    for index, node in enumerate(items):
+        fields = Fields(node, f"{what} #{index + 1}", problems, items.loc(index))
+        ident = fields.get("id")
+        if ident is None:
+            continue
+        if not SLUG_PATTERN.match(ident):
+            problems.add(fields.loc("id"), f"{what} id '{ident}' may only use a–z, 0–9 and '-'",
+                         "write it in lower case without spaces, e.g. 'regionala-samradet'")
+        if ident in result:
+            problems.add(fields.loc("id"), f"duplicate {what} id '{ident}'", "give every entry its own id")
+            continue
+        item = make(fields, ident)
+        fields.finish()
+        if item is not None:
+            result[ident] = item
+    return result
+
+
+def _load_parties(root: Path, problems: Problems) -> dict[str, Party]:
+    def make(f: Fields, ident: str) -> Party | None:
+        name, lead, within = f.get("name"), f.get("lead"), f.get("within", required=False)
+        if name is None or lead is None:
+            return None
+        return Party(ident, name, lead, f.loc(), within)
+
+    parties = _load_registry(root / "parties.yaml", "party", problems, make)
+    for party in parties.values():
+        if party.within is not None:
+            parent = parties.get(party.within)
+            if parent is None:
+                problems.add(party.loc, f"party '{party.id}' is within unknown party '{party.within}'",
+                             suggest(party.within, parties))
+            elif parent.within is not None:
+                problems.add(party.loc, f"party '{party.id}' is within '{parent.id}', which is itself within "
+                                        f"another party", "name the top-level party in 'within'")
+    return parties
+
+
+def _load_topics(root: Path, problems: Problems) -> dict[str, Topic]:
+    def make(f: Fields, ident: str) -> Topic | None:
+        name = f.get("name")
+        return Topic(ident, name, f.loc()) if name else None
+
+    return _load_registry(root / "topics.yaml", "topic", problems, make)
+
+
+def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metadata | None, dict[str, Any]]:
+    f = Fields(node, DOCUMENT_FILE, problems, Location(folder / DOCUMENT_FILE, 1))
+    extra: dict[str, Any] = {}
+    extra["kind"] = f.get("kind")
+    if extra["kind"] is not None and extra["kind"] not in DOCUMENT_KINDS:
+        problems.add(f.loc("kind"), f"unknown document kind '{extra['kind']}'", suggest(extra["kind"], DOCUMENT_KINDS))
+    extra["id_prefix"] = f.get("id_prefix")
+    extra["relates_to"] = f.get("relates_to", required=False)
+    extra["sections"] = f.get("sections", list, default=[])
+    status = f.get("status")
+    if status is not None and status not in STATUSES:
+        problems.add(f.loc("status"), f"status '{status}' is not one of {', '.join(STATUSES)}",
+                     suggest(status, STATUSES))
+    date = _parse_date(f.get("date"), problems, f.loc("date"), "date")
+    stem = f.get("file_stem")
+    if stem is not None and not SLUG_PATTERN.match(stem):
+        problems.add(f.loc("file_stem"), f"file_stem '{stem}' may only use a–z, 0–9 and '-'",
+                     "it becomes part of the file names, e.g. 'overenskommelse-missbruk'")
+    parties = f.get("parties", list, default=[])
+    publishers = f.get("publishers", list, required=False, default=[])
+    history = _load_history(f.get("history", list, required=False, default=[]), f, problems)
+    keywords = f.get("keywords", list, required=False, default=[])
+    extra["party_names"] = f.get("party_names", Node, required=False, default=Node())
+    meta_values = dict(
+        title=f.get("title"), subtitle=f.get("subtitle"), short_title=f.get("short_title"),
+        version=f.get("version"), status=status, date=date,
+        diarienummer=f.get("diarienummer", required=False), author=f.get("author"), subject=f.get("subject"),
+        file_stem=stem,
+    )
+    if history and meta_values["version"] and history[-1].version != meta_values["version"]:
+        problems.add(f.loc("history"), f"the last history entry is version {history[-1].version}, but the "
+                                       f"document is version {meta_values['version']}",
+                     "add the current version last in history (or correct 'version')")
+    for key in ("title", "subject", "author", "short_title"):
+        value = meta_values.get(key)
+        if value and len(value) > 255:
+            problems.add(f.loc(key), f"'{key}' is {len(value)} characters; Word's document properties hold 255",
+                         "shorten it (a longer text belongs in the sections)")
+    f.finish()
+    if any(v is None for k, v in meta_values.items() if k != "diarienummer") or not f.ok:
+        return None, extra
+    return Metadata(
+        parties=[normalise(str(p)) for p in parties],
+        keywords=[normalise(str(k)) for k in keywords],
+        publishers=[[normalise(str(line)) for line in (p if isinstance(p, list) else [p])] for p in publishers],
+        history=history,
+        **meta_values,
+    ), extra
+
+
+HISTORY_DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+
+
+def _load_history(items: Any, parent: Fields, problems: Problems) -> list[Revision]:
+    """`history:` in document.yaml, oldest first; the last entry is the current version."""
+    result = []
+    for index, node in enumerate(items):
+        loc = items.loc(index) if isinstance(items, NodeList) else parent.loc("history")
+        f = Fields(node, f"history #{index + 1}", problems, loc)
+        version, date, status = f.get("version"), f.get("date"), f.get("status")
+        decision, summary = f.get("decision"), f.get("summary")
+        f.finish()
+        if date is not None and not HISTORY_DATE.match(date):
+            problems.add(f.loc("date"), f"history #{index + 1}: date '{date}' must be YYYY-MM-DD (or YYYY when only "
+                                        "the year is known)", "write e.g. 2017-06-12 or 2017")
+        if status is not None and status not in STATUSES:
+            problems.add(f.loc("status"), f"history #{index + 1}: status '{status}' is not one of "
+                                          f"{', '.join(STATUSES)}", suggest(status, STATUSES))
+        if None not in (version, date, status, decision, summary):
+            result.append(Revision(version, date, status, decision, summary, f.loc()))
+    return result
+
+
+def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:
+    if not path.exists():
+        return {}
+    data = load_yaml(path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, Node):
+        problems.add(Location(path, 1), "tables.yaml must map table ids to tables", "see docs/content-format.md")
+        return {}
+    tables: dict[str, Table] = {}
+    for ident, node in data.items():
+        f = Fields(node, f"table '{ident}'", problems, data.loc(ident))
+        caption = f.get("caption")
+        columns = f.get("columns", list, default=[])
+        rows = f.get("rows", list, default=[])
+        widths = f.get("widths", list, required=False)
+        f.finish()
+        columns = [normalise(str(c)) for c in columns]
+        clean_rows: list[list[str]] = []
+        for index, row in enumerate(rows):
+            loc = rows.loc(index) if isinstance(rows, NodeList) else f.loc("rows")
+            if not isinstance(row, list) or len(row) != len(columns):
+                problems.add(loc, f"table '{ident}': row {index + 1} must list {len(columns)} cells "
+                                  f"(one per column), found {len(row) if isinstance(row, list) else 'no list'}",
+                             "write each row as a list: - [cell, cell, …]")
+                continue
+            clean_rows.append(["\n".join(normalise(part) for part in str(cell if cell is not None else "").split("\n"))
+                               for cell in row])
+            for cell_index, cell in enumerate(row):
+                if cell is None or not str(cell).strip():
+                    problems.add(loc, f"table '{ident}': row {index + 1}, column '{columns[cell_index]}' is empty",
+                                 "write the cell's text, or '–' if it is meant to be empty")
+        if widths is not None and (len(widths) != len(columns) or
+                                   not all(isinstance(w, (int, float)) and w > 0 for w in widths)):
+            problems.add(f.loc("widths"), f"table '{ident}': widths must give one positive number per column",
+                         f"e.g. widths: [{', '.join('1' for _ in columns)}]")
+            widths = None
+        if caption:
+            tables[str(ident)] = Table(str(ident), caption, columns, clean_rows, data.loc(ident),
+                                       [float(w) for w in widths] if widths else None)
+    return tables
+
+
+def _load_commitments(path: Path, key: str, prefix: str | None, parties: dict[str, Party],
+                      topics: dict[str, Topic], problems: Problems,
+                      seen_ids: dict[str, Location]) -> tuple[list[Commitment], set[str]]:
+    """`seen_ids` spans every document, so ids are unique across the agreements. Returns the
+    commitments, and the sections of records that could not be read (already reported)."""
+    skipped_sections: set[str] = set()
+    data = load_yaml(path, problems)
+    items = as_list(data, problems, Location(path, 1), path.name)
+    result: list[Commitment] = []
+    for index, node in enumerate(items):
+        f = Fields(node, f"commitment #{index + 1}", problems, items.loc(index))
+        ident, section, party_id, topic_id, text = (f.get("id"), f.get("section"), f.get("party"),
+                                                    f.get("topic"), f.get("text"))
+        f.finish()
+        if ident is not None:
+            f.what = f"commitment {ident}"
+            if ident in seen_ids:
+                problems.add(f.loc("id"), f"duplicate commitment id {ident} (also at "
+                                          f"{seen_ids[ident].display(problems.root)})",
+                             "give the new commitment the next free number; ids are never reused")
+            else:
+                seen_ids[ident] = f.loc("id")
+            if not ID_PATTERN.match(ident):
+                problems.add(f.loc("id"), f"commitment id '{ident}' may only use letters, digits, '.' and '-'",
+                             f"write it like '{prefix or 'A'}-3.1-4'")
+            elif prefix and not ident.startswith(prefix + "-"):
+                problems.add(f.loc("id"), f"commitment id '{ident}' does not start with this document's prefix "
+                                          f"'{prefix}-'", f"write it like '{prefix}-3.1-4' so ids never collide "
+                                                          "with another document's")
+        party = parties.get(party_id) if party_id else None
+        if party_id and party is None and not isinstance(parties, Unreadable):
+            problems.add(f.loc("party"), f"unknown party '{party_id}'", suggest(party_id, parties))
+        topic = topics.get(topic_id) if topic_id else None
+        if topic_id and topic is None and not isinstance(topics, Unreadable):
+            problems.add(f.loc("topic"), f"unknown topic '{topic_id}'", suggest(topic_id, topics))
+        if None in (ident, section, party, topic, text):
+            if section is not None:
+                skipped_sections.add(str(section))   # its [[åtaganden]] is not reported as empty
+            continue
+        group = parties[party.within] if party.within in parties else party  # type: ignore[union-attr]
+        result.append(Commitment(ident, str(section), party, group, topic, text, f.loc(), key))  # type: ignore[arg-type]
+    return result, skipped_sections
+
+
+def _check_document(doc: Document, problems: Problems, unreadable_sections: set[str]) -> None:
+    numbers: dict[str, Section] = {}
+    for section in doc.sections:
+        if section.number in numbers:
+            problems.add(section.loc, f"section number {section.number} is used twice "
+                                      f"(also at line {numbers[section.number].loc.line} of "
+                                      f"{numbers[section.number].loc.file.name})",
+                         "renumber one of them")
+        numbers[section.number] = section
+
+    for c in doc.commitments:
+        if c.section not in numbers:
+            problems.add(c.loc, f"commitment {c.id} refers to section {c.section}, which does not exist",
+                         suggest(c.section, numbers))
+
+    summaries = []
+    table_uses: dict[str, list[Location]] = {}
+    note_uses: dict[str, list[Location]] = {}
+    for section in doc.sections:
+        numbered: dict[int, Paragraph] = {}
+        for paragraph in section.paragraphs():
+            if paragraph.number is None:
+                continue
+            if paragraph.number in numbered:
+                problems.add(paragraph.loc, f"paragraph number {{¶{paragraph.number}}} is used twice in section "
+                                            f"{section.number} (also at line {numbered[paragraph.number].loc.line})",
+                             "give one of them a new number, or delete both markers and run `samverkan number`")
+            numbered[paragraph.number] = paragraph
+        here = [b for b in walk_blocks(section.blocks) if isinstance(b, CommitmentsHere)]
+        own = doc.commitments_of(section.number)
+        if len(here) > 1:
+            problems.add(here[1].loc, f"[[åtaganden]] appears more than once in section {section.number}",
+                         "keep one; it places all of the section's commitments")
+        if here and not own and section.number not in unreadable_sections:
+            problems.add(here[0].loc, f"[[åtaganden]] in section {section.number}, but no commitment in "
+                                      "commitments.yaml has this section", f"add commitments with section: "
+                                                                            f"\"{section.number}\" or remove the line")
+        if own and not here:
+            problems.add(section.loc, f"section {section.number} defines commitments "
+                                      f"({', '.join(c.id for c in own)}) but its text has no [[åtaganden]] line",
+                         "add a line [[åtaganden]] where the commitments should appear")
+        for block in walk_blocks(section.blocks):
+            if isinstance(block, CommitmentSummary):
+                summaries.append(block)
+            elif isinstance(block, TableRef):
+                table_uses.setdefault(block.table_id, []).append(block.loc)
+            elif isinstance(block, Paragraph):
+                for inline in block.inlines:
+                    if isinstance(inline, NoteRef):
+                        note_uses.setdefault(inline.label, []).append(block.loc)
+    for extra in summaries[1:]:
+        problems.add(extra.loc, "[[sammanställning av åtaganden]] appears more than once", "keep one")
+
+    _used_once(table_uses, doc.tables, problems,
+               undefined=lambda i: (f"table '{i}' is not defined in tables.yaml", suggest(i, doc.tables)),
+               twice=lambda i: (f"table '{i}' is placed twice", "place each table once"),
+               unused=lambda i: (f"table '{i}' is never placed, so it would be missing from the documents",
+                                 f"add a line [[tabell {i}]] where it belongs, or delete the table"))
+    _used_once(note_uses, doc.footnotes, problems,
+               undefined=lambda i: (f"footnote [^{i}] is used but not defined",
+                                    f"add a line '[^{i}]: text' at the end of the file"),
+               twice=lambda i: (f"footnote [^{i}] is referenced twice", "give each reference its own footnote"),
+               unused=lambda i: (f"footnote [^{i}] is defined but never referenced",
+                                 f"put [^{i}] in the text where the note belongs, or delete it"))
+
+
+def _used_once(uses: dict[str, list[Location]], defined: dict, problems: Problems, undefined, twice, unused) -> None:
+    """Everything defined (tables, footnotes) is used exactly once, and everything used is defined.
+    `undefined`, `twice` and `unused` give (message, hint) for an id."""
+    for ident, places in uses.items():
+        if ident not in defined:
+            problems.add(places[0], *undefined(ident))
+        elif len(places) > 1:
+            problems.add(places[1], *twice(ident))
+    for ident, item in defined.items():
+        if ident not in uses:
+            problems.add(item.loc, *unused(ident))
+
+
+def _document_parties(parties: dict[str, Party], overrides: Node, problems: Problems) -> dict[str, Party]:
+    """The parties as this document names them: `party_names` in document.yaml may rename a
+    party (e.g. "Regionen" instead of "Landstinget" after 2019); ids and order stay the same."""
+    result = type(parties)(parties)
+    for ident, node in overrides.items():
+        if ident not in parties:
+            problems.add(overrides.loc(ident), f"party_names: unknown party '{ident}'", suggest(ident, parties))
+            continue
+        f = Fields(node, f"party_names: {ident}", problems, overrides.loc(ident))
+        name, lead = f.get("name"), f.get("lead")
+        f.finish()
+        if name and lead:
+            original = parties[ident]
+            result[ident] = Party(ident, name, lead, original.loc, original.within)
+    return result
+
+
+def _load_document(folder: Path, parties: dict[str, Party], topics: dict[str, Topic],
+                   problems: Problems, seen_ids: dict[str, Location]) -> Document | None:
+    node = load_yaml(folder / DOCUMENT_FILE, problems)
+    if node is None:
+        return None
+    meta, extra = _load_metadata(folder, node, problems)
+    sections: list[Section] = []
+    footnotes = {}
+    section_files = extra["sections"] or []
+    if not section_files:
+        problems.add(Location(folder / DOCUMENT_FILE, 1), "document.yaml lists no section files",
+                     "add 'sections:' with the Markdown files in reading order")
+    for name in section_files:
+        parsed = parse_prose(folder / str(name), problems)
+        sections.extend(parsed.sections)
+        for label, note in parsed.footnotes.items():
+            if label in footnotes:
+                problems.add(note.loc, f"footnote label [^{label}] is already used in "
+                                       f"{footnotes[label].loc.file.name}", "use a label unique in the document")
+            footnotes[label] = note
+    prefix = extra["id_prefix"]
+    parties = _document_parties(parties, extra["party_names"], problems)
+    commitments, unreadable = _load_commitments(folder / "commitments.yaml", folder.name, prefix, parties, topics,
+                                                problems, seen_ids) \
+        if (folder / "commitments.yaml").exists() else ([], set())
+    tables = _load_tables(folder / "tables.yaml", problems)
+    if meta is None or extra["kind"] not in DOCUMENT_KINDS:
+        return None
+    doc = Document(folder.name, extra["kind"], meta, prefix, sections, footnotes, commitments, tables, folder,
+                   parties, extra["relates_to"])
+    _check_document(doc, problems, unreadable)
+    return doc
+
+
+def load_content(root: Path, templates: Templates | None = None) -> Content:
+    """Load and validate the whole content folder; raise ContentInvalid listing every problem.
+    `templates` defaults to the project's: templates/ beside the content folder (project.py)."""
+    root = Path(root)
+    problems = Problems(root)
+    if not root.is_dir():
+        problems.add(Location(root), "content folder not found", "pass --content DIR pointing at the content folder")
+        problems.raise_if_any()
+    parties = _load_parties(root, problems)
+    topics = _load_topics(root, problems)
+    documents: dict[str, Document] = {}
+    seen_ids: dict[str, Location] = {}
+    for folder in sorted(p for p in root.iterdir() if (p / DOCUMENT_FILE).exists()):
+        doc = _load_document(folder, parties, topics, problems, seen_ids)
+        if doc is not None:
+            documents[doc.key] = doc
+    for doc in documents.values():
+        if doc.relates_to and doc.relates_to not in documents:
+            problems.add(Location(doc.folder / DOCUMENT_FILE), f"relates_to names unknown document '{doc.relates_to}'",
+                         suggest(doc.relates_to, documents))
+    if not documents and not problems:
+        problems.add(Location(root), f"no document found (a folder with {DOCUMENT_FILE})",
+                     "point --content at the content folder")
+    content = Content(root, parties, topics, documents,
+                      templates=templates if templates is not None else Templates.for_content(root))
+    if (root / "kommuner.yaml").exists():
+        content.kommuner = catalogues.load_kommuner(root / "kommuner.yaml", problems)
+    if (root / "routines.yaml").exists():
+        content.routines = catalogues.load_routines(root / "routines.yaml", documents, problems)
+    if (root / "commitment-tables.yaml").exists():
+        content.commitment_tables = catalogues.load_commitment_tables(root / "commitment-tables.yaml", problems)
+    if (root / "routine-template.yaml").exists():
+        content.routine_texts = catalogues.load_texts(root / "routine-template.yaml", catalogues.ROUTINE_TEXTS,
+                                                      problems)
+    if (root / "remiss" / "remiss.yaml").exists():
+        content.remiss = catalogues.load_remiss(root / "remiss" / "remiss.yaml", documents, content.kommuner,
+                                                problems)
+    problems.raise_if_any()
+    return content

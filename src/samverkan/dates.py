@@ -1,0 +1,37 @@
+"""Dates the Swedish way: "24 november 2026" in prose, 2026-11-24 in tables and file names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from samverkan.errors import UsageProblem
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+          "oktober", "november", "december")
+
+
+def long_date(day: dt.date) -> str:
+    """24 november 2026"""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def iso_date(day: dt.date) -> str:
+    """2026-11-24"""
+    return day.isoformat()
+
+
+def build_timestamp(document_date: dt.date) -> dt.datetime:
+    """The timestamp written into files: SOURCE_DATE_EPOCH where set, else the document's date
+    (noon UTC, so that the date reads the same in every time zone of the working day)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise UsageProblem(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '{epoch}'; "
+                               "unset it to use the document's date") from exc
+        if stamp.year < 1980:
+            raise UsageProblem("SOURCE_DATE_EPOCH is before 1980, which ZIP files (Word) cannot store")
+        return stamp
+    return dt.datetime(document_date.year, document_date.month, document_date.day, 12, 0, tzinfo=dt.timezone.utc)

@@ -1,0 +1,205 @@
+"""Fill-in fields: Word content controls (plain-text `w:sdt`) with a tag naming each field.
+
+In the intermediate Markdown a field is a span whose id starts with `f-`:
+`[Ange vem som ansvarar]{#f-fas-1-vem}`; its text is the placeholder. Pandoc turns such a
+span into a bookmark around runs; `make_content_controls` turns each of those bookmarks
+into a content control showing the placeholder. `fill` sets values (a kommun's name,
+kommunkod, …), `read` gets the values back from a filled-in document. The PDF writer shows
+the same fields through the typst function `field` (templates/document.typ).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+from samverkan.ooxml.wordml import qn, text_parts
+
+PREFIX = "f-"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PLACEHOLDER_STYLE = "PlaceholderText"
+
+
+class NotAForm(ValueError):
+    """The file is not a Word document with content controls (or is damaged)."""
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    label: str              # shown by Word as the control's title
+    bind: str | None        # name of the value that fills it, None for a field people fill in
+    filled: bool = False    # the span holds a value, not a placeholder
+    locked: bool = False    # people cannot edit it (e.g. the remiss version of a response form)
+    multiline: bool = False # several lines may be written
+
+
+def _el(tag: str, **attrs: str) -> etree._Element:
+    el = etree.Element(qn(tag))
+    for key, value in attrs.items():
+        el.set(qn(key), value)
+    return el
+
+
+def _sdt(tag: str, label: str, ident: int, runs: list, placeholder: bool, locked: bool = False,
+         multiline: bool = False) -> etree._Element:
+    sdt = _el("w:sdt")
+    pr = etree.SubElement(sdt, qn("w:sdtPr"))
+    if placeholder:
+        rpr = etree.SubElement(pr, qn("w:rPr"))
+        rpr.append(_el("w:rStyle", **{"w:val": PLACEHOLDER_STYLE}))
+    pr.append(_el("w:alias", **{"w:val": label}))
+    pr.append(_el("w:tag", **{"w:val": tag}))
+    pr.append(_el("w:id", **{"w:val": str(ident)}))
+    if locked:
+        pr.append(_el("w:lock", **{"w:val": "sdtContentLocked"}))
+    if placeholder:
+        pr.append(_el("w:showingPlcHdr"))
+    text = _el("w:text")
+    if multiline:
+        text.set(qn("w:multiLine"), "1")
+    pr.append(text)
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    for r in runs:
+        content.append(r)
+    return sdt
+
+
+def _placeholder_runs(runs: list) -> None:
+    for r in runs:
+        rpr = r.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = _el("w:rPr")
+            r.insert(0, rpr)
+        style = rpr.find(qn("w:rStyle"))
+        if style is None:
+            style = _el("w:rStyle")
+            rpr.insert(0, style)
+        style.set(qn("w:val"), PLACEHOLDER_STYLE)
+
+
+def make_content_controls(root: etree._Element, labels: dict[str, FieldInfo], first_id: int = 1000) -> list[str]:
+    """Turn every `f-` bookmark in this part into a content control; returns the tags in order."""
+    tags = []
+    ident = first_id
+    for start in list(root.iter(qn("w:bookmarkStart"))):
+        name = start.get(qn("w:name")) or ""
+        if not name.startswith(PREFIX):
+            continue
+        mark = start.get(qn("w:id"))
+        runs = []
+        node = start.getnext()
+        end = None
+        while node is not None:
+            if node.tag == qn("w:bookmarkEnd") and node.get(qn("w:id")) == mark:
+                end = node
+                break
+            nxt = node.getnext()
+            if node.tag == qn("w:r"):
+                runs.append(node)
+            node = nxt
+        if end is None:
+            raise ValueError(f"field {name} does not end in the paragraph it starts in")
+        tag = name[len(PREFIX):]
+        info = labels.get(tag, FieldInfo(tag, None))
+        for r in runs:
+            r.getparent().remove(r)
+        if not info.filled:
+            _placeholder_runs(runs)
+        start.addprevious(_sdt(tag, info.label, ident, runs, placeholder=not info.filled, locked=info.locked,
+                               multiline=info.multiline))
+        start.getparent().remove(start)
+        end.getparent().remove(end)
+        tags.append(tag)
+        ident += 1
+    return tags
+
+
+def field_run(tag: str, label: str, placeholder: str, ident: int) -> etree._Element:
+    """A content control built directly (for places pandoc does not write, e.g. headers)."""
+    r = _el("w:r")
+    t = etree.SubElement(r, qn("w:t"))
+    t.text = placeholder
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    _placeholder_runs([r])
+    return _sdt(tag, label, ident, [r], placeholder=True)
+
+
+def _controls(root: etree._Element) -> dict[str, etree._Element]:
+    found = {}
+    for sdt in root.iter(qn("w:sdt")):
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+        if tag is not None:
+            found[tag.get(qn("w:val"))] = sdt
+    return found
+
+
+def _set_text(sdt: etree._Element, value: str) -> None:
+    pr = sdt.find(qn("w:sdtPr"))
+    for old in pr.findall(qn("w:showingPlcHdr")) + pr.findall(qn("w:rPr")):
+        pr.remove(old)
+    content = sdt.find(qn("w:sdtContent"))
+    runs = content.findall(qn("w:r"))
+    for r in runs[1:]:
+        content.remove(r)
+    r = runs[0] if runs else etree.SubElement(content, qn("w:r"))
+    for child in list(r):
+        r.remove(child)
+    for index, line in enumerate(value.split("\n")):     # lines as Word writes them: w:br between
+        if index:
+            etree.SubElement(r, qn("w:br"))
+        t = etree.SubElement(r, qn("w:t"))
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _text(node: etree._Element) -> str:
+    """Text as typed: line breaks and tabs kept."""
+    out = []
+    for el in node.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
+        out.append(el.text or "" if el.tag == qn("w:t") else ("\t" if el.tag == qn("w:tab") else "\n"))
+    return "".join(out)
+
+
+def fill(data: bytes, values: dict[str, str]) -> dict[str, bytes]:
+    """The XML parts of a .docx with the given field values set; returns {part name: xml}."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    changed = {}
+    for name in text_parts(package.namelist()):
+        root = etree.fromstring(package.read(name))
+        controls = _controls(root)
+        hit = False
+        for tag, value in values.items():
+            if tag in controls and value is not None:
+                _set_text(controls[tag], value)
+                hit = True
+        if hit:
+            changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return changed
+
+
+def read(data: bytes) -> dict[str, str | None]:
+    """Every field's value in a filled-in document: tag → text, None where the placeholder
+    still shows (nothing was filled in). Raises NotAForm for a file that is not a .docx."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        names = package.namelist()
+        if "word/document.xml" not in names:
+            raise NotAForm("it is not a Word document (.docx)")
+        values: dict[str, str | None] = {}
+        for name in text_parts(names):
+            root = etree.fromstring(package.read(name))
+            for tag, sdt in _controls(root).items():
+                pr = sdt.find(qn("w:sdtPr"))
+                if pr.find(qn("w:showingPlcHdr")) is not None:
+                    values[tag] = None
+                    continue
+                content = sdt.find(qn("w:sdtContent"))
+                paragraphs = content.findall(f".//{qn('w:p')}") or [content]
+                text = "\n".join(_text(p) for p in paragraphs)
+                values[tag] = text.strip() or None
+        return values
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
+        raise NotAForm(f"it cannot be read as a Word document ({exc})") from exc

@@ -1,0 +1,16 @@
+"""The target registry: every build target, registered here and only here. The CLI's
+target choices come from this dictionary."""
+
+from __future__ import annotations
+
+from samverkan.targets.base import BuildOptions, Job, Target
+from samverkan.targets.commitments import CommitmentsTarget
+from samverkan.targets.documents import AgreementTarget, SupplementTarget
+from samverkan.targets.remiss import RemissTarget
+from samverkan.targets.routines import RoutinesTarget
+
+TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget, CommitmentsTarget, RoutinesTarget, RemissTarget)}
+
+DEFAULT_TARGETS = tuple(name for name, target in TARGETS.items() if target.default)
+
+__all__ = ["DEFAULT_TARGETS", "TARGETS", "BuildOptions", "Job", "Target"]

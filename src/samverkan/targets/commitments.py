@@ -1,0 +1,57 @@
+"""Target `commitments`: the commitments of every agreement as a tables document (Word, PDF),
+machine-readable exports (CSV, JSON) and a follow-up workbook (xlsx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samverkan.dates import build_timestamp, iso_date
+from samverkan.errors import BuildFailed
+from samverkan.model import Content
+from samverkan.rules.records import FollowUpColumns, commitment_records
+from samverkan.render import STATUS_LABELS, intermediate
+from samverkan.targets.base import BuildOptions, Job, Target
+
+FOLDER = "ataganden"
+
+
+@dataclass(frozen=True)
+class Source:
+    line: str     # for the title page
+    legend: str   # explains the id prefix
+
+
+class CommitmentsTarget(Target):
+    name = "commitments"
+    help = "the commitments of both agreements: tables (Word, PDF), CSV, JSON and a follow-up workbook"
+
+    def missing(self, content: Content) -> str | None:
+        return None if content.commitment_tables else f"no {content.root / 'commitment-tables.yaml'}"
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        spec = content.commitment_tables
+        if spec is None:
+            raise BuildFailed(f"target 'commitments': {self.missing(content)}")
+        docs = list(content.documents.values())
+        date = max(d.meta.date for d in docs)
+        timestamp = build_timestamp(date)
+        sources = [Source(f"{d.meta.short_title}: version {d.meta.version}, {STATUS_LABELS[d.meta.status].lower()}",
+                          f"Nr som börjar med {d.id_prefix}- avser {d.meta.title} (version {d.meta.version}, "
+                          f"{STATUS_LABELS[d.meta.status].lower()}).") for d in docs]
+        commitments = content.all_commitments()
+        authors = "; ".join(sorted({d.meta.author for d in docs}))
+        document = intermediate("commitments.md.j2", content, spec.title, commitments=commitments, sources=sources,
+                                date=date, author=authors)
+        stem = f"{FOLDER}/{spec.file_stem}-{iso_date(date)}"
+        records = commitment_records(content, spec.title)
+        follow = spec.follow_up
+        workbook = records.with_follow_up(FollowUpColumns(tuple(follow.columns), tuple(follow.status_options),
+                                                          follow.sheet, tuple(follow.instructions)), follow.title)
+        kind = "commitments"
+        return [
+            Job(document, "docx", f"{stem}.docx", kind, spec.title, timestamp),
+            Job(document, "pdf", f"{stem}.pdf", kind, spec.title, timestamp),
+            Job(records, "csv", f"{stem}.csv", kind, spec.title, timestamp),
+            Job(records, "json", f"{stem}.json", kind, spec.title, timestamp),
+            Job(workbook, "xlsx", f"{FOLDER}/{follow.file_stem}-{iso_date(date)}.xlsx", kind, follow.title, timestamp),
+        ]

@@ -1,0 +1,51 @@
+"""Targets for the agreements themselves: the main agreement and the supplement."""
+
+from __future__ import annotations
+
+from samverkan.dates import build_timestamp, iso_date
+from samverkan.errors import BuildFailed
+from samverkan.model import Content, Document
+from samverkan.render import render_document
+from samverkan.targets.base import BuildOptions, Job, Target
+
+
+def document_file_stem(doc: Document) -> str:
+    """overenskommelse-missbruk-beroende-v1.1-2026-11-24"""
+    return f"{doc.meta.file_stem}-v{doc.meta.version}-{iso_date(doc.meta.date)}"
+
+
+class DocumentTarget(Target):
+    """An agreement document as Word and PDF, from the same intermediate."""
+
+    kind: str
+    formats = ("docx", "pdf")
+
+    def missing(self, content: Content) -> str | None:
+        if not any(d.kind == self.kind for d in content.documents.values()):
+            return f"no document of kind '{self.kind}' in {content.root} (a folder with document.yaml saying " \
+                   f"kind: {self.kind})"
+        return None
+
+    def document(self, content: Content) -> Document:
+        if reason := self.missing(content):
+            raise BuildFailed(f"target '{self.name}': {reason}")
+        return next(d for d in content.documents.values() if d.kind == self.kind)
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        doc = self.document(content)
+        intermediate = render_document(content, doc.key)
+        stem = document_file_stem(doc)
+        timestamp = build_timestamp(doc.meta.date)
+        return [Job(intermediate, fmt, f"{stem}.{fmt}", self.kind, doc.meta.title, timestamp) for fmt in self.formats]
+
+
+class AgreementTarget(DocumentTarget):
+    name = "agreement"
+    help = "the agreement (överenskommelsen) as Word and PDF"
+    kind = "agreement"
+
+
+class SupplementTarget(DocumentTarget):
+    name = "supplement"
+    help = "the gambling supplement (tilläggsöverenskommelsen) as Word and PDF"
+    kind = "supplement"

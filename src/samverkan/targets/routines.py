@@ -1,0 +1,124 @@
+"""Target `routines`: for every kommun and stadsdel, every local routine template (Word to
+fill in, PDF to read) pre-filled with its parties, and one ZIP with all of them.
+
+Each routine is rendered once (the intermediate is the same for every kommun); a kommun's
+copy fills the template's bound fields with its own values. Choosing those values (which
+committee, which name) is the rule that lives here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from samverkan.model import LocalUnit, Region, Routine
+from samverkan.text import slugify
+from samverkan.dates import build_timestamp, iso_date
+from samverkan.errors import BuildFailed, UsageProblem
+from samverkan.model import Content
+from samverkan.render import FieldRegistry, FilledDocument, Intermediate, intermediate
+from samverkan.writers.bundle import Bundle
+from samverkan.targets.base import BuildOptions, Job, Target
+
+FOLDER = "rutiner"
+ROWS_PER_PHASE = 3
+
+
+def unit_values(unit: LocalUnit, region: Region) -> dict[str, str | None]:
+    """The values a kommun's or stadsdel's copy is filled with (None: not known, the field stays
+    a visible placeholder)."""
+    return {
+        "unit_name": unit.name,
+        "unit_full_name": unit.full_name,
+        "code": unit.code,
+        "local_council": unit.local_council,
+        "committee_party": unit.committee_party,
+        "region_name": region.name,
+    }
+
+
+def _key(text: str) -> str:
+    return slugify(text).replace("-", "")
+
+
+def find_units(content: Content, queries: list[str]) -> list[LocalUnit]:
+    """Kommuner and stadsdelar by name in any case, without diacritics, as slug or kommunkod
+    (`Täby`, `taby`, `0160`). A kommun with stadsdelar (Stockholm) gives all of them.
+    An unknown name raises UsageProblem naming the closest matches."""
+    units = _units(content)
+    by_key: dict[str, list[LocalUnit]] = {}
+    for unit in units:
+        for name in {unit.name, unit.slug, unit.full_name, unit.code, unit.kommun_name, unit.organisation}:
+            by_key.setdefault(_key(name), [])
+            if unit not in by_key[_key(name)]:
+                by_key[_key(name)].append(unit)
+    chosen: list[LocalUnit] = []
+    unknown = []
+    for query in queries:
+        found = by_key.get(_key(query))
+        if not found:
+            unknown.append(query)
+            continue
+        chosen.extend(u for u in found if u not in chosen)
+    if unknown:
+        names = sorted({u.name for u in units} | {u.kommun_name for u in units})
+        lines = []
+        for query in unknown:
+            close = difflib.get_close_matches(_key(query), {_key(n): n for n in names}, n=3, cutoff=0.5)
+            suggestions = [next(n for n in names if _key(n) == c) for c in close]
+            hint = f"closest: {', '.join(suggestions)}" if suggestions else "see content/kommuner.yaml for the names"
+            lines.append(f"unknown kommun or stadsdel '{query}' ({hint})")
+        raise UsageProblem("\n".join(lines))
+    return chosen
+
+
+def _units(content: Content) -> list[LocalUnit]:
+    if content.kommuner is None:
+        raise BuildFailed(f"routines need {content.root / 'kommuner.yaml'}")
+    return content.kommuner.units
+
+
+def routine_intermediate(content: Content, routine: Routine) -> tuple[Intermediate, dict]:
+    fields = FieldRegistry()
+    document = intermediate("routine.md.j2", content, routine.title, routine=routine, field=fields,
+                            rows_per_phase=ROWS_PER_PHASE)
+    return document, fields.registry
+
+
+class RoutinesTarget(Target):
+    name = "routines"
+    help = "local routine templates for every kommun and stadsdel (Word, PDF, ZIP per kommun)"
+
+    def missing(self, content: Content) -> str | None:
+        needed = [name for name, present in (("kommuner.yaml", content.kommuner), ("routines.yaml", content.routines),
+                                             ("routine-template.yaml", content.routine_texts)) if not present]
+        return f"no {', '.join(needed)} in {content.root}" if needed else None
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        if reason := self.missing(content):
+            raise BuildFailed(f"target 'routines': {reason}")
+        units = options.get("units") or _units(content)
+        region = content.kommuner.region  # type: ignore[union-attr]
+        t = content.routine_texts
+        templates = []      # rendered once; every kommun's copy fills the same template
+        for routine in content.routines:
+            base, registry = routine_intermediate(content, routine)
+            date = content.documents[routine.document].meta.date
+            templates.append((routine, base, registry, build_timestamp(date), iso_date(date)))
+        newest = max(content.documents[r.document].meta.date for r in content.routines)
+        jobs: list[Job] = []
+        for unit in units:
+            values = unit_values(unit, region)
+            members = []
+            for routine, base, registry, timestamp, date in templates:
+                filled = tuple((tag, values[info["bind"]]) for tag, info in registry.items()
+                               if info["bind"] and values.get(info["bind"]) is not None)
+                title = f"{t.title_prefix}: {routine.title} – {unit.name}"
+                artifact = FilledDocument(base, filled, title)
+                stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{date}"
+                for fmt in ("docx", "pdf"):
+                    jobs.append(Job(artifact, fmt, f"{stem}.{fmt}", "routine", title, timestamp, unit.code))
+                    members.append(f"{stem}.{fmt}")
+            jobs.append(Job(Bundle(tuple(members)), "zip",
+                            f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip",
+                            "routine-bundle", f"{t.title_prefix}: alla mallar – {unit.name}",
+                            build_timestamp(newest), unit.code))
+        return jobs

@@ -1,0 +1,49 @@
+"""The writer interface: one class per output format (like Sphinx builders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from samverkan.render import FilledDocument
+
+
+@dataclass(frozen=True)
+class PreparedFill:
+    """A copy of a shared document: what the writer prepared once from the shared
+    intermediate (`Writer.prepare`), and the values that fill this copy's fields."""
+
+    prepared: Any
+    values: tuple[tuple[str, str], ...]
+    title: str
+
+
+class Writer:
+    """Turns one artifact into the bytes of one file.
+
+    `name` is the format (docx, pdf, csv, …) shown in the manifest and the CLI, `suffix`
+    the file ending, `accepts` the artifact types it reads.
+
+    Writers of documents with fill-in fields also implement `prepare` (the expensive part,
+    done once for a shared intermediate) and `fill` (cheap, once per copy); `write` then
+    handles Intermediate, FilledDocument and PreparedFill alike.
+    """
+
+    name: ClassVar[str]
+    suffix: ClassVar[str]
+    accepts: ClassVar[type | tuple[type, ...]]
+
+    def write(self, artifact: Any, timestamp: dt.datetime) -> bytes:
+        if isinstance(artifact, PreparedFill):
+            return self.fill(artifact.prepared, dict(artifact.values), artifact.title, timestamp)
+        if isinstance(artifact, FilledDocument):
+            return self.fill(self.prepare(artifact.base, timestamp), dict(artifact.values), artifact.title,
+                             timestamp)
+        return self.fill(self.prepare(artifact, timestamp), {}, "", timestamp)
+
+    def prepare(self, artifact: Any, timestamp: dt.datetime) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def fill(self, prepared: Any, values: dict[str, str], title: str, timestamp: dt.datetime) -> bytes:  # pragma: no cover
+        raise NotImplementedError

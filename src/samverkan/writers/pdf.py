@@ -1,0 +1,62 @@
+"""PDF: intermediate → pandoc → Typst → the typst package, tagged PDF/UA-1 and PDF/A-2a."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+
+import typst
+
+from samverkan.writers import pandoc, pdffix
+from samverkan.errors import BuildFailed
+from samverkan.render import FilledDocument, Intermediate
+from samverkan.writers.base import PreparedFill, Writer
+
+PDF_STANDARDS = ["ua-1", "a-2a"]
+
+
+@lru_cache(maxsize=4)
+def compiler(font_dirs: tuple[str, ...]) -> typst.Compiler:
+    """One compiler per process and set of fonts: fonts are read once, and typst reuses its work
+    between PDFs. The PDFs use only the templates' fonts (templates/fonts: Source Sans Pro, SIL
+    Open Font License), never the system's: same fonts, same bytes, on any machine."""
+    return typst.Compiler(font_paths=list(font_dirs), ignore_system_fonts=True)
+
+
+def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime, font_dirs: tuple[str, ...]) -> bytes:
+    """Compile; a warning (e.g. a font not found, which typst would quietly replace) is an error."""
+    try:
+        pdf, warnings = compiler(font_dirs).compile_with_warnings(input=source.encode("utf-8"), sys_inputs=inputs,
+                                                         pdf_standards=PDF_STANDARDS,
+                                                         timestamp=int(timestamp.timestamp()))
+    except Exception as exc:  # typst raises its own error types with the diagnostics
+        raise BuildFailed(f"typst could not make the PDF: {exc}") from exc
+    if warnings:
+        raise BuildFailed("typst warned while making the PDF: " + "; ".join(str(w) for w in warnings))
+    return pdffix.fix_stream_line_ends(pdf)
+
+
+class PdfWriter(Writer):
+    name = "pdf"
+    suffix = ".pdf"
+    accepts = (Intermediate, FilledDocument, PreparedFill)
+
+    def prepare(self, doc: Intermediate, timestamp: dt.datetime) -> tuple[str, dict[str, str], tuple[str, ...]]:
+        """The Typst source (pandoc), the plain-text inputs of an intermediate and its fonts."""
+        meta = doc.meta
+        args = [f"--template={doc.templates.path('document.typ')}",
+                f"--lua-filter={doc.templates.path('typst-filter.lua')}"]
+        if meta.get("toc"):
+            args.append("--toc")
+        inputs = {
+            "author": str(meta.get("creator") or ""),
+            "keywords": "\n".join(meta.get("keywords") or []),
+            "date": str(meta.get("date-iso") or timestamp.date().isoformat()),
+        }
+        return pandoc.run(doc.markdown, "typst", args).decode("utf-8"), inputs, doc.templates.font_dirs()
+
+    def fill(self, prepared: tuple[str, dict[str, str], tuple[str, ...]], values: dict[str, str], title: str,
+             timestamp: dt.datetime) -> bytes:
+        source, inputs, fonts = prepared
+        return compile_typst(source, dict(inputs, fields=json.dumps(values, ensure_ascii=False)), timestamp, fonts)

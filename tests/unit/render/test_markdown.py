@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from samverkan.writers import pandoc
+from samverkan.render.markdown import escape, front_matter, grid_table, read_front_matter
+
+HOSTILE = [
+    "{{ x }} och {% if %}",
+    "<tag> & <script>alert(1)</script>",
+    "*stjärnor* _understreck_ **fet**",
+    "# inte rubrik",
+    "1. inte lista",
+    "- inte punkt",
+    "[^1] [länk](http://x) ![bild](y)",
+    "@citering $matte$ \\backslash ~sänkt~ ^upphöjt^",
+    '"raka citat" \'enkla\' -- ... ---',
+    ": inte en bildtext | inte tabell |",
+]
+
+
+def to_plain(markdown: str) -> str:
+    """What pandoc makes of the Markdown, as plain text (the words a reader sees)."""
+    data = json.loads(pandoc.run(markdown, "json").decode("utf-8"))
+
+    def text(node):
+        if isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Str":
+                return node["c"]
+            if kind in ("Space", "SoftBreak"):
+                return " "
+            if kind in ("RawInline", "RawBlock"):
+                return "<RAW>"
+            return text(node.get("c", []))
+        if isinstance(node, list):
+            return "".join(text(n) for n in node)
+        return ""
+
+    return text(data["blocks"]).strip()
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_escaped_text_reaches_pandoc_verbatim(value):
+    assert to_plain(escape(value)) == value
+
+
+def test_escape_folds_whitespace_to_one_line():
+    assert escape("a\n  b\tc ") == "a b c "
+
+
+def test_grid_table_keeps_cells_and_lines():
+    markdown = grid_table(["Nr", "Text <x>"], [["1", "rad ett\n– rad två"], ["2", "& {{ y }}"]], caption="Tabell: *x*")
+    data = json.loads(pandoc.run(str(markdown), "json").decode("utf-8"))
+    table = next(b for b in data["blocks"] if b["t"] == "Table")
+    assert table  # pandoc recognised a table, with a caption and a header row
+    plain = to_plain(str(markdown))
+    for expected in ("Text <x>", "rad ett", "– rad två", "& {{ y }}", "Tabell: *x*"):
+        assert expected in plain
+
+
+def test_grid_table_with_a_long_unbreakable_word_still_parses():
+    word = "Läkemedelsassisterad" * 6
+    markdown = grid_table(["A", "B"], [[word, "kort"]], widths=[1, 9])
+    assert word in to_plain(str(markdown))
+
+
+def test_front_matter_round_trip():
+    values = {"title": "Titel & <x> {{ y }}", "lines": ["Version 1.0", "Status: Utkast"], "toc": True, "none": None}
+    block = str(front_matter(values))
+    assert read_front_matter(block + "\nText\n") == values
