@@ -22,6 +22,7 @@ from samverkan.fileio import atomic_write
 from samverkan.errors import BuildFailed
 from samverkan.model import Content
 from samverkan.targets import DEFAULT_TARGETS, TARGETS, BuildOptions, Job
+from samverkan.targets.base import Linked
 from samverkan.render import FilledDocument
 from samverkan.writers import writer_for
 from samverkan.writers.base import PreparedFill
@@ -135,8 +136,44 @@ def _read_manifest(out: Path) -> dict[str, dict]:
         return {}
 
 
-def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> list[Written]:
-    """Stage every file, then move them into place and update the manifest."""
+def _inside(folder: Path, relative: str) -> Path:
+    """`folder / relative`, refusing a path that could lead out of `folder` (absolute, or with
+    '..'): paths come from targets and from manifest.json, which anyone can edit."""
+    parts = Path(relative).parts
+    if not relative or Path(relative).is_absolute() or ".." in parts or "\\" in relative:
+        raise BuildFailed(f"refused the path '{relative}': every file is written inside the output folder")
+    return folder / relative
+
+
+def _record(job: Job, path: Path) -> Written:
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return Written(job.path, job.kind, job.format, job.title, job.kommun, digest, path.stat().st_size)
+
+
+def _link(linked: Linked, staging: Path, out: Path, target: Path) -> None:
+    """A file made before (in this run: in staging; else in the output folder) at another path:
+    a hard link where possible, else a copy; the same bytes as the manifest says, or an error."""
+    source = _inside(staging, linked.source)
+    if not source.is_file():
+        source = _inside(out, linked.source)
+    if not source.is_file():
+        raise BuildFailed(f"{linked.source} is listed in {MANIFEST} but is not in {out}; build it again")
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    with target.open("rb") as handle:
+        if hashlib.file_digest(handle, "sha256").hexdigest() != linked.sha256:
+            raise BuildFailed(f"{out / linked.source} is not the file {MANIFEST} lists (changed by hand?); "
+                              "build it again, or delete it")
+
+
+def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes | None],
+                  replaces: Sequence[str] = ()) -> list[Written]:
+    """Stage every file, then move them into place and update the manifest. A job whose artifact
+    is `Linked` has no result: its file is linked (or copied) from the one it names. Files that
+    the manifest lists in a folder of `replaces` and this build did not write are removed."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [job.path for job in jobs]
     if len(set(paths)) != len(paths):
@@ -146,11 +183,13 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
     written: list[Written] = []
     try:
         for job, data in zip(jobs, results):
-            target = staging / job.path
+            target = _inside(staging, job.path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            written.append(Written(job.path, job.kind, job.format, job.title, job.kommun,
-                                   hashlib.sha256(data).hexdigest(), len(data)))
+            if isinstance(job.artifact, Linked):
+                _link(job.artifact, staging, out, target)
+            else:
+                target.write_bytes(data)  # type: ignore[arg-type]
+            written.append(_record(job, target))
         for job in jobs:
             final = out / job.path
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -159,11 +198,29 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
         shutil.rmtree(staging, ignore_errors=True)
 
     entries = _read_manifest(out)
+    _remove_stale(out, [p for p in entries if any(p.startswith(f"{folder}/") for folder in replaces)],
+                  {w.path for w in written})
     entries.update({w.path: w.entry() for w in written})
     entries = {p: e for p, e in entries.items() if (out / p).is_file()}
     manifest = {"documents": [entries[p] for p in sorted(entries)]}
     atomic_write(out / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return written
+
+
+def _remove_stale(out: Path, listed: Sequence[str], kept: set[str]) -> None:
+    """Remove the files of `listed` that this build did not write, and folders left empty."""
+    for path in listed:
+        if path in kept:
+            continue
+        try:
+            file = _inside(out, path)
+        except BuildFailed:
+            continue          # a manifest entry pointing outside: never touched
+        file.unlink(missing_ok=True)
+        for folder in file.parents:
+            if folder == out or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def summary(written: Sequence[Written], out: Path, each_up_to: int = 20) -> list[str]:
@@ -208,6 +265,36 @@ def build(content_dir: Path, out: Path, targets: Sequence[str] = (), options: Bu
 
 def build_content(content: Content, out: Path, targets: Sequence[str], options: BuildOptions,
                   workers: int | None = None) -> list[Written]:
-    jobs = collect_jobs(content, targets, options)
-    results = run_jobs(jobs, workers)
-    return write_outputs(out, jobs, results)
+    """Build the targets; those that read the output (Target.reads_output) in a second phase."""
+    jobs = collect_jobs(content, [t for t in targets if not TARGETS[t].reads_output], options)
+    results: list[bytes | None] = list(run_jobs(jobs, workers))
+    readers = [t for t in targets if TARGETS[t].reads_output]
+    if readers:
+        more, more_results = _reading_phase(content, out, readers, options, jobs, results, workers)
+        jobs, results = jobs + more, results + more_results
+    replaces = [folder for t in targets if (folder := TARGETS[t].output_folder)]
+    return write_outputs(out, jobs, results, replaces)
+
+
+# --- the second phase: targets that read what the others made ------------------------------
+
+def manifest_after(out: Path, jobs: Sequence[Job], results: Sequence[bytes | None]) -> list[dict]:
+    """The manifest's entries as they will be after this build: the files already in `out`
+    (those still there), updated with this run's."""
+    entries = {p: e for p, e in _read_manifest(out).items() if (out / p).is_file()}
+    for job, data in zip(jobs, results):
+        if data is not None:
+            entries[job.path] = Written(job.path, job.kind, job.format, job.title, job.kommun,
+                                        hashlib.sha256(data).hexdigest(), len(data)).entry()
+    return [entries[p] for p in sorted(entries)]
+
+
+def _reading_phase(content: Content, out: Path, readers: Sequence[str], options: BuildOptions,
+                   jobs: Sequence[Job], results: Sequence[bytes | None],
+                   workers: int | None) -> tuple[list[Job], list[bytes | None]]:
+    """The jobs of the reading targets, given the manifest after this build, and their results
+    (None for Linked files, which write_outputs links)."""
+    reading = BuildOptions({**options.values, "manifest": manifest_after(out, jobs, results)})
+    more = collect_jobs(content, readers, reading)
+    made = iter(run_jobs([job for job in more if not isinstance(job.artifact, Linked)], workers))
+    return more, [None if isinstance(job.artifact, Linked) else next(made) for job in more]

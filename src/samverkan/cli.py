@@ -7,6 +7,7 @@
     samverkan diff OLD NEW [--out DIR] [--repo DIR]
     samverkan number [--content DIR]
     samverkan check [--content DIR]
+    samverkan serve [--out DIR] [--port N]
 
 Every command works in a project folder (project.py): ./content and ./output by default.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 import click
 
 from samverkan import build as build_module
+from samverkan import preview
 from samverkan import remiss as remiss_module
 from samverkan import scaffold
 from samverkan.content import load_content, numbering
@@ -181,6 +183,16 @@ def diff(old: str, new: str, out_dir: Path, repo: Path) -> None:
     _report(result.written, out_dir)
     click.echo("no changes" if result.changes.empty else
                f"{sum(not d.empty for d in result.changes.documents)} document(s) changed")
+
+
+@cli.command()
+@out_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 (0: any free port).")
+def serve(out_dir: Path, port: int) -> None:
+    """Preview the download site (OUT/site, written by `samverkan build site`) at
+    http://127.0.0.1:PORT/. Builds nothing; Ctrl-C stops it."""
+    preview.serve(out_dir, port, say=lambda line: click.echo(line))
 
 
 def main() -> None:

@@ -374,6 +374,7 @@ class Content:
     commitment_tables: CommitmentTables | None = None              # commitment-tables.yaml
     routine_texts: Texts | None = None                             # routine-template.yaml
     remiss: Remiss | None = None                                   # remiss/remiss.yaml
+    site: Texts | None = None                                      # site.yaml: the download site's wording
     templates: Templates = field(default_factory=Templates)        # the project's templates (project.py)
 
     def all_commitments(self) -> list[Commitment]:

@@ -297,3 +297,42 @@ def load_commitment_tables(path: Path, problems: Problems) -> CommitmentTables |
     if None in values.values() or follow_up is None:
         return None
     return CommitmentTables(intro=intro, follow_up=follow_up, **values)
+
+
+# The schema of site.yaml: the wording of the download site (targets/site.py, templates/site/).
+SITE_TEXTS = {
+    "title": str, "intro": list, "footer": str,
+    "navigation": ("label", "skip", "home", "commitments", "kommuner", "remiss"),
+    "formats": ("docx", "pdf", "csv", "json", "xlsx", "zip"),
+    "files": ("file", "format", "size", "date", "read_online", "missing", "others_heading", "others_intro"),
+    "start": ("documents_heading", "version", "status", "date", "commitments_heading", "commitments_text",
+              "commitments_link", "kommuner_heading", "kommuner_text", "kommuner_link", "remiss_heading",
+              "remiss_text", "remiss_link"),
+    "document": ("toc", "facts", "diarienummer", "parties", "downloads", "references", "notes", "note_back"),
+    "commitments": ("title", "intro", "filter_heading", "party", "topic", "all", "count", "id", "text",
+                    "party_column", "topic_column", "source", "downloads"),
+    "kommuner": ("title", "intro", "search_label", "search_hint", "search_button", "results", "closest", "no_match",
+                 "list_heading", "units_heading"),
+    "kommun": ("code", "parties_heading", "committee", "region", "region_units", "local_council",
+               "local_council_missing", "templates_heading", "template", "fill_in", "read", "bundle",
+               "guide_heading", ("guide", list), "units_heading", "units_text", "back"),
+    "remiss": ("title", "intro", "date", "deadline", "missiv", "editions", "form", "form_text", "recipients",
+               "contact"),
+}
+SITE_PLACEHOLDERS = {("commitments", "count"): ("{shown}", "{total}")}
+
+
+def load_site(path: Path, problems: Problems) -> Texts | None:
+    """site.yaml: every text of SITE_TEXTS, and the placeholders the site fills in."""
+    data = load_yaml(path, problems)
+    texts = load_texts(path, SITE_TEXTS, problems, data=data) if data is not None else None
+    if texts is None:
+        return None
+    for (group, key), needed in SITE_PLACEHOLDERS.items():
+        missing = [p for p in needed if p not in texts[group][key]]
+        if missing:
+            where = data[group].loc(key) if isinstance(data.get(group), Node) else Location(path, 1)
+            problems.add(where, f"site.yaml: {group}.{key} must contain {' and '.join(needed)} (filled in by the site)",
+                         f"e.g. {key}: Visar {' av '.join(needed)}")
+            texts = None
+    return texts

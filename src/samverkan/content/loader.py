@@ -421,5 +421,7 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
     if (root / "remiss" / "remiss.yaml").exists():
         content.remiss = catalogues.load_remiss(root / "remiss" / "remiss.yaml", documents, content.kommuner,
                                                 problems)
+    if (root / "site.yaml").exists():
+        content.site = catalogues.load_site(root / "site.yaml", problems)
     problems.raise_if_any()
     return content

@@ -55,6 +55,21 @@ def anchor_id(number: str) -> str:
     return "s-" + re.sub(r"[^0-9A-Za-z.]+", "-", number).strip("-").lower()
 
 
+def ref_anchor(ref: str) -> str:
+    """The HTML anchor of a stable reference, so a link can point at it: "3.1:4", "A-3.1-2",
+    "Bilaga-1:3" (the reference with white space as '-')."""
+    return re.sub(r"\s+", "-", ref.strip())
+
+
+def _anchor_ref(ref: str) -> Markup:
+    """An empty span naming a paragraph's or commitment's stable reference: the HTML writer
+    makes it the anchor a link can point at (html-filter.lua); Word and PDF ignore it (no id,
+    no content)."""
+    if not re.fullmatch(r"[0-9A-Za-z.:\- ]+", ref):
+        raise BuildFailed(f"reference '{ref}' may only use letters, digits, '.', ':', '-' and spaces")
+    return Markup(f'[]{{.anchor ref="{ref}" anchor="{ref_anchor(ref)}"}}')
+
+
 def _attributes(ident: str, *classes: str) -> Markup:
     """Pandoc attributes {#id .class …} (ids and classes are written by templates, not content)."""
     safe = re.sub(r"[^0-9A-Za-z._:-]+", "-", ident)
@@ -142,6 +157,7 @@ def environment(templates: Templates) -> jinja2.Environment:
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
         attributes=_attributes,
         reference=lambda text: Markup(f"[\\[{markdown.escape(text)}\\]]{{.ref}}"),
+        anchor_ref=_anchor_ref,
         noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
         notedef=lambda label: Markup(f"[^{_note_label(label)}]:"),
         list_marker=_list_marker,

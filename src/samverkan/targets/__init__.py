@@ -8,8 +8,10 @@ from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, SupplementTarget
 from samverkan.targets.remiss import RemissTarget
 from samverkan.targets.routines import RoutinesTarget
+from samverkan.targets.site import SiteTarget
 
 TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget, CommitmentsTarget, RoutinesTarget, RemissTarget)}
+TARGETS[SiteTarget.name] = SiteTarget
 
 DEFAULT_TARGETS = tuple(name for name, target in TARGETS.items() if target.default)
 

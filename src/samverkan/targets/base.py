@@ -32,10 +32,28 @@ class BuildOptions:
         return self.values.get(key, default)
 
 
+@dataclass(frozen=True)
+class Linked:
+    """A file the build already made (`source`, a path in the output folder), offered again at
+    the job's path: hard-linked where the file system allows, else copied. Its bytes are checked
+    against `sha256` (the manifest's) when it is linked. No writer runs for it (build.py)."""
+
+    source: str
+    sha256: str
+
+
 class Target:
     name: ClassVar[str]
     help: ClassVar[str]
     default: ClassVar[bool] = True     # built by a plain `samverkan build` (without target names)
+    # A target that reads what the other targets made (the download site): the build runs it
+    # after the other targets of the same run and passes it, as options.get("manifest"), the
+    # manifest's entries as they will be after this build (the files already in the output
+    # folder, and this run's).
+    reads_output: ClassVar[bool] = False
+    # The folder this target alone writes: each build of the target replaces it, so files it
+    # made before and no longer makes are removed.
+    output_folder: ClassVar[str | None] = None
 
     def missing(self, content: Content) -> str | None:
         """Why this content cannot give the target (None when it can). A plain build skips such

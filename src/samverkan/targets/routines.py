@@ -8,9 +8,8 @@ committee, which name) is the rule that lives here.
 
 from __future__ import annotations
 
-import difflib
 from samverkan.model import LocalUnit, Region, Routine
-from samverkan.text import slugify
+from samverkan.rules import names
 from samverkan.dates import build_timestamp, iso_date
 from samverkan.errors import BuildFailed, UsageProblem
 from samverkan.model import Content
@@ -35,35 +34,29 @@ def unit_values(unit: LocalUnit, region: Region) -> dict[str, str | None]:
     }
 
 
-def _key(text: str) -> str:
-    return slugify(text).replace("-", "")
-
-
 def find_units(content: Content, queries: list[str]) -> list[LocalUnit]:
     """Kommuner and stadsdelar by name in any case, without diacritics, as slug or kommunkod
-    (`Täby`, `taby`, `0160`). A kommun with stadsdelar (Stockholm) gives all of them.
-    An unknown name raises UsageProblem naming the closest matches."""
+    (`Täby`, `taby`, `0160`; the rule is rules/names.py, shared with the site's search). A kommun
+    with stadsdelar (Stockholm) gives all of them. An unknown name raises UsageProblem naming the
+    closest matches."""
     units = _units(content)
     by_key: dict[str, list[LocalUnit]] = {}
     for unit in units:
-        for name in {unit.name, unit.slug, unit.full_name, unit.code, unit.kommun_name, unit.organisation}:
-            by_key.setdefault(_key(name), [])
-            if unit not in by_key[_key(name)]:
-                by_key[_key(name)].append(unit)
+        for key in names.unit_keys(unit):
+            by_key.setdefault(key, []).append(unit)
     chosen: list[LocalUnit] = []
     unknown = []
     for query in queries:
-        found = by_key.get(_key(query))
+        found = by_key.get(names.name_key(query))
         if not found:
             unknown.append(query)
             continue
         chosen.extend(u for u in found if u not in chosen)
     if unknown:
-        names = sorted({u.name for u in units} | {u.kommun_name for u in units})
+        known = sorted({u.name for u in units} | {u.kommun_name for u in units})
         lines = []
         for query in unknown:
-            close = difflib.get_close_matches(_key(query), {_key(n): n for n in names}, n=3, cutoff=0.5)
-            suggestions = [next(n for n in names if _key(n) == c) for c in close]
+            suggestions = names.closest(query, known)
             hint = f"closest: {', '.join(suggestions)}" if suggestions else "see content/kommuner.yaml for the names"
             lines.append(f"unknown kommun or stadsdel '{query}' ({hint})")
         raise UsageProblem("\n".join(lines))

@@ -6,9 +6,11 @@ from samverkan.writers.base import Writer
 from samverkan.writers.bundle import ZipWriter
 from samverkan.writers.data import CsvWriter, JsonWriter, XlsxWriter
 from samverkan.writers.docx import DocxWriter
+from samverkan.writers.html import CssWriter, HtmlWriter, JsWriter
 from samverkan.writers.pdf import PdfWriter
 
 WRITERS: dict[str, type[Writer]] = {w.name: w for w in (DocxWriter, PdfWriter, CsvWriter, JsonWriter, XlsxWriter, ZipWriter)}
+WRITERS.update({w.name: w for w in (HtmlWriter, CssWriter, JsWriter)})
 
 
 def writer_for(name: str) -> Writer:

@@ -17,7 +17,8 @@ def test_intermediate_has_metadata_lead_ins_and_escaped_content(mini):
                                  "Diarienummer: RS 2026/0001"]
     assert meta["watermark"] == "UTKAST" and meta["lang"] == "sv-SE"
     text = doc.markdown
-    assert "Regionen åtar sig att:\n\n-   Erbjuda basutredningar\\.\n-   Beroendevården åtar sig att" in text
+    assert ('Regionen åtar sig att:\n\n-   []{.anchor ref="T-2-2" anchor="T-2-2"}Erbjuda basutredningar\\.\n'
+            '-   []{.anchor ref="T-2-3" anchor="T-2-3"}Beroendevården åtar sig att') in text   # ids: anchors for HTML
     assert "\\{\\{ x \\}\\}" in text and "\\<tag\\>" in text and "&" not in text.replace("\\&", "")
     assert "(T\\-2\\.1\\-1)" in text          # section 6 shows the ids
 

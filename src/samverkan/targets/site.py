@@ -1,0 +1,341 @@
+"""Target `site`: a download site in site/ that the secretariat uploads as it is.
+
+    site/index.html                     what the agreement is, the documents in every format
+    site/<document file stem>.html      each agreement as HTML, from the same intermediate as
+                                        Word and PDF; every section, paragraph (#3.1:4) and
+                                        commitment (#A-3.1-2) an anchor
+    site/ataganden.html                 the commitments, filterable by party and target group
+    site/kommuner/index.html            the kommuner and stadsdelar, with a search field
+    site/kommuner/<slug>.html           a kommun's or stadsdel's parties and routine templates
+    site/remiss.html                    the remiss, when one is built
+    site/filer/<path>                   every file of the manifest, at its path in the output
+    site/assets/site.css, site.js
+
+The site reads what the other targets made through the manifest (Target.reads_output): the
+build runs it after them and passes the manifest's entries as they will be after the build. It
+carries the files it offers (`Linked`: hard links where the file system allows, else copies,
+checked against the manifest's sha256), so that every link stays inside site/ and the folder
+can be uploaded alone. Which file belongs where is asked of the targets that make them (their
+jobs' paths), never guessed from file names. Links are relative (writers/html.py), so the site
+works from file://, from any folder of a web server and offline.
+
+The rules (what is offered where) are here; the wording is content/site.yaml; how it looks is
+templates/site/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from samverkan.dates import build_timestamp, iso_date
+from samverkan.errors import BuildFailed, UsageProblem
+from samverkan.model import Content, LocalUnit
+from samverkan.remiss import edition
+from samverkan.render import STATUS_LABELS, ref_anchor
+from samverkan.rules import names
+from samverkan.targets.base import BuildOptions, Job, Linked, Target
+from samverkan.targets.commitments import CommitmentsTarget
+from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
+from samverkan.targets.remiss import RemissTarget
+from samverkan.targets.routines import FOLDER as ROUTINES, RoutinesTarget, unit_values
+from samverkan.text import slugify
+from samverkan.writers.html import HtmlPage, StaticFile
+
+FOLDER = "site"
+FILES = "filer"
+START = "index.html"
+COMMITMENTS = "ataganden.html"
+COMMITMENT_FILTERS = "ataganden"
+KOMMUNER = "kommuner"
+REMISS = "remiss.html"
+ASSETS = (("site/site.css", "assets/site.css", "css"), ("site/site.js", "assets/site.js", "js"))
+DOCUMENT_TARGETS: tuple[type[DocumentTarget], ...] = (AgreementTarget, SupplementTarget)
+REMISS_KINDS = ("remiss-edition", "remiss-missiv", "remiss-form")
+MANIFEST_KEYS = ("path", "kind", "format", "title", "sha256", "bytes")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the site offers: where it is in the site, and what a visitor needs to choose it."""
+
+    href: str          # relative to the site's root ("filer/…")
+    format: str        # docx, pdf, …
+    label: str         # how the format is called ("Word")
+    size: int          # bytes
+    date: str          # YYYY-MM-DD, or "" where the site cannot know it (files it did not place)
+    title: str
+    name: str          # the file's name
+
+
+class Offer:
+    """The manifest's files (outside site/) and which of them the pages have placed: those no
+    page places are listed on the start page, so every file is linked from the site."""
+
+    def __init__(self, entries: Iterable[dict], formats: dict[str, str]):
+        self.entries: dict[str, dict] = {}
+        for entry in entries:
+            if not isinstance(entry, dict) or any(key not in entry for key in MANIFEST_KEYS):
+                raise BuildFailed(f"manifest.json has an entry without {', '.join(MANIFEST_KEYS)}: {entry!r}; "
+                                  "build the documents again")
+            if not entry["path"].startswith(f"{FOLDER}/"):
+                self.entries[entry["path"]] = entry
+        self.formats = formats
+        self.placed: set[str] = set()
+
+    def download(self, path: str, date: str = "") -> Download | None:
+        """The file at `path` of the output, if the manifest has it (None: not built)."""
+        entry = self.entries.get(path)
+        if entry is None:
+            return None
+        self.placed.add(path)
+        return Download(f"{FILES}/{path}", entry["format"], self.formats.get(entry["format"], entry["format"].upper()),
+                        entry["bytes"], date, entry["title"], path.rsplit("/", 1)[-1])
+
+    def of_jobs(self, jobs: Iterable[Job]) -> list[Download]:
+        return [d for job in jobs if (d := self.download(job.path, iso_date(job.timestamp.date())))]
+
+    def of_kinds(self, kinds: Sequence[str]) -> list[Download]:
+        return [d for path, entry in self.entries.items() if entry["kind"] in kinds and (d := self.download(path))]
+
+    def rest(self) -> list[Download]:
+        return [d for path in list(self.entries) if path not in self.placed and (d := self.download(path))]
+
+    def files(self, timestamp: dt.datetime) -> list[Job]:
+        """Every file, carried by the site at filer/<its path>."""
+        return [Job(Linked(path, entry["sha256"]), entry["format"], f"{FOLDER}/{FILES}/{path}", "site-file",
+                    entry["title"], timestamp, entry.get("kommun")) for path, entry in self.entries.items()]
+
+
+def commitments_page(party: str | None, topic: str | None) -> str:
+    """The page of the commitments of a party and/or a target group (None: all)."""
+    if party is None and topic is None:
+        return COMMITMENTS
+    parts = ([f"part-{party}"] if party else []) + ([f"malgrupp-{topic}"] if topic else [])
+    return f"{COMMITMENT_FILTERS}/{'_'.join(parts)}.html"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A kommun (with or without stadsdelar) or a stadsdel, as the site lists it."""
+
+    label: str
+    href: str
+    code: str
+    units: tuple["Place", ...] = ()
+
+
+class SiteTarget(Target):
+    name = "site"
+    help = "a download site in site/: the agreements as HTML, the commitments, every kommun's templates"
+    reads_output = True
+    output_folder = FOLDER
+
+    def missing(self, content: Content) -> str | None:
+        return None if content.site is not None else f"no {content.root / 'site.yaml'} (the site's wording)"
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        if reason := self.missing(content):
+            raise BuildFailed(f"target 'site': {reason}")
+        return Site(content, options).jobs()
+
+
+class Site:
+    """The pages of one build of the site."""
+
+    def __init__(self, content: Content, options: BuildOptions):
+        self.content = content
+        self.options = options
+        self.t = content.site
+        self.offer = Offer(options.get("manifest") or [], dict(self.t.formats))   # type: ignore[union-attr]
+        dates = [d.meta.date for d in content.documents.values()]
+        self.timestamp = build_timestamp(max(dates))
+        self.pages: list[Job] = []
+        self.shared: dict[str, Any] = {}    # what every page shows: the navigation, the kommun search
+
+    # --- what the site has -----------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        documents = [self.document(target) for target in DOCUMENT_TARGETS if not target().missing(self.content)]
+        commitments = self.commitments(documents) if self.content.all_commitments() else None
+        places = self.kommuner() if not RoutinesTarget().missing(self.content) else None
+        remiss = self.remiss(documents)
+        nav = [(START, self.t.navigation.home)] + ([(COMMITMENTS, self.t.navigation.commitments)] if commitments else []) \
+            + ([(f"{KOMMUNER}/{START}", self.t.navigation.kommuner)] if places is not None else []) \
+            + ([(REMISS, self.t.navigation.remiss)] if remiss else [])
+        self.page("site/start.html.j2", START, documents=documents, commitments=commitments, remiss=remiss,
+                  kommuner=places is not None, others=self.offer.rest())
+        self.shared["nav"] = [{"href": href, "label": label} for href, label in nav]
+        self.shared["search"] = self.search_index(places) if places else None
+        assets = [Job(StaticFile(name, self.content.templates), fmt, f"{FOLDER}/{path}", "site", path, self.timestamp)
+                  for name, path, fmt in ASSETS]
+        return self.pages + assets + self.offer.files(self.timestamp)
+
+    def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None, **context: Any) -> None:
+        title = context.get("title") or self.t.title
+        artifact = HtmlPage(template, path, dict(context, t=self.t, site=self.shared), self.content.templates, document,
+                            tuple(sorted((labels or {}).items())))
+        self.pages.append(Job(artifact, "html", f"{FOLDER}/{path}", "site", title, self.timestamp))
+
+    # --- the pages -----------------------------------------------------------------------------
+
+    def document(self, target: type[DocumentTarget]) -> dict:
+        """An agreement's page, from the same intermediate as its Word and PDF files."""
+        maker = target()
+        doc = maker.document(self.content)
+        jobs = maker.jobs(self.content, self.options)
+        path = f"{doc.meta.file_stem}.html"
+        facts = {"title": doc.meta.title, "subtitle": doc.meta.subtitle, "short_title": doc.meta.short_title,
+                 "version": doc.meta.version, "status": STATUS_LABELS[doc.meta.status],
+                 "date": iso_date(doc.meta.date), "diarienummer": doc.meta.diarienummer,
+                 "parties": list(doc.meta.parties), "href": path, "downloads": self.offer.of_jobs(jobs),
+                 "key": doc.key}
+        self.page("site/document.html.j2", path, document=jobs[0].artifact, title=doc.meta.title, facts=facts,
+                  labels={"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back})
+        return facts
+
+    def commitments(self, documents: list[dict]) -> dict:
+        """The commitments: a page for every party and target group, and every pair of them
+        that has commitments (a filter that needs no script, and a link for each choice)."""
+        pages = {d["key"]: d["href"] for d in documents}
+        rows = []
+        for c in self.content.all_commitments():
+            doc = self.content.documents[c.document]
+            page = pages.get(c.document)
+            rows.append({"id": c.id, "anchor": ref_anchor(c.id), "text": c.full_text, "party": c.party.name,
+                         "parties": tuple(dict.fromkeys((c.party.id, c.group_party.id))), "topic": c.topic.id,
+                         "topic_name": c.topic.name, "source": f"{doc.meta.short_title}, {c.section}",
+                         "href": f"{page}#{ref_anchor(c.id)}" if page else None})
+        parties = [{"id": p.id, "name": p.name} for p in self.content.parties.values()
+                   if any(p.id in row["parties"] for row in rows)]
+        topics = [{"id": t.id, "name": t.name} for t in self.content.topics.values()
+                  if any(t.id == row["topic"] for row in rows)]
+
+        def chosen(party: str | None, topic: str | None) -> list[dict]:
+            return [r for r in rows if (party is None or party in r["parties"]) and (topic is None or r["topic"] == topic)]
+
+        def choice(party: str | None, topic: str | None) -> dict:
+            return {"href": commitments_page(party, topic), "count": len(chosen(party, topic))}
+
+        maker = CommitmentsTarget()
+        downloads = [] if maker.missing(self.content) else self.offer.of_jobs(maker.jobs(self.content, self.options))
+        for party in [None] + [p["id"] for p in parties]:
+            for topic in [None] + [t["id"] for t in topics]:
+                shown = chosen(party, topic)
+                if not shown and (party, topic) != (None, None):
+                    continue
+                filters = {"party": party, "topic": topic,
+                           "parties": [dict(p, **choice(p["id"], topic)) for p in parties],
+                           "topics": [dict(t, **choice(party, t["id"])) for t in topics],
+                           "all_parties": choice(None, topic), "all_topics": choice(party, None)}
+                names = [p["name"] for p in parties if p["id"] == party] + [t["name"] for t in topics if t["id"] == topic]
+                title = " – ".join([self.t.commitments.title] + names)
+                self.page("site/commitments.html.j2", commitments_page(party, topic), title=title, rows=shown,
+                          total=len(rows), filters=filters, downloads=downloads if (party, topic) == (None, None) else [])
+        return {"href": COMMITMENTS, "downloads": downloads}
+
+    def kommuner(self) -> list[Place]:
+        """A page per kommun and stadsdel, and the index; returns the index's places."""
+        region = self.content.kommuner.region           # type: ignore[union-attr]
+        jobs = RoutinesTarget().jobs(self.content, BuildOptions())
+        groups: dict[str, list[LocalUnit]] = {}
+        for unit in self.content.kommuner.units:        # type: ignore[union-attr]
+            groups.setdefault(unit.kommun_name, []).append(unit)
+        places = []
+        for kommun, units in groups.items():
+            if len(units) == 1 and units[0].name == kommun:
+                places.append(self.kommun_page(units[0], jobs, region))
+                continue
+            first = units[0]
+            path = f"{KOMMUNER}/{slugify(kommun)}.html"
+            stadsdelar = tuple(self.kommun_page(unit, jobs, region) for unit in units)
+            place = Place(kommun, path, first.code, stadsdelar)
+            self.page("site/kommun-units.html.j2", path, title=first.organisation, place=place,
+                      organisation=first.organisation)
+            places.append(place)
+        self._check_unique([p.href for p in places] + [u.href for p in places for u in p.units])
+        self.page("site/kommuner.html.j2", f"{KOMMUNER}/{START}", title=self.t.kommuner.title, places=places)
+        return places
+
+    def kommun_page(self, unit: LocalUnit, jobs: list[Job], region) -> Place:
+        mine = [job for job in jobs if job.path.startswith(f"{ROUTINES}/{unit.slug}/")]
+        templates: dict[str, dict] = {}
+        bundle = None
+        for job in mine:
+            download = self.offer.download(job.path, iso_date(job.timestamp.date()))
+            if job.format == "zip":
+                bundle = download
+                continue
+            stem = job.path.rsplit(".", 1)[0]
+            row = templates.setdefault(stem, {"title": job.artifact.base.title, "docx": None, "pdf": None})
+            row[job.format] = download
+        values = unit_values(unit, region)
+        path = f"{KOMMUNER}/{unit.slug}.html"
+        self.page("site/kommun.html.j2", path, title=unit.full_name, unit={
+            "name": unit.name, "full_name": unit.full_name, "code": unit.code, "kommun": unit.kommun_name,
+            "committee_party": values["committee_party"], "local_council": values["local_council"],
+            "region": values["region_name"], "region_units": list(region.units),
+            "stadsdel": unit.name != unit.kommun_name,
+            "kommun_href": f"{KOMMUNER}/{slugify(unit.kommun_name)}.html" if unit.name != unit.kommun_name else None,
+        }, templates=list(templates.values()), bundle=bundle)
+        return Place(unit.name, path, unit.code)
+
+    def remiss(self, documents: list[dict]) -> dict | None:
+        """The remiss page, when the remiss of this content (and the given --deadline) is built."""
+        deadline = self.options.get("deadline")
+        if deadline is None:
+            built = [e["path"] for e in self.offer.entries.values() if e["kind"] in REMISS_KINDS]
+            if built:
+                raise UsageProblem(f"the output holds a remiss ({built[0]}, …): the site's remiss page states its "
+                                   "deadline, so build with the remiss's --deadline YYYY-MM-DD")
+            return None
+        if self.content.remiss is None:
+            return None
+        jobs = RemissTarget().jobs(self.content, self.options)
+        if not all(job.path in self.offer.entries for job in jobs):
+            return None
+        round_ = edition(self.content, deadline)
+        spec = self.content.remiss
+        by_kind: dict[str, dict[str, list[Job]]] = {}          # kind → title → jobs
+        for job in jobs:
+            by_kind.setdefault(job.kind, {}).setdefault(job.title, []).append(job)
+        editions = [{"title": title, "downloads": self.offer.of_jobs(files)}
+                    for title, files in by_kind["remiss-edition"].items()]
+        flat = {kind: [j for files in titles.values() for j in files] for kind, titles in by_kind.items()}
+        remiss = {"href": REMISS, "title": spec.title, "date": iso_date(round_.date), "deadline": iso_date(deadline),
+                  "editions": editions, "missiv": self.offer.of_jobs(flat["remiss-missiv"]),
+                  "form": self.offer.of_jobs(flat["remiss-form"]),
+                  "compilation": self.offer.of_kinds(("remiss-compilation",)),
+                  "groups": [{"name": g.name, "members": list(g.members)} for g in spec.groups],
+                  "contact": {"name": spec.contact.name, "organisation": spec.contact.organisation,
+                              "email": spec.contact.email, "phone": spec.contact.phone}}
+        self.page("site/remiss.html.j2", REMISS, title=spec.title, remiss=remiss)
+        return remiss
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def search_index(self, places: list[Place]) -> dict:
+        """The kommun search's index: every kommun page and stadsdel page, with the keys of
+        rules/names.py (the same as `samverkan routines KOMMUN`)."""
+        units = {f"{KOMMUNER}/{u.slug}.html": u for u in self.content.kommuner.units}   # type: ignore[union-attr]
+        entries = []
+        for place in places:
+            if place.units:
+                first = units[place.units[0].href]
+                entries.append(names.Entry(first.organisation, place.href, names.keys(names.kommun_names(first)),
+                                           names.keys([first.kommun_name])))
+            for page in place.units or (place,):
+                unit = units[page.href]
+                label = unit.full_name
+                entries.append(names.Entry(label, page.href, names.unit_keys(unit),
+                                           names.keys([unit.name, unit.kommun_name])))
+        return names.search_index(entries)
+
+    @staticmethod
+    def _check_unique(paths: list[str]) -> None:
+        twice = sorted({p for p in paths if paths.count(p) > 1})
+        if twice:
+            raise BuildFailed(f"two kommuner or stadsdelar would have the same page: {', '.join(twice)}; "
+                              "make their names in kommuner.yaml differ")
+

@@ -1,0 +1,157 @@
+"""HTML: a page of the download site (targets/site.py), made from a Jinja template of
+templates/site/ and, for the agreements, from the same intermediate as Word and PDF.
+
+Pandoc turns the intermediate into HTML (templates/html-filter.lua: the stable references as
+anchors, fact boxes, footnotes); the page around it (header, navigation, downloads) is the
+template's. Every link a template makes goes through `url`, which makes it relative to the
+page, so the site works from file://, from any folder of a web server and offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from samverkan import dates
+from samverkan.errors import BuildFailed
+from samverkan.project import Templates
+from samverkan.render import Intermediate
+from samverkan.writers import pandoc
+from samverkan.writers.base import Writer
+
+BODY_MARKER = "<!--samverkan:body-->"
+
+
+@dataclass(frozen=True)
+class HtmlDocument:
+    """An intermediate as HTML: its metadata block, its table of contents and its body."""
+
+    meta: dict[str, Any]
+    toc: Markup
+    body: Markup
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """One page: `template` (a name under templates/, e.g. "site/kommun.html.j2") filled with
+    `context`; `path` is where the page lies in the site (links are made relative to it).
+    `document`, when given, is converted by pandoc and is `document` in the template; `labels`
+    are the words pandoc's part needs (notes-title, notes-back)."""
+
+    template: str
+    path: str
+    context: dict[str, Any] = field(default_factory=dict)
+    templates: Templates = Templates()
+    document: Intermediate | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+def relative_url(target: str, page: str) -> str:
+    """A link from the page at `page` to `target` (both relative to the site's root; `target`
+    may end in #fragment): "../filer/x.docx" from "kommuner/taby.html"."""
+    path, _, fragment = target.partition("#")
+    if path:
+        link = posixpath.relpath(path, posixpath.dirname(page) or ".")
+        link = quote(link, safe="/")
+    else:
+        link = ""
+    return link + (f"#{quote(fragment, safe=':.-_')}" if fragment else "")
+
+
+def file_size(size: int) -> str:
+    """Swedish file sizes: "820 byte", "48 kB", "1,2 MB"."""
+    if size < 1000:
+        return f"{size} byte"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} kB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
+@lru_cache(maxsize=4)
+def environment(templates: Templates) -> jinja2.Environment:
+    """Jinja for HTML: autoescaped, and an undefined name is an error, never a blank."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in templates.dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["file_size"] = file_size
+    env.filters["long_date"] = lambda day: dates.long_date(dt.date.fromisoformat(day) if isinstance(day, str) else day)
+    env.filters["fill"] = lambda text, **values: _fill(str(text), values)
+    return env
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
+    """The intermediate as HTML by pandoc: table of contents and body."""
+    args = [f"--template={doc.templates.path('html-parts.html5')}",
+            f"--lua-filter={doc.templates.path('html-filter.lua')}",
+            "--standalone", "--shift-heading-level-by=1", "--wrap=none"]
+    if doc.meta.get("toc"):
+        args += ["--toc", "--toc-depth=4"]
+    args += [f"--metadata={key}:{value}" for key, value in sorted(labels.items())]
+    html = pandoc.run(doc.markdown, "html5", args).decode("utf-8")
+    toc, marker, body = html.partition(BODY_MARKER)
+    if not marker:
+        raise BuildFailed(f"the template html-parts.html5 must contain the line {BODY_MARKER}")
+    return HtmlDocument(doc.meta, Markup(toc.strip()), Markup(body.strip()))
+
+
+class HtmlWriter(Writer):
+    name = "html"
+    suffix = ".html"
+    accepts = (HtmlPage,)
+
+    def write(self, page: HtmlPage, timestamp: dt.datetime) -> bytes:
+        env = environment(page.templates)
+        document = convert(page.document, dict(page.labels)) if page.document is not None else None
+        try:
+            html = env.get_template(page.template).render(
+                page.context, document=document, page_path=page.path, root="../" * page.path.count("/"),
+                url=lambda target: relative_url(target, page.path))
+        except jinja2.UndefinedError as exc:
+            raise BuildFailed(f"template {page.template}: {exc.message}. A template names a value the site "
+                              "does not give it; fix the template or add the wording to content/site.yaml.") from exc
+        except jinja2.TemplateError as exc:
+            raise BuildFailed(f"template {page.template}: {exc}") from exc
+        return html.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file of the templates copied as it is (the site's style sheet and script)."""
+
+    name: str                  # under templates/, e.g. "site/site.css"
+    templates: Templates = Templates()
+
+
+class _StaticWriter(Writer):
+    accepts = (StaticFile,)
+
+    def write(self, artifact: StaticFile, timestamp: dt.datetime) -> bytes:
+        return artifact.templates.path(artifact.name).read_bytes()
+
+
+class CssWriter(_StaticWriter):
+    name = "css"
+    suffix = ".css"
+
+
+class JsWriter(_StaticWriter):
+    name = "js"
+    suffix = ".js"
