@@ -325,14 +325,14 @@ SITE_PLACEHOLDERS = {("commitments", "count"): ("{shown}", "{total}")}
 def load_site(path: Path, problems: Problems) -> Texts | None:
     """site.yaml: every text of SITE_TEXTS, and the placeholders the site fills in."""
     data = load_yaml(path, problems)
-    texts = load_texts(path, SITE_TEXTS, problems, data=data) if data is not None else None
-    if texts is None:
+    if data is None:
         return None
+    texts = load_texts(path, SITE_TEXTS, problems, data=data)
     for (group, key), needed in SITE_PLACEHOLDERS.items():
-        missing = [p for p in needed if p not in texts[group][key]]
-        if missing:
-            where = data[group].loc(key) if isinstance(data.get(group), Node) else Location(path, 1)
-            problems.add(where, f"site.yaml: {group}.{key} must contain {' and '.join(needed)} (filled in by the site)",
-                         f"e.g. {key}: Visar {' av '.join(needed)}")
+        node = data.get(group) if isinstance(data, Node) else None
+        value = node.get(key) if isinstance(node, Node) else None
+        if isinstance(value, str) and not all(p in value for p in needed):
+            problems.add(node.loc(key), f"site.yaml: {group}.{key} must contain {' and '.join(needed)} (filled in by "
+                                        "the site)", f"e.g. {key}: Visar {' av '.join(needed)}")
             texts = None
     return texts

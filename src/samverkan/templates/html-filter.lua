@@ -51,7 +51,7 @@ function Pandoc(doc)
   local items = pandoc.List()
   for index, blocks in ipairs(notes) do
     local n = tostring(index)
-    local backlink = pandoc.Link({pandoc.Str("↩"), pandoc.Span({pandoc.Str(back)}, pandoc.Attr("", {"visually-hidden"}))},
+    local backlink = pandoc.Link({pandoc.Str("↩"), pandoc.Space(), pandoc.Span({pandoc.Str(back)}, pandoc.Attr("", {"visually-hidden"}))},
                                  "#fnref-" .. n, "", pandoc.Attr("", {"footnote-back"}))
     local last = blocks[#blocks]
     if last and (last.t == "Para" or last.t == "Plain") then
