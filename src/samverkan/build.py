@@ -145,15 +145,14 @@ def _inside(folder: Path, relative: str) -> Path:
     return folder / relative
 
 
-def _record(job: Job, path: Path) -> Written:
-    with path.open("rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return Written(job.path, job.kind, job.format, job.title, job.kommun, digest, path.stat().st_size)
+def _record(job: Job, data: bytes) -> Written:
+    return Written(job.path, job.kind, job.format, job.title, job.kommun, hashlib.sha256(data).hexdigest(), len(data))
 
 
-def _link(linked: Linked, staging: Path, out: Path, target: Path) -> None:
+def _link(job: Job, staging: Path, out: Path, target: Path) -> Written:
     """A file made before (in this run: in staging; else in the output folder) at another path:
     a hard link where possible, else a copy; the same bytes as the manifest says, or an error."""
+    linked: Linked = job.artifact
     source = _inside(staging, linked.source)
     if not source.is_file():
         source = _inside(out, linked.source)
@@ -164,9 +163,11 @@ def _link(linked: Linked, staging: Path, out: Path, target: Path) -> None:
     except OSError:
         shutil.copyfile(source, target)
     with target.open("rb") as handle:
-        if hashlib.file_digest(handle, "sha256").hexdigest() != linked.sha256:
-            raise BuildFailed(f"{out / linked.source} is not the file {MANIFEST} lists (changed by hand?); "
-                              "build it again, or delete it")
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    if digest != linked.sha256:
+        raise BuildFailed(f"{out / linked.source} is not the file {MANIFEST} lists (changed by hand?); "
+                          "build it again, or delete it")
+    return Written(job.path, job.kind, job.format, job.title, job.kommun, digest, target.stat().st_size)
 
 
 def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes | None],
@@ -186,10 +187,10 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes | None
             target = _inside(staging, job.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(job.artifact, Linked):
-                _link(job.artifact, staging, out, target)
+                written.append(_link(job, staging, out, target))
             else:
                 target.write_bytes(data)  # type: ignore[arg-type]
-            written.append(_record(job, target))
+                written.append(_record(job, data))  # type: ignore[arg-type]
         for job in jobs:
             final = out / job.path
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -284,8 +285,7 @@ def manifest_after(out: Path, jobs: Sequence[Job], results: Sequence[bytes | Non
     entries = {p: e for p, e in _read_manifest(out).items() if (out / p).is_file()}
     for job, data in zip(jobs, results):
         if data is not None:
-            entries[job.path] = Written(job.path, job.kind, job.format, job.title, job.kommun,
-                                        hashlib.sha256(data).hexdigest(), len(data)).entry()
+            entries[job.path] = _record(job, data).entry()
     return [entries[p] for p in sorted(entries)]
 
 
