@@ -20,6 +20,7 @@ import click
 from samverkan import build as build_module
 from samverkan import remiss as remiss_module
 from samverkan import scaffold
+from samverkan.collect import answers as answers_module
 from samverkan.content import load_content, numbering
 from samverkan.errors import UsageProblem
 from samverkan.project import CONTENT, OUTPUT
@@ -114,15 +115,19 @@ def remiss() -> None:
 @out_option
 @click.argument("forms", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
-    """Compile filled-in response forms (files, or folders of .docx files) into a remiss
-    compilation (Word and CSV) in OUT/remiss/."""
+    """Compile filled-in response forms (files, or folders of .docx and .odt files, saved by Word
+    or LibreOffice) into a remiss compilation (Word and CSV) in OUT/remiss/. Exits with 1 when a
+    file could not be compiled (the others are)."""
     content = load_content(content_dir)
-    compilation = remiss_module.collect(content, list(forms))
+    compilation = answers_module.collect(content, list(forms))
     jobs = compilation_jobs(content, compilation)
     written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
     _report(written, out_dir)
-    click.echo(f"{len(compilation.responses)} answers compiled; {len(compilation.missing)} remissinstanser "
-               "have not answered")
+    for response in compilation.duplicates:
+        click.echo(f"note: {response.file} is a second form from {response.organisation} (the first: "
+                   f"{response.duplicate_of}); both are compiled and marked", err=True)
+    click.echo(f"compiled {len(compilation.responses)} of {compilation.forms} forms; "
+               f"{len(compilation.missing)} remissinstanser have not answered")
     if compilation.rejected:
         lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
         raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")

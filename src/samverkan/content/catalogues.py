@@ -74,9 +74,10 @@ REMISS_TEXTS = {
                "how_heading", ("how", list), "contact_heading", "contact_text", "closing", "recipients_heading"),
     "form": ("title", "intro", "respondent_heading", "organisation", "contact_person", "email", "date",
              "general_heading", "general_label", "reference", "text", "comment", "proposal", "whole_section",
-             "placeholder"),
+             "placeholder", "date_placeholder", "remiss_label", "deadline_label", "answers_help", "row"),
     "compilation": ("title", "intro", "comments_heading", "general_heading", "respondents_heading",
-                    "missing_heading", "unreadable_heading", "organisation", "none", "not_on_list"),
+                    "missing_heading", "unreadable_heading", "organisation", "none", "not_on_list", "file",
+                    "cited", "unknown_reference", "duplicate", "unplaced_heading", "summary"),
 }
 
 
