@@ -6,10 +6,12 @@ from __future__ import annotations
 from samverkan.targets.base import BuildOptions, Job, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, SupplementTarget
+from samverkan.targets.followup import FollowUpTarget
 from samverkan.targets.remiss import RemissTarget
 from samverkan.targets.routines import RoutinesTarget
 
-TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget, CommitmentsTarget, RoutinesTarget, RemissTarget)}
+TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget, CommitmentsTarget, RoutinesTarget, RemissTarget,
+                                                  FollowUpTarget)}
 
 DEFAULT_TARGETS = tuple(name for name, target in TARGETS.items() if target.default)
 
