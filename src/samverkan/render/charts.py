@@ -38,7 +38,8 @@ class Chart:
     alt: str
 
     def markdown(self, ident: str) -> Markup:
-        """The chart as an image of the intermediate (PNG for Word, SVG for the PDF)."""
+        """The chart as a figure of the intermediate (PNG for Word, SVG for the PDF); its alt text
+        is also its caption (Word's description of the picture, the PDF's alternative text)."""
         png = base64.b64encode(self.png).decode("ascii")
         svg = base64.b64encode(self.svg).decode("ascii")
         return Markup(f"![{markdown.escape(self.alt)}](data:image/png;base64,{png})"
