@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import datetime as dt
 import io
 import re
@@ -326,3 +327,45 @@ def test_unnumbered_paragraphs_stop_the_remiss_with_advice(tmp_path):
     done = subprocess.run([sys.executable, "-m", "samverkan", "build", "remiss", "--deadline", "2027-01-29",
                            "--content", str(root), "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+MEASURE = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=300)
+sys.stdout.write(done.stdout)
+sys.stderr.write(done.stderr)
+print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(done.returncode)
+"""
+
+
+def test_hostile_files_are_rejected_and_named_while_the_good_form_compiles(answers, tmp_path):
+    from tests.unit.collect import hostile
+
+    folder = tmp_path / "inkommet"
+    folder.mkdir()
+    shutil.copy(answers / "taby.docx", folder / "taby.docx")
+    bomb = hostile.bomb()                                       # 4.7 MB inflating to 4.5 GiB
+    assert 4_000_000 < len(bomb) < 5_500_000
+    (folder / "bomb.docx").write_bytes(bomb)
+    os.mkfifo(folder / "fifo.docx")
+    (folder / "krypterad.docx").write_bytes(hostile.flag_encrypted(hostile.docx()))
+    (folder / "lzma.docx").write_bytes(hostile.docx(method=zipfile.ZIP_LZMA))
+    (folder / "entiteter.docx").write_bytes(hostile.docx(hostile.BILLION_LAUGHS))
+    (folder / "djup.docx").write_bytes(hostile.docx(hostile.deep(1000)))
+    (folder / "manga-delar.odt").write_bytes(hostile.many_members(5000))
+    (folder / "tom.odt").write_bytes(b"")
+    done = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "samverkan", "remiss", "collect",
+                           str(folder), "/dev/zero", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "compiled 1 of 10 forms" in done.stdout
+    max_rss_mb = int(done.stdout.split("MAXRSS_KB")[1]) / 1024
+    assert max_rss_mb < 1024, f"{max_rss_mb:.0f} MB"
+    expected = {"bomb.docx": "ZIP bomb", "fifo.docx": "not a regular file", "krypterad.docx": "is encrypted",
+                "lzma.docx": "compression method", "entiteter.docx": "DOCTYPE", "djup.docx": "not well-formed",
+                "manga-delar.odt": "parts, more than", "tom.odt": "not a ZIP package", "zero": "not a regular file"}
+    for name, why in expected.items():
+        line = next(line for line in done.stderr.splitlines() if f"{name}: " in line)
+        assert why in line, line
+    assert "täby kommun" in docx_text(next((tmp_path / "out" / "remiss").glob("*.docx")))

@@ -53,6 +53,7 @@ class Limits:
 
 LIMITS = Limits()
 CHUNK = 64 * 1024
+STEP = 1024 * 1024                            # at most this much is inflated before the limits are checked
 RATIO_FREE = 1024 * 1024                      # small members may compress as well as they like
 ALLOWED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"     # Word/Excel 97-2003, and password-protected Office files
@@ -165,19 +166,18 @@ class Package:
         limit = self.limits
         out = bytearray()
         try:
+            raw = self._raw(info)
             if info.compress_type == zipfile.ZIP_STORED:
-                with self.zip.open(info) as stream:
-                    while chunk := stream.read(CHUNK):
-                        self._grow(out, chunk, info)
+                for start in range(0, len(raw), CHUNK):
+                    self._grow(out, raw[start:start + CHUNK], info)
             else:
                 # inflate ourselves, so that no header can make us allocate more than a chunk at a time
-                raw = self._raw(info)
                 inflater = zlib.decompressobj(-15)
                 for start in range(0, len(raw), CHUNK):
-                    piece = inflater.decompress(raw[start:start + CHUNK], limit.max_member + 1 - len(out))
+                    piece = inflater.decompress(raw[start:start + CHUNK], STEP)
                     self._grow(out, piece, info)
                     while inflater.unconsumed_tail:
-                        piece = inflater.decompress(inflater.unconsumed_tail, limit.max_member + 1 - len(out))
+                        piece = inflater.decompress(inflater.unconsumed_tail, STEP)
                         self._grow(out, piece, info)
                 self._grow(out, inflater.flush(), info)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
