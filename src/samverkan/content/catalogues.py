@@ -74,7 +74,7 @@ REMISS_TEXTS = {
     "missiv": ("subject", "greeting", ("intro", list), "sent_heading", "deadline_heading", "deadline_text",
                "how_heading", ("how", list), "contact_heading", "contact_text", "closing", "recipients_heading"),
     "form": ("title", "intro", "respondent_heading", "organisation", "contact_person", "email", "date",
-             "general_heading", "general_label", "reference", "text", "comment", "proposal", "whole_section",
+             "general_heading", "general_label", "reference", "comment", "proposal", "whole_section",
              "placeholder", "date_placeholder", "remiss_label", "deadline_label", "answers_help", "row"),
     "compilation": ("title", "intro", "comments_heading", "general_heading", "respondents_heading",
                     "missing_heading", "unreadable_heading", "organisation", "none", "not_on_list", "file",
@@ -270,7 +270,7 @@ FOLLOW_UP_LABELS = ("kommun", "region", "code", "period", "filled_by", "date", "
                     "topic", "section", "document", "draft", "draft_note", "fill_hint", "instructions_sheet")
 FOLLOW_UP_REPORT = ("title", "file_stem", "intro", "chart_heading", "chart_text", "matrix_heading", "matrix_text",
                     "party_heading", "topic_heading", "missing_heading", "comments_heading", "rejected_heading",
-                    "not_filled", "unit", "reported", "none", "summary", "commitments")
+                    "not_filled", "unit", "none", "summary", "commitments", "file")
 
 
 def _text_map(node, keys: tuple[str, ...], what: str, problems: Problems, loc: Location) -> Texts | None:

@@ -78,7 +78,7 @@ def report_records(content: Content, report: FollowUpReport) -> Records:
     follow, labels = report.follow, report.follow.labels
     widths = (26, 10, 11, 60, 14, 22, 40, 32, 22, 24, 24)
     names = (report.follow.report.unit, labels.code, labels.id, labels.commitment, *follow.columns, labels.party,
-             labels.topic, "Fil")
+             labels.topic, follow.report.file)
     columns = tuple(Column(key, label, width, wrap=width >= 20) for key, label, width in
                     zip(REPORT_COLUMNS, names, widths))
     by_id = {c.id: c for c in report.commitments}
