@@ -53,9 +53,11 @@ class TextDocument:
 def read_text_document(package: Package) -> TextDocument:
     """A .docx or .odt package as paragraphs and tables."""
     if package.has("word/document.xml"):
-        return _docx(package)
+        return _read(package, "word/document.xml", f"{W}body", _docx_blocks, "docProps/custom.xml",
+                     f"{CUSTOM}property", "name")
     if package.has("mimetype") and package.read("mimetype").strip() == ODT_MIME:
-        return _odt(package)
+        return _read(package, "content.xml", f"{OFFICE}body/{OFFICE}text", _odt_blocks, "meta.xml",
+                     f"{META}user-defined", f"{META}name")
     raise Rejected("is not a Word (.docx) or OpenDocument text (.odt) document")
 
 
@@ -98,52 +100,33 @@ def _docx_blocks(container: etree._Element, blocks: list) -> None:
         elif child.tag == f"{W}tbl":
             rows = []
             for tr in child.iter(f"{W}tr"):
-                if tr.getparent() is not None and _owner_table(tr) is not child:
+                if _nearest(tr, f"{W}tbl") is not child:
                     continue                                   # a row of a nested table
-                cells = [tc for tc in tr.iter(f"{W}tc") if _owner_row(tc) is tr]
-                rows.append(tuple(_cell_text(_docx_text(tc)) for tc in cells))
+                cells = [tc for tc in tr.iter(f"{W}tc") if _nearest(tc, f"{W}tr") is tr]
+                rows.append(tuple(cell_text(_docx_text(tc)) for tc in cells))
             blocks.append(Table(tuple(rows)))
         elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag"):
             _docx_blocks(child, blocks)
 
 
-def _owner_table(node: etree._Element) -> etree._Element | None:
+def _nearest(node: etree._Element, tag: str) -> etree._Element | None:
+    """The closest ancestor with this tag (the table a row belongs to, the row of a cell)."""
     parent = node.getparent()
-    while parent is not None and parent.tag != f"{W}tbl":
+    while parent is not None and parent.tag != tag:
         parent = parent.getparent()
     return parent
 
 
-def _owner_row(node: etree._Element) -> etree._Element | None:
-    parent = node.getparent()
-    while parent is not None and parent.tag != f"{W}tr":
-        parent = parent.getparent()
-    return parent
-
-
-def _cell_text(text: str) -> str:
+def cell_text(text: str) -> str:
     """A cell's text: lines kept, each normalised, empty lines at the ends dropped."""
     return "\n".join(normalise(line) for line in text.split("\n")).strip("\n")
 
 
-def _docx(package: Package) -> TextDocument:
-    root = package.xml("word/document.xml")
-    body = root.find(f"{W}body")
-    if body is None:
-        raise Rejected("is damaged: its Word text has no body")
-    blocks: list = []
-    _docx_blocks(body, blocks)
-    properties = {}
-    if package.has("docProps/custom.xml"):
-        for prop in package.xml("docProps/custom.xml").iter(f"{CUSTOM}property"):
-            value = "".join(prop.itertext())
-            properties[prop.get("name") or ""] = value
-    return TextDocument(blocks, properties)
-
-
 # --- OpenDocument ---------------------------------------------------------------------------
 
-def _odt_text(node: etree._Element) -> str:
+def odt_text(node: etree._Element) -> str:
+    """The text of an OpenDocument element (a paragraph, a table cell): spaces, tabs and line
+    breaks as typed, paragraphs on lines of their own, notes and comments left out."""
     out: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -154,7 +137,8 @@ def _odt_text(node: etree._Element) -> str:
             if tag in (f"{TEXT}note", f"{OFFICE}annotation", f"{TEXT}tracked-changes"):
                 pass
             elif tag == f"{TEXT}s":
-                out.append(" " * int(child.get(f"{TEXT}c") or 1) if (child.get(f"{TEXT}c") or "1").isdigit() else " ")
+                count = child.get(f"{TEXT}c") or "1"
+                out.append(" " * min(int(count), 1000) if count.isdigit() else " ")
             elif tag == f"{TEXT}tab":
                 out.append("\t")
             elif tag == f"{TEXT}line-break":
@@ -175,31 +159,29 @@ def _odt_text(node: etree._Element) -> str:
 def _odt_blocks(container: etree._Element, blocks: list) -> None:
     for child in container:
         if child.tag in (f"{TEXT}p", f"{TEXT}h"):
-            blocks.append(Paragraph(normalise(_odt_text(child))))
+            blocks.append(Paragraph(normalise(odt_text(child))))
         elif child.tag == f"{TABLE}table":
             rows = []
             for row in child.iter(f"{TABLE}table-row"):
-                owner = row.getparent()
-                while owner is not None and owner.tag != f"{TABLE}table":
-                    owner = owner.getparent()
-                if owner is not child:
+                if _nearest(row, f"{TABLE}table") is not child:
                     continue
                 cells = [c for c in row if c.tag == f"{TABLE}table-cell"]
-                rows.append(tuple(_cell_text(_odt_text(c)) for c in cells))
+                rows.append(tuple(cell_text(odt_text(c)) for c in cells))
             blocks.append(Table(tuple(rows)))
         elif child.tag in (f"{TEXT}section", f"{TEXT}list", f"{TEXT}list-item", f"{TEXT}list-header"):
             _odt_blocks(child, blocks)
 
 
-def _odt(package: Package) -> TextDocument:
-    root = package.xml("content.xml")
-    body = root.find(f"{OFFICE}body/{OFFICE}text")
+def _read(package: Package, part: str, body_path: str, blocks_of, properties_part: str, property_tag: str,
+          name_attribute: str) -> TextDocument:
+    """The body of `part` as blocks, and the custom properties of `properties_part`."""
+    body = package.xml(part).find(body_path)
     if body is None:
-        raise Rejected("is not an OpenDocument text (.odt) document (it has no text body)")
+        raise Rejected(f"is damaged: its text ({part}) has no body")
     blocks: list = []
-    _odt_blocks(body, blocks)
+    blocks_of(body, blocks)
     properties = {}
-    if package.has("meta.xml"):
-        for prop in package.xml("meta.xml").iter(f"{META}user-defined"):
-            properties[prop.get(f"{META}name") or ""] = "".join(prop.itertext())
+    if package.has(properties_part):
+        for prop in package.xml(properties_part).iter(property_tag):
+            properties[prop.get(name_attribute) or ""] = "".join(prop.itertext())
     return TextDocument(blocks, properties)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from samverkan.collect.documents import cell_text, odt_text
 from samverkan.collect.untrusted import Package, Rejected
-from samverkan.text import normalise
 
 SUFFIXES = (".xlsx", ".ods")
 MAX_ROWS = 20_000
@@ -54,10 +54,6 @@ def _store(cells: dict, row: int, column: int, text: str) -> None:
     if row > MAX_ROWS or column > MAX_COLUMNS:
         raise Rejected(f"has text beyond row {MAX_ROWS} or column {MAX_COLUMNS}; it is not a follow-up workbook")
     cells[(row, column)] = text
-
-
-def _cell_text(text: str) -> str:
-    return "\n".join(normalise(line) for line in text.split("\n")).strip("\n")
 
 
 # --- xlsx ---------------------------------------------------------------------------------------
@@ -111,40 +107,12 @@ def _xlsx(package: Package) -> list[Sheet]:
                     text = shared[int(index)] if index.isdigit() and int(index) < len(shared) else ""
                 else:
                     text = value.text or "" if value is not None else ""
-                _store(cells, number, column, _cell_text(text))
+                _store(cells, number, column, cell_text(text))
         sheets.append(Sheet(entry.get("name") or "", cells))
     return sheets
 
 
 # --- ods ----------------------------------------------------------------------------------------
-
-def _ods_text(cell: etree._Element) -> str:
-    lines = []
-    for p in cell.iter(f"{TEXT}p"):
-        out: list[str] = []
-
-        def walk(el: etree._Element) -> None:
-            if el.text:
-                out.append(el.text)
-            for child in el:
-                if child.tag == f"{OFFICE}annotation":
-                    pass
-                elif child.tag == f"{TEXT}s":
-                    count = child.get(f"{TEXT}c") or "1"
-                    out.append(" " * min(int(count), 1000) if count.isdigit() else " ")
-                elif child.tag == f"{TEXT}tab":
-                    out.append("\t")
-                elif child.tag == f"{TEXT}line-break":
-                    out.append("\n")
-                else:
-                    walk(child)
-                if child.tail:
-                    out.append(child.tail)
-
-        walk(p)
-        lines.append("".join(out))
-    return "\n".join(lines)
-
 
 def _repeat(el: etree._Element, attribute: str) -> int:
     value = el.get(f"{TABLE}{attribute}") or "1"
@@ -165,7 +133,7 @@ def _ods(package: Package) -> list[Sheet]:
                 if cell.tag not in (f"{TABLE}table-cell", f"{TABLE}covered-table-cell"):
                     continue
                 repeat = _repeat(cell, "number-columns-repeated")
-                text = _cell_text(_ods_text(cell)) if cell.tag == f"{TABLE}table-cell" else ""
+                text = cell_text(odt_text(cell)) if cell.tag == f"{TABLE}table-cell" else ""
                 if text:
                     texts.extend((column + k + 1, text) for k in range(min(repeat, MAX_COLUMNS + 1)))
                 column += repeat

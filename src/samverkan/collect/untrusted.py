@@ -163,7 +163,6 @@ class Package:
         info = self.members.get(name)
         if info is None:
             raise Rejected(f"is damaged: the part {name} is missing")
-        limit = self.limits
         out = bytearray()
         try:
             raw = self._raw(info)

@@ -3,7 +3,6 @@ with a sentence, never a traceback, a hang or gigabytes of memory."""
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from pathlib import Path
