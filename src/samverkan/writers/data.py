@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,8 +159,62 @@ def _properties(book: Workbook, title: str, subject: str, author: str, timestamp
 def _save(book: Workbook, timestamp: dt.datetime) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
-    return package.normalised(buffer.getvalue(), timestamp, {"docProps/core.xml": package.core_dates(timestamp),
-                                                             "xl/styles.xml": _font_children_in_schema_order})
+    return _with_shared_strings(package.normalised(buffer.getvalue(), timestamp, {
+        "docProps/core.xml": package.core_dates(timestamp), "xl/styles.xml": _font_children_in_schema_order}),
+        timestamp)
+
+
+SHARED_STRINGS = "xl/sharedStrings.xml"
+SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _with_shared_strings(data: bytes, timestamp: dt.datetime) -> bytes:
+    """openpyxl writes every text as an inline string; Excel rewrites such a file into a
+    shared-strings table when it next saves it. Write the table the way Excel does."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    main = f"{{{SPREADSHEET}}}"
+    strings: dict[str, int] = {}
+    parts = []
+    for info in source.infolist():
+        part = source.read(info.filename)
+        if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
+            root = etree.fromstring(part)
+            for cell in root.iter(f"{main}c"):
+                if cell.get("t") != "inlineStr":
+                    continue
+                inline = cell.find(f"{main}is")
+                text = "".join(t.text or "" for t in inline.iter(f"{main}t")) if inline is not None else ""
+                if inline is not None:
+                    cell.remove(inline)
+                cell.set("t", "s")
+                etree.SubElement(cell, f"{main}v").text = str(strings.setdefault(text, len(strings)))
+            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif info.filename == "[Content_Types].xml":
+            root = etree.fromstring(part)
+            override = etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override")
+            override.set("PartName", "/" + SHARED_STRINGS)
+            override.set("ContentType", SHARED_TYPE)
+            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif info.filename == "xl/_rels/workbook.xml.rels":
+            root = etree.fromstring(part)
+            ids = {rel.get("Id") for rel in root}
+            relation = etree.SubElement(root, f"{{{RELATIONSHIPS}}}Relationship")
+            relation.set("Type", SHARED_REL)
+            relation.set("Target", "sharedStrings.xml")
+            relation.set("Id", next(f"rId{n}" for n in range(1, len(ids) + 2) if f"rId{n}" not in ids))
+            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts.append((info.filename, part))
+    table = etree.Element(f"{main}sst", nsmap={None: SPREADSHEET})
+    table.set("count", str(len(strings)))
+    table.set("uniqueCount", str(len(strings)))
+    for text in strings:
+        item = etree.SubElement(etree.SubElement(table, f"{main}si"), f"{main}t")
+        item.text = text
+        if text != text.strip() or "\n" in text:
+            item.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    parts.append((SHARED_STRINGS, etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)))
+    return package.stable_zip(parts, timestamp)
 
 
 class XlsxWriter(Writer):
@@ -226,6 +281,8 @@ class XlsxWriter(Writer):
 
 
 SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
               "name", "family", "charset", "scheme")
 
