@@ -98,6 +98,8 @@ def _put(sheet, row: int, column: int, value: Any):
     """A cell holding text as text: neutralised, and never read as a formula by openpyxl."""
     cell = sheet.cell(row=row, column=column)
     value = neutralise(value)
+    if value == "" or value is None:
+        return cell                                            # an empty cell, not an empty text
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
