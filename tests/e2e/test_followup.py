@@ -236,3 +236,16 @@ def test_report_is_the_same_bytes_when_built_again(report, filled, tmp_path):
     for suffix in ("docx", "pdf", "xlsx", "csv"):
         name = f"uppfoljning/uppfoljningsrapport-2026.{suffix}"
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), suffix
+
+
+def test_a_bad_period_or_no_workbook_is_a_message(tmp_path, filled):
+    folder, _ = filled
+    done = subprocess.run([sys.executable, "-m", "samverkan", "uppfoljning", "collect", str(folder), "--period", "26",
+                           "--out", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 1 and "--period must be a year" in done.stderr and "Traceback" not in done.stderr
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    done = subprocess.run([sys.executable, "-m", "samverkan", "uppfoljning", "collect", str(empty), "--out",
+                           str(tmp_path / "ut")], capture_output=True, text=True)
+    assert done.returncode == 0 and "compiled 0 of 0 workbooks" in done.stdout
+    assert "39 of 39 kommuner, stadsdelar and the region have not reported" in done.stdout
