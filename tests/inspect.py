@@ -226,3 +226,21 @@ def check_manifest(out: Path) -> list[dict]:
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert on_disk == sorted(e["path"] for e in entries)
     return entries
+
+
+FILL_HELPER = Path(__file__).resolve().parent / "libreoffice_fill.py"
+
+
+def libreoffice_fill(jobs: list[dict]) -> None:
+    """Fill and save documents in LibreOffice itself (tests/libreoffice_fill.py, run with the
+    system Python that has Debian's python3-uno; .ci/run installs it)."""
+    python = "/usr/bin/python3"
+    probe = subprocess.run([python, "-c", "import uno"], capture_output=True)
+    assert probe.returncode == 0, "python3-uno is not installed: .ci/run installs it with apt-get"
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    done = subprocess.run([python, str(FILL_HELPER)], input=json.dumps({"profile": str(profile), "jobs": jobs}),
+                          capture_output=True, text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "HOME": str(profile)})
+    assert done.returncode == 0, done.stderr
+    for job in jobs:
+        for path, _ in job["save"]:
+            assert Path(path).is_file(), f"LibreOffice did not save {path}: {done.stderr}"

@@ -4,6 +4,7 @@
     samverkan build [--content DIR] [--out DIR] [TARGET ...]
     samverkan routines KOMMUN ... [--content DIR] [--out DIR]
     samverkan remiss collect FILE|DIR ... [--content DIR] [--out DIR]
+    samverkan uppfoljning collect FILE|DIR ... [--period YYYY] [--content DIR] [--out DIR]
     samverkan diff OLD NEW [--out DIR] [--repo DIR]
     samverkan number [--content DIR]
     samverkan check [--content DIR]
@@ -22,11 +23,15 @@ from samverkan import build as build_module
 from samverkan import preview
 from samverkan import remiss as remiss_module
 from samverkan import scaffold
+from samverkan.collect import answers as answers_module
+from samverkan.collect import followup as followup_module
+from samverkan.content.catalogues import PERIOD
 from samverkan.content import load_content, numbering
 from samverkan.errors import UsageProblem
 from samverkan.project import CONTENT, OUTPUT
 from samverkan.revisions import diff as run_diff
 from samverkan.targets import TARGETS, BuildOptions
+from samverkan.targets.followup import report_jobs
 from samverkan.targets.remiss import compilation_jobs
 from samverkan.targets.routines import find_units
 
@@ -74,10 +79,11 @@ def _targets_help() -> str:
 @content_option
 @out_option
 @click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")
+@click.option("--period", metavar="YYYY", help="The period followed up (target followup; default: follow_up.period).")
 @click.argument("targets", nargs=-1, type=click.Choice(list(TARGETS)))
-def build(content_dir: Path, out_dir: Path, deadline: str | None, targets: tuple[str, ...]) -> None:
+def build(content_dir: Path, out_dir: Path, deadline: str | None, period: str | None, targets: tuple[str, ...]) -> None:
     """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json)."""
-    options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline)})
+    options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline), "period": parse_period(period)})
     content = load_content(content_dir)
     if not targets:
         targets, skipped = build_module.default_targets(content)
@@ -116,18 +122,55 @@ def remiss() -> None:
 @out_option
 @click.argument("forms", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
-    """Compile filled-in response forms (files, or folders of .docx files) into a remiss
-    compilation (Word and CSV) in OUT/remiss/."""
+    """Compile filled-in response forms (files, or folders of .docx and .odt files, saved by Word
+    or LibreOffice) into a remiss compilation (Word and CSV) in OUT/remiss/. Exits with 1 when a
+    file could not be compiled (the others are)."""
     content = load_content(content_dir)
-    compilation = remiss_module.collect(content, list(forms))
+    compilation = answers_module.collect(content, list(forms))
     jobs = compilation_jobs(content, compilation)
     written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
     _report(written, out_dir)
-    click.echo(f"{len(compilation.responses)} answers compiled; {len(compilation.missing)} remissinstanser "
-               "have not answered")
+    for response in compilation.duplicates:
+        click.echo(f"note: {response.file} is a second form from {response.organisation} (the first: "
+                   f"{response.duplicate_of}); both are compiled and marked", err=True)
+    click.echo(f"compiled {len(compilation.responses)} of {compilation.forms} forms; "
+               f"{len(compilation.missing)} remissinstanser have not answered")
     if compilation.rejected:
         lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
         raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+
+
+@cli.group()
+def uppfoljning() -> None:
+    """The yearly follow-up: build the workbooks with `samverkan build followup`; compile the filled-in
+    workbooks into the regional report with `samverkan uppfoljning collect`."""
+
+
+@uppfoljning.command(name="collect")
+@content_option
+@out_option
+@click.option("--period", metavar="YYYY", help="The period followed up (default: follow_up.period in content).")
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def collect_followup(content_dir: Path, out_dir: Path, period: str | None, workbooks: tuple[Path, ...]) -> None:
+    """Compile filled-in follow-up workbooks (files, or folders of .xlsx and .ods files, saved by Excel
+    or LibreOffice) into the regional follow-up report (Word, PDF, xlsx, CSV) in OUT/uppfoljning/.
+    Exits with 1 when a file could not be compiled (the others are)."""
+    content = load_content(content_dir)
+    report = followup_module.collect(content, list(workbooks), parse_period(period))
+    jobs = report_jobs(content, report)
+    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
+    _report(written, out_dir)
+    click.echo(f"compiled {len(report.reports)} of {report.forms} workbooks; {len(report.missing)} of "
+               f"{len(report.units)} kommuner, stadsdelar and the region have not reported")
+    if report.rejected:
+        lines = "\n".join(f"  {file}: {why}" for file, why in report.rejected)
+        raise UsageProblem(f"{len(report.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+
+
+def parse_period(text: str | None) -> str | None:
+    if text is not None and not PERIOD.match(text):
+        raise UsageProblem(f"--period must be a year (YYYY) or a part of one (YYYY-H1, YYYY-Q3), not '{text}'")
+    return text
 
 
 @cli.command()

@@ -310,8 +310,13 @@ class FollowUp:
     title: str
     sheet: str
     status_options: list[str]
-    columns: list[str]
+    columns: list[str]                  # status, responsible, comment, next step
     instructions: list[str]
+    period: str | None = None           # the period followed up ("2026"); --period overrides it
+    kommun_parties: list[str] = field(default_factory=list)   # whose commitments a kommun reports
+    region_parties: list[str] = field(default_factory=list)   # whose commitments the region reports
+    labels: "Texts | None" = None       # the workbook's wording (follow_up.labels)
+    report: "Texts | None" = None       # the regional report's wording (follow_up.report)
 
 
 @dataclass

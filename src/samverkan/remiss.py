@@ -1,13 +1,15 @@
-"""The remiss (consultation): its editions, the references answers cite, and compiling the
-answers that come back in filled-in response forms."""
+"""The remiss (consultation): its editions, the references answers cite, and the layout of the
+response form (which chapters it asks about, how a typed reference finds what it cites).
+Reading the forms that come back is collect/answers.py."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
-from samverkan.ooxml import controls
+from samverkan.dates import long_date
 from samverkan.model import Remiss, Texts
 from samverkan.text import slugify
 from samverkan.errors import UsageProblem
@@ -39,11 +41,6 @@ class RemissEdition:
 class Reference:
     ref: str          # "3.1:4", or a commitment's id
     excerpt: str      # the first words, to recognise the paragraph
-
-
-def field_tag(kind: str, doc_key: str, ref: str) -> str:
-    """The content-control tag of an answer: "synpunkt:agreement:3.1:4", "forslag:agreement:a-3.1-2"."""
-    return f"{kind}:{doc_key}:{ref.lower().replace(' ', '-')}"
 
 
 def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
@@ -94,47 +91,99 @@ def parse_deadline(text: str | None) -> dt.date | None:
 
 
 def same_organisation(a: str, b: str) -> bool:
+    """Organisation names compared as people mean them: case, accents, punctuation and spacing
+    do not matter ("RFHL" = "rfhl", "Täby kommun" = "TABY  KOMMUN")."""
     return slugify(a) == slugify(b)
 
 
-def form_files(paths: list[Path]) -> list[Path]:
-    """The .docx files named, and those inside named folders (Word's ~$ lock files skipped)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.docx") if not p.name.startswith("~$")))
+# --- the response form's layout: what it asks, and how answers find what they cite -----------
+
+FORM_PROPERTY = "remiss-id"    # a custom document property holding RemissEdition.id, kept by Word and LibreOffice
+ANSWER_ROWS = 3                # empty answer rows per chapter (people add rows with Tab in the last cell)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A top-level section of a document on remiss, with the sections under it: the form has
+    one table of answers per chapter."""
+
+    doc: Document
+    section: Section
+    sections: tuple[Section, ...]
+
+    @property
+    def heading(self) -> str:
+        return self.section.heading
+
+
+def chapters(doc: Document) -> list[Chapter]:
+    """The document's chapters (sections of the top level) in order, each with its subsections."""
+    top = min((s.level for s in doc.sections), default=1)
+    out: list[tuple[Section, list[Section]]] = []
+    for section in doc.sections:
+        if section.level == top or not out:
+            out.append((section, [section]))
         else:
-            found.append(path)
-    return found
+            out[-1][1].append(section)
+    return [Chapter(doc, head, tuple(members)) for head, members in out]
 
 
-# --- compiling the answers ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Answer:
-    organisation: str
-    comment: str | None
-    proposal: str | None
+def remiss_words(remiss: RemissEdition) -> str:
+    """The remiss in words, as the form shows it (the exact id is kept in a document property)."""
+    docs = [f"{d.meta.title}, version {d.meta.version}" for d in remiss.documents]
+    listed = docs[0] if len(docs) == 1 else ", ".join(docs[:-1]) + " och " + docs[-1]
+    return f"{listed} (remissversion {long_date(remiss.date)})"
 
 
-@dataclass(frozen=True)
-class Response:
-    file: str
-    organisation: str
-    contact: str | None
-    email: str | None
-    date: str | None
-    general: str | None
-    on_list: bool
+def answer_field_tag(kind: str, chapter: Chapter, row: int) -> str:
+    """The content-control tag of an answer cell: "synpunkt:agreement:3:2" (Word keeps tags,
+    LibreOffice drops them: answers are read by the table they are in, not by tag)."""
+    return f"{kind}:{chapter.doc.key}:{slugify(chapter.section.number)}:{row}"
+
+
+def _reference_key(text: str) -> str:
+    """A typed reference as a lookup key: "[3.1:4]", "3.1 : 4", "a–3.1–2" → "3.1:4", "a-3.1-2"."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate({ord(c): "-" for c in "‐‑‒–—−"})
+    text = re.sub(r"[\[\]()§¶\s]+", "", text)
+    for word in ("avsnitt", "stycke", "åtagande", "nr"):
+        text = text.replace(word, "")
+    return text.strip(".,;")
 
 
 @dataclass
-class Compilation:
+class ReferenceIndex:
+    """Resolves what a respondent typed in the column Hänvisning to something the remiss
+    contains: a paragraph ("3.1:4"), a commitment ("A-3.1-2") or a section ("3.1")."""
+
     remiss: RemissEdition
-    responses: list[Response]
-    answers: dict[tuple[str, str], list[Answer]]    # (document key, ref) → answers, in file order
-    rejected: list[tuple[str, str]]                 # (file, why)
-    missing: list[str]                              # remissinstanser that did not answer
+
+    def __post_init__(self) -> None:
+        self.by_doc: dict[str, dict[str, str]] = {}
+        self.commitments: dict[str, tuple[str, str]] = {}
+        for doc, _, ref, _ in answer_refs(self.remiss):
+            self.by_doc.setdefault(doc.key, {})[_reference_key(ref)] = ref
+        for doc in self.remiss.documents:
+            for c in doc.commitments:
+                self.commitments[_reference_key(c.id)] = (doc.key, c.id)
+
+    def resolve(self, typed: str | None, chapter: Chapter | None) -> tuple[str, str] | None:
+        """(document key, ref) of the first reference in `typed` the remiss has; the chapter's
+        own document first, then the others. None when nothing matches."""
+        if not typed:
+            return None
+        first_doc = [chapter.doc.key] if chapter else []
+        order = first_doc + [d.key for d in self.remiss.documents if d.key not in first_doc]
+        for part in re.split(r"[,;/\n]|\soch\s|\s&\s", typed):
+            key = _reference_key(part)
+            if not key:
+                continue
+            if key in self.commitments:
+                return self.commitments[key]
+            for doc_key in order:
+                if key in self.by_doc.get(doc_key, {}):
+                    return doc_key, self.by_doc[doc_key][key]
+        return None
 
 
 def answer_refs(remiss: RemissEdition) -> list[tuple[Document, Section, str, str]]:
@@ -148,52 +197,5 @@ def answer_refs(remiss: RemissEdition) -> list[tuple[Document, Section, str, str
     return refs
 
 
-def read_form(path: Path, remiss: RemissEdition) -> dict[str, str | None]:
-    """The values of a filled-in response form; UsageProblem saying what is wrong with the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageProblem(f"cannot be read ({exc.strerror})") from exc
-    try:
-        values = controls.read(data)
-    except controls.NotAForm as exc:
-        raise UsageProblem(f"is not a response form: {exc}") from exc
-    if "remiss-id" not in values:
-        raise UsageProblem("is not a response form of this remiss (it has no remiss version)")
-    if values["remiss-id"] != remiss.id:
-        raise UsageProblem(f"answers another remiss version ({values['remiss-id']}); this remiss is {remiss.id}. "
-                           "Ask the sender to copy the answers into the current response form")
-    if not values.get("organisation"):
-        raise UsageProblem("does not say which organisation answers (the field Organisation is empty)")
-    return values
-
-
-def collect(content: Content, paths: list[Path]) -> Compilation:
-    """Read every response form; a file that cannot be used is listed with the reason, and
-    the others are still compiled."""
-    remiss = edition(content, None, need_deadline=False)
-    refs = answer_refs(remiss)
-    answers: dict[tuple[str, str], list[Answer]] = {(doc.key, ref): [] for doc, _, ref, _ in refs}
-    responses: list[Response] = []
-    rejected: list[tuple[str, str]] = []
-    for path in form_files(paths):
-        try:
-            values = read_form(path, remiss)
-        except UsageProblem as exc:
-            rejected.append((str(path), exc.message))
-            continue
-        organisation = values["organisation"] or ""
-        on_list = any(same_organisation(organisation, r) for r in remiss.spec.recipients)
-        responses.append(Response(str(path), organisation, values.get("kontaktperson"), values.get("e-post"),
-                                  values.get("datum"), values.get("allmanna-synpunkter"), on_list))
-        for doc, _, ref, _ in refs:
-            comment = values.get(field_tag("synpunkt", doc.key, ref))
-            proposal = values.get(field_tag("forslag", doc.key, ref))
-            if comment or proposal:
-                answers[(doc.key, ref)].append(Answer(organisation, comment, proposal))
-    missing = [r for r in remiss.spec.recipients
-               if not any(same_organisation(r, response.organisation) for response in responses)]
-    return Compilation(remiss, responses, answers, rejected, missing)
-
-
-__all__ = ["RemissEdition", "Reference", "edition", "reference_rows", "collect", "Compilation", "answer_refs"]
+__all__ = ["RemissEdition", "Reference", "Chapter", "ReferenceIndex", "edition", "reference_rows", "answer_refs",
+           "chapters", "remiss_words", "parse_deadline", "same_organisation"]

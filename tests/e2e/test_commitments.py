@@ -139,23 +139,18 @@ def test_csv_json_and_workbook_hold_the_same_records(built, content):
     book = load_workbook(built[("commitments", "xlsx")])
     sheet = book[book.sheetnames[0]]
     header = [c.value for c in sheet[1]]
-    assert header[: len(labels)] == list(labels.values()) and header[len(labels):] == ["Status", "Ansvarig", "Kommentar"]
+    assert header == list(labels.values())
     rows = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert [dict(zip(labels, row[: len(labels)])) for row in rows] == records
 
 
-def test_workbook_is_ready_for_follow_up(built):
+def test_workbook_is_a_table_to_filter_and_print(built):
     book = load_workbook(built[("commitments", "xlsx")])
     sheet = book[book.sheetnames[0]]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
-    status_col = [c.value for c in sheet[1]].index("Status") + 1
-    letter = sheet.cell(1, status_col).column_letter
-    validations = sheet.data_validations.dataValidation
-    assert len(validations) == 1 and validations[0].type == "list"
-    assert validations[0].formula1 == '"Ej påbörjad,Pågår,Genomförd"'
-    assert str(validations[0].sqref) == f"{letter}2:{letter}{sheet.max_row}"
-    assert "Instruktioner" in book.sheetnames
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    assert not sheet.data_validations.dataValidation       # the follow-up workbooks are target followup
 
 
 def test_libreoffice_opens_the_docx_and_the_workbook(built):
@@ -165,4 +160,4 @@ def test_libreoffice_opens_the_docx_and_the_workbook(built):
     assert "spel om pengar" in pdf_text(converted)
     sheet = libreoffice_convert(built[("commitments", "xlsx")], "csv:Text - txt - csv (StarCalc):59,34,76")
     text = sheet.read_text(encoding="utf-8")
-    assert text.startswith("Nr;Dokument") and "A-2.1.2-1" in text and "Kommentar" in text.splitlines()[0]
+    assert text.startswith("Nr;Dokument") and "A-2.1.2-1" in text and "Åtagande" in text.splitlines()[0]

@@ -18,6 +18,7 @@ from samverkan.model import (
 from samverkan.text import normalise, slugify
 
 KOMMUNKOD = re.compile(r"^\d{4}$")
+PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
 
 # The schema of routine-template.yaml: every key the routine template uses.
 ROUTINE_TEXTS = {
@@ -73,10 +74,11 @@ REMISS_TEXTS = {
     "missiv": ("subject", "greeting", ("intro", list), "sent_heading", "deadline_heading", "deadline_text",
                "how_heading", ("how", list), "contact_heading", "contact_text", "closing", "recipients_heading"),
     "form": ("title", "intro", "respondent_heading", "organisation", "contact_person", "email", "date",
-             "general_heading", "general_label", "reference", "text", "comment", "proposal", "whole_section",
-             "placeholder"),
+             "general_heading", "general_label", "reference", "comment", "proposal", "whole_section",
+             "placeholder", "date_placeholder", "remiss_label", "deadline_label", "answers_help", "row"),
     "compilation": ("title", "intro", "comments_heading", "general_heading", "respondents_heading",
-                    "missing_heading", "unreadable_heading", "organisation", "none", "not_on_list"),
+                    "missing_heading", "unreadable_heading", "organisation", "none", "not_on_list", "file",
+                    "cited", "unknown_reference", "duplicate", "unplaced_heading", "summary"),
 }
 
 
@@ -264,7 +266,22 @@ def load_routines(path: Path, documents: dict[str, Document], problems: Problems
     return routines
 
 
-def load_commitment_tables(path: Path, problems: Problems) -> CommitmentTables | None:
+FOLLOW_UP_LABELS = ("kommun", "region", "code", "period", "filled_by", "date", "id", "commitment", "party",
+                    "topic", "section", "document", "draft", "draft_note", "fill_hint", "instructions_sheet")
+FOLLOW_UP_REPORT = ("title", "file_stem", "intro", "chart_heading", "chart_text", "matrix_heading", "matrix_text",
+                    "party_heading", "topic_heading", "missing_heading", "comments_heading", "rejected_heading",
+                    "not_filled", "unit", "none", "summary", "commitments", "file")
+
+
+def _text_map(node, keys: tuple[str, ...], what: str, problems: Problems, loc: Location) -> Texts | None:
+    """A mapping of texts with exactly these keys (follow_up.labels, follow_up.report)."""
+    sub = Fields(node, what, problems, loc)
+    values = Texts({key: sub.get(key) for key in keys})
+    sub.finish()
+    return values if sub.ok and all(v is not None for v in values.values()) else None
+
+
+def load_commitment_tables(path: Path, problems: Problems, parties: dict | None = None) -> CommitmentTables | None:
 
     data = load_yaml(path, problems)
     if data is None:
@@ -282,15 +299,35 @@ def load_commitment_tables(path: Path, problems: Problems) -> CommitmentTables |
         options = _strings(g.get("status_options", list, default=[]), g, "status_options", problems)
         columns = _strings(g.get("columns", list, default=[]), g, "columns", problems)
         instructions = _strings(g.get("instructions", list, default=[]), g, "instructions", problems)
+        period = g.get("period", required=False)
+        party_lists = {}
+        for key in ("kommun_parties", "region_parties"):
+            party_lists[key] = _strings(g.get(key, list, default=[]), g, key, problems)
+            for party in party_lists[key]:
+                if parties is not None and party not in parties:
+                    problems.add(g.loc(key), f"follow_up: {key}: unknown party '{party}'", suggest(party, parties))
+        labels_node, report_node = g.get("labels", Node), g.get("report", Node)
         g.finish()
-        if columns and len(columns) != 3:
-            problems.add(g.loc("columns"), "follow_up: columns must name three columns: status, responsible, comment",
-                         "e.g. columns: [Status, Ansvarig, Kommentar]")
+        labels = _text_map(labels_node, FOLLOW_UP_LABELS, "follow_up: labels", problems, g.loc("labels")) \
+            if labels_node is not None else None
+        report = _text_map(report_node, FOLLOW_UP_REPORT, "follow_up: report", problems, g.loc("report")) \
+            if report_node is not None else None
+        if report and report["file_stem"] and not SLUG_PATTERN.match(report["file_stem"]):
+            problems.add(g.loc("report"), "follow_up: report: 'file_stem' may only use a–z, 0–9 and '-'",
+                         "it becomes part of file names")
+        if period is not None and not PERIOD.match(period):
+            problems.add(g.loc("period"), f"follow_up: period '{period}' must be a year (YYYY) or a part of one "
+                         "(YYYY-H1, YYYY-Q3)", 'write it in quotes, e.g. period: "2026"')
+        if columns and len(columns) != 4:
+            problems.add(g.loc("columns"), "follow_up: columns must name four columns: status, responsible, comment, "
+                         "next step", "e.g. columns: [Status, Ansvarig, Kommentar, Nästa steg]")
         if fvalues["sheet"] and (len(fvalues["sheet"]) > 31 or re.search(r"[\[\]:*?/\\]", fvalues["sheet"])):
             problems.add(g.loc("sheet"), "follow_up: sheet names in Excel have at most 31 characters and none of []:*?/\\",
                          "shorten the name")
-        if all(fvalues.values()) and options and len(columns) == 3:
-            follow_up = FollowUp(fvalues["file_stem"], fvalues["title"], fvalues["sheet"], options, columns, instructions)
+        if all(fvalues.values()) and options and len(columns) == 4 and labels and report:
+            follow_up = FollowUp(fvalues["file_stem"], fvalues["title"], fvalues["sheet"], options, columns,
+                                 instructions, period, party_lists["kommun_parties"], party_lists["region_parties"],
+                                 labels, report)
     for key in ("file_stem",):
         if values[key] and not SLUG_PATTERN.match(values[key]):
             problems.add(f.loc(key), f"'{key}' may only use a–z, 0–9 and '-'", "it becomes part of file names")

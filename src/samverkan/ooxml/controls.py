@@ -182,24 +182,34 @@ def fill(data: bytes, values: dict[str, str]) -> dict[str, bytes]:
 
 def read(data: bytes) -> dict[str, str | None]:
     """Every field's value in a filled-in document: tag → text, None where the placeholder
-    still shows (nothing was filled in). Raises NotAForm for a file that is not a .docx."""
+    still shows (nothing was filled in). A control without a tag (LibreOffice drops tags when it
+    saves) is keyed by its alias. The file is read as untrusted input (collect/untrusted.py);
+    NotAForm for a file that is not a .docx or breaks a limit."""
+    from samverkan.collect.untrusted import Package, Rejected
+
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        names = package.namelist()
-        if "word/document.xml" not in names:
+        package = Package(data, "Word document (.docx)")
+        if not package.has("word/document.xml"):
             raise NotAForm("it is not a Word document (.docx)")
         values: dict[str, str | None] = {}
-        for name in text_parts(names):
-            root = etree.fromstring(package.read(name))
-            for tag, sdt in _controls(root).items():
+        for name in text_parts(package.names):
+            for sdt in package.xml(name).iter(qn("w:sdt")):
                 pr = sdt.find(qn("w:sdtPr"))
+                key = None
+                for child in ("w:tag", "w:alias"):
+                    node = pr.find(qn(child)) if pr is not None else None
+                    if node is not None and node.get(qn("w:val")):
+                        key = node.get(qn("w:val"))
+                        break
+                if key is None or pr.find(qn("w:docPartObj")) is not None:
+                    continue
                 if pr.find(qn("w:showingPlcHdr")) is not None:
-                    values[tag] = None
+                    values[key] = None
                     continue
                 content = sdt.find(qn("w:sdtContent"))
                 paragraphs = content.findall(f".//{qn('w:p')}") or [content]
                 text = "\n".join(_text(p) for p in paragraphs)
-                values[tag] = text.strip() or None
+                values[key] = text.strip() or None
         return values
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
-        raise NotAForm(f"it cannot be read as a Word document ({exc})") from exc
+    except Rejected as exc:
+        raise NotAForm(f"it cannot be read as a Word document: it {exc.message}") from exc

@@ -33,29 +33,14 @@ COMMITMENT_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class FollowUpColumns:
-    """The columns a follow-up workbook adds, and the choices for its status column."""
-
-    labels: tuple[str, str, str]     # status, responsible, comment
-    status_options: tuple[str, ...]
-    sheet: str
-    instructions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Records:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[dict, ...]
     documents: tuple[dict, ...] = ()            # the sources, for the JSON export
-    follow_up: FollowUpColumns | None = None    # only the workbook uses this
     subject: str = ""
     author: str = ""
     date: str = ""
-
-    def with_follow_up(self, follow_up: FollowUpColumns, title: str) -> "Records":
-        return Records(title, self.columns, self.rows, self.documents, follow_up, self.subject, self.author,
-                       self.date)
 
 
 def commitment_records(content: Content, title: str) -> Records:
@@ -75,7 +60,70 @@ def commitment_records(content: Content, title: str) -> Records:
             })
     dates = sorted(d["date"] for d in documents)
     authors = sorted({doc.meta.author for doc in content.documents.values()})
-    return Records(title, COMMITMENT_COLUMNS, tuple(rows), tuple(documents), None,
+    return Records(title, COMMITMENT_COLUMNS, tuple(rows), tuple(documents),
                    subject="Åtaganden i " + " och ".join(d["short_title"] for d in documents),
                    author="; ".join(authors), date=dates[-1] if dates else "")
 
+
+
+# --- the follow-up workbook of one kommun, stadsdel or the region --------------------------------
+
+FILL_KEYS = ("status", "responsible", "comment", "next_step")     # follow_up.columns, in this order
+
+
+@dataclass(frozen=True)
+class FollowUpWorkbook:
+    """What a follow-up workbook holds (writers/data.py lays it out): the labelled cells above the
+    table (name, kommunkod, period: locked; filled by, date: to fill in), the commitments the
+    unit reports on, with the columns to fill in first after the commitment."""
+
+    title: str
+    sheet: str
+    header: tuple[tuple[str, str, bool], ...]    # (label, value, to fill in)
+    hints: tuple[str, ...]
+    columns: tuple[Column, ...]
+    status_options: tuple[str, ...]
+    rows: tuple[dict, ...]                       # "draft": True marks commitments of a document not adopted
+    instructions_sheet: str
+    instructions: tuple[str, ...]
+    subject: str = ""
+    author: str = ""
+
+
+def follow_up_columns(follow) -> tuple[Column, ...]:
+    """Nr, Åtagande, then the columns to fill in, then where the commitment comes from."""
+    labels = follow.labels
+    fill = tuple(Column(key, label, width, wrap=key != "status")
+                 for key, label, width in zip(FILL_KEYS, follow.columns, (13, 18, 32, 26)))
+    return (Column("id", labels.id, 13, wrap=True), Column("text", labels.commitment, 50, wrap=True), *fill,
+            Column("party_name", labels.party, 16, wrap=True), Column("topic_name", labels.topic, 18, wrap=True),
+            Column("section", labels.section, 8), Column("document", labels.document, 18, wrap=True))
+
+
+def follow_up_commitments(content: Content, parties: list[str]):
+    """The commitments a unit reports on: those of the given parties (all when none are given),
+    in the documents' order."""
+    return [c for c in content.all_commitments() if not parties or c.group_party.id in parties]
+
+
+def follow_up_workbook(content: Content, name: str, code: str | None, period: str, region: bool) -> FollowUpWorkbook:
+    follow = content.commitment_tables.follow_up
+    labels = follow.labels
+    parties = follow.region_parties if region else follow.kommun_parties
+    rows = []
+    for c in follow_up_commitments(content, parties):
+        doc = content.documents[c.document]
+        draft = doc.meta.status != "antagen"
+        source = f"{doc.meta.short_title}, version {doc.meta.version}" + (f" – {labels.draft}" if draft else "")
+        rows.append({"id": c.id, "text": c.full_text, **{key: "" for key in FILL_KEYS},
+                     "party_name": content.parties[c.group_party.id].name, "topic_name": c.topic.name,
+                     "section": c.section, "document": source, "draft": draft})
+    header = ((labels.region if region else labels.kommun, name, False),)
+    if code is not None:
+        header += ((labels.code, code, False),)
+    header += ((labels.period, period, False), (labels.filled_by, "", True), (labels.date, "", True))
+    hints = (labels.fill_hint,) + ((labels.draft_note,) if any(r["draft"] for r in rows) else ())
+    authors = "; ".join(sorted({d.meta.author for d in content.documents.values()}))
+    return FollowUpWorkbook(f"{follow.title} {period}", follow.sheet, header, hints, follow_up_columns(follow),
+                            tuple(follow.status_options), tuple(rows), labels.instructions_sheet,
+                            tuple(follow.instructions), subject=f"{follow.title}: {name}, {period}", author=authors)

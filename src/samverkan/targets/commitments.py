@@ -1,5 +1,6 @@
-"""Target `commitments`: the commitments of every agreement as a tables document (Word, PDF),
-machine-readable exports (CSV, JSON) and a follow-up workbook (xlsx)."""
+"""Target `commitments`: the commitments of every agreement as a tables document (Word, PDF)
+and machine-readable exports (CSV, JSON, xlsx). The follow-up workbooks are target `followup`
+(targets/followup.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from samverkan.dates import build_timestamp, iso_date
 from samverkan.errors import BuildFailed
 from samverkan.model import Content
-from samverkan.rules.records import FollowUpColumns, commitment_records
+from samverkan.rules.records import commitment_records
 from samverkan.render import STATUS_LABELS, intermediate
 from samverkan.targets.base import BuildOptions, Job, Target
 
@@ -23,7 +24,7 @@ class Source:
 
 class CommitmentsTarget(Target):
     name = "commitments"
-    help = "the commitments of both agreements: tables (Word, PDF), CSV, JSON and a follow-up workbook"
+    help = "the commitments of both agreements: tables (Word, PDF), CSV, JSON and xlsx"
 
     def missing(self, content: Content) -> str | None:
         return None if content.commitment_tables else f"no {content.root / 'commitment-tables.yaml'}"
@@ -44,14 +45,11 @@ class CommitmentsTarget(Target):
                                 date=date, author=authors)
         stem = f"{FOLDER}/{spec.file_stem}-{iso_date(date)}"
         records = commitment_records(content, spec.title)
-        follow = spec.follow_up
-        workbook = records.with_follow_up(FollowUpColumns(tuple(follow.columns), tuple(follow.status_options),
-                                                          follow.sheet, tuple(follow.instructions)), follow.title)
         kind = "commitments"
         return [
             Job(document, "docx", f"{stem}.docx", kind, spec.title, timestamp),
             Job(document, "pdf", f"{stem}.pdf", kind, spec.title, timestamp),
             Job(records, "csv", f"{stem}.csv", kind, spec.title, timestamp),
             Job(records, "json", f"{stem}.json", kind, spec.title, timestamp),
-            Job(workbook, "xlsx", f"{FOLDER}/{follow.file_stem}-{iso_date(date)}.xlsx", kind, follow.title, timestamp),
+            Job(records, "xlsx", f"{stem}.xlsx", kind, spec.title, timestamp),
         ]

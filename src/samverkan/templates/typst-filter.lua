@@ -21,3 +21,20 @@ function Span(el)
     return wrap('#field("' .. el.identifier:sub(3) .. '", [', el.content, "])")
   end
 end
+
+-- Charts (render/charts.py): an image whose `svg` attribute holds the chart as an SVG data URI
+-- is drawn from that SVG (vector, sharp in print), with its alt text for the tagged PDF.
+local function typst_string(text)
+  return '"' .. text:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\r', ''):gsub('\n', '\\n') .. '"'
+end
+
+function Image(el)
+  local svg = el.attributes["svg"]
+  if svg == nil then
+    return nil
+  end
+  local _, contents = pandoc.mediabag.fetch(svg)
+  local alt = pandoc.utils.stringify(el.caption)
+  return pandoc.RawInline("typst", "#image(bytes(" .. typst_string(contents) .. "), format: \"svg\", width: 100%, alt: "
+    .. typst_string(alt) .. ")")
+end

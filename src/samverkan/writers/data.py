@@ -6,22 +6,35 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from samverkan.ooxml import package
-from samverkan.rules.records import Records
+from samverkan.rules.records import FILL_KEYS, FollowUpWorkbook, Records
 from samverkan.writers.base import Writer
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value that no spreadsheet runs as a formula (OWASP, CSV injection): text beginning
+    with =, +, -, @, tab or carriage return gets a leading apostrophe. Every CSV and xlsx cell
+    passes through here: answers and names come from outside."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 class CsvWriter(Writer):
-    """CSV that Swedish Excel opens correctly: UTF-8 with BOM, semicolons, CRLF."""
+    """CSV that Swedish Excel opens correctly: UTF-8 with BOM, semicolons, CRLF; cells neutralised."""
 
     name = "csv"
     suffix = ".csv"
@@ -30,9 +43,9 @@ class CsvWriter(Writer):
     def write(self, records: Records, timestamp: dt.datetime) -> bytes:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([c.label for c in records.columns])
+        writer.writerow([neutralise(c.label) for c in records.columns])
         for row in records.rows:
-            writer.writerow([row[c.key] for c in records.columns])
+            writer.writerow([neutralise(row[c.key]) for c in records.columns])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -60,74 +73,218 @@ class JsonWriter(Writer):
 
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6EF")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")       # the cells people fill in
+DRAFT_FILL = PatternFill("solid", fgColor="F2F2F2")       # commitments of a document not adopted
+TOP = Alignment(vertical="top", wrap_text=False)
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+LINE_POINTS = 15.0                                          # one line of 11 pt text, with spacing
+
+
+def row_height(values: list[tuple[str, int, bool]]) -> float:
+    """Points for a row that shows all of its wrapped text: (text, column width, wraps) per cell.
+    A column's width is counted in widths of the digit 0; running text fits about 1.15 characters
+    per unit, words wrap whole (hence the margin)."""
+    lines = 1
+    for text, width, wrap in values:
+        if not wrap or not text:
+            continue
+        per_line = max(int(width * 1.15) - 3, 1)
+        count = sum(max(1, -(-len(line) // per_line)) for line in str(text).split("\n"))
+        lines = max(lines, count)
+    return lines * LINE_POINTS + 3
+
+
+def _put(sheet, row: int, column: int, value: Any):
+    """A cell holding text as text: neutralised, and never read as a formula by openpyxl."""
+    cell = sheet.cell(row=row, column=column)
+    value = neutralise(value)
+    if value == "" or value is None:
+        return cell                                            # an empty cell, not an empty text
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _print_setup(sheet, title_row: int) -> None:
+    """Landscape A4, as wide as the page, the table's header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{title_row}:{title_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+
+
+def _table(sheet, top: int, columns, rows, fill_keys=(), row_fill=None) -> int:
+    """Header row at `top`, one row per record; widths, wrapping and heights. Returns the last row."""
+    for index, column in enumerate(columns, start=1):
+        cell = _put(sheet, top, index, column.label)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = TOP_WRAP
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.row_dimensions[top].height = row_height([(c.label, c.width, True) for c in columns])
+    for offset, record in enumerate(rows, start=1):
+        number = top + offset
+        for index, column in enumerate(columns, start=1):
+            cell = _put(sheet, number, index, record.get(column.key, ""))
+            cell.alignment = TOP_WRAP if column.wrap else TOP
+            if column.key in fill_keys:
+                cell.protection = Protection(locked=False)
+                cell.fill = INPUT_FILL
+            elif row_fill is not None and row_fill(record):
+                cell.fill = DRAFT_FILL
+        sheet.row_dimensions[number].height = row_height(
+            [(str(record.get(c.key, "")), c.width, c.wrap) for c in columns])
+    last = top + len(rows)
+    sheet.freeze_panes = f"A{top + 1}"
+    sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{max(last, top)}"
+    _print_setup(sheet, top)
+    return last
+
+
+def _properties(book: Workbook, title: str, subject: str, author: str, timestamp: dt.datetime) -> None:
+    props = book.properties
+    props.title = title
+    props.subject = subject
+    props.creator = author
+    props.lastModifiedBy = author
+    props.language = "sv-SE"
+    naive = timestamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    props.created = naive
+    props.modified = naive
+
+
+def _save(book: Workbook, timestamp: dt.datetime) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _with_shared_strings(package.normalised(buffer.getvalue(), timestamp, {
+        "docProps/core.xml": package.core_dates(timestamp), "xl/styles.xml": _font_children_in_schema_order}),
+        timestamp)
+
+
+SHARED_STRINGS = "xl/sharedStrings.xml"
+SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _with_shared_strings(data: bytes, timestamp: dt.datetime) -> bytes:
+    """openpyxl writes every text as an inline string; Excel rewrites such a file into a
+    shared-strings table when it next saves it. Write the table the way Excel does."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    main = f"{{{SPREADSHEET}}}"
+    strings: dict[str, int] = {}
+    parts = []
+    for info in source.infolist():
+        part = source.read(info.filename)
+        if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
+            root = etree.fromstring(part)
+            for cell in root.iter(f"{main}c"):
+                if cell.get("t") != "inlineStr":
+                    continue
+                inline = cell.find(f"{main}is")
+                text = "".join(t.text or "" for t in inline.iter(f"{main}t")) if inline is not None else ""
+                if inline is not None:
+                    cell.remove(inline)
+                cell.set("t", "s")
+                etree.SubElement(cell, f"{main}v").text = str(strings.setdefault(text, len(strings)))
+            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif info.filename == "[Content_Types].xml":
+            root = etree.fromstring(part)
+            override = etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override")
+            override.set("PartName", "/" + SHARED_STRINGS)
+            override.set("ContentType", SHARED_TYPE)
+            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif info.filename == "xl/_rels/workbook.xml.rels":
+            root = etree.fromstring(part)
+            ids = {rel.get("Id") for rel in root}
+            relation = etree.SubElement(root, f"{{{RELATIONSHIPS}}}Relationship")
+            relation.set("Type", SHARED_REL)
+            relation.set("Target", "sharedStrings.xml")
+            relation.set("Id", next(f"rId{n}" for n in range(1, len(ids) + 2) if f"rId{n}" not in ids))
+            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts.append((info.filename, part))
+    table = etree.Element(f"{main}sst", nsmap={None: SPREADSHEET})
+    table.set("count", str(len(strings)))
+    table.set("uniqueCount", str(len(strings)))
+    for text in strings:
+        item = etree.SubElement(etree.SubElement(table, f"{main}si"), f"{main}t")
+        item.text = text
+        if text != text.strip() or "\n" in text:
+            item.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    parts.append((SHARED_STRINGS, etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)))
+    return package.stable_zip(parts, timestamp)
 
 
 class XlsxWriter(Writer):
-    """A follow-up workbook: one row per record, status drop-down, frozen header, filters."""
+    """Excel workbooks: records as a table to filter and print (commitments, reports), or a
+    follow-up workbook for one kommun to fill in (FollowUpWorkbook): locked ids and texts, the
+    cells to fill in marked, a status list, row heights that fit, print setup."""
 
     name = "xlsx"
     suffix = ".xlsx"
-    accepts = Records
+    accepts = (Records, FollowUpWorkbook)
 
-    def write(self, records: Records, timestamp: dt.datetime) -> bytes:
-        follow = records.follow_up
+    def write(self, records: Records | FollowUpWorkbook, timestamp: dt.datetime) -> bytes:
+        if isinstance(records, FollowUpWorkbook):
+            return self.follow_up(records, timestamp)
         book = Workbook()
         sheet = book.active
-        sheet.title = follow.sheet if follow else "Data"
-        labels = [c.label for c in records.columns] + (list(follow.labels) if follow else [])
-        sheet.append(labels)
-        for row in records.rows:
-            sheet.append([row[c.key] for c in records.columns] + (["", "", ""] if follow else []))
-        last_row = len(records.rows) + 1
-        last_col = get_column_letter(len(labels))
-        for cell in sheet[1]:
+        sheet.title = "Data"
+        _table(sheet, 1, records.columns, records.rows)
+        _properties(book, records.title, records.subject, records.author, timestamp)
+        return _save(book, timestamp)
+
+    def follow_up(self, form: FollowUpWorkbook, timestamp: dt.datetime) -> bytes:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = form.sheet
+        _put(sheet, 1, 1, form.title).font = Font(bold=True, size=14)
+        row = 2
+        for label, value, to_fill in form.header:
+            cell = _put(sheet, row, 1, label)
             cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        widths = [c.width for c in records.columns] + ([16, 24, 50] if follow else [])
-        wraps = [c.wrap for c in records.columns] + ([False, True, True] if follow else [])
-        for index, (width, wrap) in enumerate(zip(widths, wraps), start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = width
-            if wrap:
-                for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=index, max_col=index):
-                    cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{last_col}{last_row}"
-        sheet.print_title_rows = "1:1"
-        if follow:
-            status_col = get_column_letter(len(records.columns) + 1)
-            options = ",".join(follow.status_options)
-            validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True,
-                                        showErrorMessage=True, errorTitle=follow.labels[0],
-                                        error="Välj ett värde i listan: " + ", ".join(follow.status_options))
-            validation.add(f"{status_col}2:{status_col}{last_row}")
-            sheet.add_data_validation(validation)
-            if follow.instructions:
-                info = book.create_sheet("Instruktioner")
-                info.column_dimensions["A"].width = 110
-                info.append([records.title])
-                info["A1"].font = Font(bold=True, size=13)
-                for line in follow.instructions:
-                    info.append([line])
-                for (cell,) in info.iter_rows(min_row=2):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        props = book.properties
-        props.title = records.title
-        props.subject = records.subject
-        props.creator = records.author
-        props.lastModifiedBy = records.author
-        props.language = "sv-SE"
-        naive = timestamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        props.created = naive
-        props.modified = naive
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return package.normalised(buffer.getvalue(), timestamp, {"docProps/core.xml": package.core_dates(timestamp),
-                                                                 "xl/styles.xml": _font_children_in_schema_order})
+            cell.alignment = TOP_WRAP
+            sheet.row_dimensions[row].height = row_height([(label, form.columns[0].width, True)])
+            cell = _put(sheet, row, 2, value)
+            cell.alignment = Alignment(horizontal="left")
+            if to_fill:
+                cell.protection = Protection(locked=False)
+                cell.fill = INPUT_FILL
+            row += 1
+        for hint in form.hints:
+            _put(sheet, row, 2, hint).alignment = TOP_WRAP
+            sheet.row_dimensions[row].height = row_height([(hint, form.columns[1].width, True)])
+            row += 1
+        top = row + 1
+        fill_keys = [c.key for c in form.columns if c.key in FILL_KEYS]
+        last = _table(sheet, top, form.columns, form.rows, fill_keys, row_fill=lambda record: record.get("draft"))
+        status = get_column_letter(next(i for i, c in enumerate(form.columns, start=1) if c.key == "status"))
+        options = ",".join(form.status_options)
+        validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=True,
+                                    errorTitle=form.columns[2].label,
+                                    error="Välj ett värde i listan: " + ", ".join(form.status_options))
+        validation.add(f"{status}{top + 1}:{status}{max(last, top + 1)}")
+        sheet.add_data_validation(validation)
+        protection = sheet.protection
+        protection.sheet = True
+        protection.formatRows = protection.formatColumns = protection.autoFilter = protection.sort = False
+        info = book.create_sheet(form.instructions_sheet)
+        info.column_dimensions["A"].width = 110
+        _put(info, 1, 1, form.title).font = Font(bold=True, size=13)
+        for index, line in enumerate((*form.hints, *form.instructions), start=2):
+            _put(info, index, 1, line).alignment = TOP_WRAP
+            info.row_dimensions[index].height = row_height([(line, 110, True)])
+        _properties(book, form.title, form.subject, form.author, timestamp)
+        return _save(book, timestamp)
 
 
 SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
               "name", "family", "charset", "scheme")
 
