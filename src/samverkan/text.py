@@ -17,8 +17,9 @@ FILE_PART_MAX = 60
 
 
 def normalise(text: str) -> str:
-    """NFC, single spaces between words, no leading/trailing space; meaningful spaces kept."""
-    return COLLAPSIBLE_SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
+    """NFC, single spaces between words, no space of any kind at either end; the spaces typed
+    between words on purpose are kept."""
+    return COLLAPSIBLE_SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def slugify(text: str, limit: int | None = None) -> str:

@@ -88,7 +88,7 @@ def _load_parties(root: Path, problems: Problems) -> dict[str, Party]:
             parent = parties.get(party.within)
             if parent is None:
                 problems.add(party.loc, f"party '{party.id}' is within unknown party '{party.within}'",
-                             suggest(party.within, parties))
+                             suggest(party.within, parties), after={("party", party.within)})
             elif parent.within is not None:
                 problems.add(party.loc, f"party '{party.id}' is within '{parent.id}', which is itself within "
                                         f"another party", "name the top-level party in 'within'")
@@ -321,7 +321,7 @@ def _check_document(doc: Document, problems: Problems) -> None:
             problems.add(here[0].loc, f"[[åtaganden]] in section {section.number}, but no commitment in "
                                       "commitments.yaml has this section", f"add commitments with section: "
                                                                             f"\"{section.number}\" or remove the line",
-                         after=all_commitments | {("commitments-of", doc.key, section.number)})
+                         after=all_sections | all_commitments | {("commitments-of", doc.key, section.number)})
         if own and not here:
             problems.add(section.loc, f"section {section.number} defines commitments "
                                       f"({', '.join(c.id for c in own)}) but its text has no [[åtaganden]] line",
