@@ -86,17 +86,24 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
                 self.depth -= 1
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Node:
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        merged = len(node.value) - own      # flatten_mapping puts merged entries first
+        from_merge: set[str] = set()
         result = Node()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         result.source = {}
         result.file = path
-        for key_node, value_node in node.value:
+        for index, (key_node, value_node) in enumerate(node.value):
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
-            if key in result:
+            if index < merged:
+                from_merge.add(key)
+            elif key in from_merge:         # a key of its own overrides a merged one
+                from_merge.discard(key)
+            elif key in result:
                 raise yaml.MarkedYAMLError(
                     "while constructing a mapping", node.start_mark,
                     f"found duplicate key '{key}'", key_node.start_mark)
@@ -190,7 +197,9 @@ def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError, problems: 
         what = "a quote opens here and is never closed"
         hint = ("close the quote at the end of the value; a ' inside '…' is written twice (''), a \" inside "
                 "\"…\" as \\\"")
-    elif "end of stream" in what and exc.context_mark is not None:
+    elif exc.context_mark is not None and ("end of stream" in what or (
+            context.startswith("while parsing a flow") and exc.problem_mark is not None
+            and exc.problem_mark.line != exc.context_mark.line)):
         # A bracket or block left open: name where it opens, not the end of the file.
         mark = exc.context_mark
         what = f"{what} ({context} that opens here)" if context else what
