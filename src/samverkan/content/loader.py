@@ -147,6 +147,7 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
     f.finish()
     if any(v is None for k, v in meta_values.items() if k != "diarienummer") or not f.ok:
         return None, extra
+
     def texts(items: Any, key: str) -> list[str]:
         return [normalise(t) for t in item_texts(items, key, DOCUMENT_FILE, f.loc(key), problems) if t is not None]
 
