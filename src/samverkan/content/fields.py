@@ -61,14 +61,21 @@ def as_text(value: Any, written: str | None, key: str, what: str, loc: Location,
     return None
 
 
-def item_texts(items: Any, key: str, what: str, loc: Location, problems: Problems) -> list[str | None]:
-    """The items of a YAML list where texts are expected, each as `as_text` takes it (None
-    for an item that is no text: a mapping, a list, or a number YAML changed)."""
+def item_texts(items: Any, key: str, what: str, loc: Location, problems: Problems,
+               others: bool = True) -> list[str | None]:
+    """The items of a YAML list where texts are expected, each as `as_text` takes it: None for
+    an item that is no text (a mapping, a list, nothing, or a number YAML changed), reported
+    (`others=False`: the caller reports mappings, lists and empty items itself)."""
     result: list[str | None] = []
     for index, value in enumerate(items or []):
         written = items.written(index) if isinstance(items, NodeList) else None
         at = items.loc(index) if isinstance(items, NodeList) else loc
-        result.append(as_text(value, written, key, what, at, problems, item=True))
+        text = as_text(value, written, key, what, at, problems, item=True)
+        if text is None and others and not isinstance(value, (bool, int, float)):
+            problems.add(at, f"{what}: an item of '{key}' must be text, not "
+                             f"{'nothing' if value is None else 'a list' if isinstance(value, list) else 'a mapping'}",
+                         "write the item as text after '- '; quote it if it holds ': ' or starts with '[' or '{'")
+        result.append(text)
     return result
 
 

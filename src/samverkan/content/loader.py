@@ -210,7 +210,7 @@ def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:
                                   f"(one per column), found {len(row) if isinstance(row, list) else 'no list'}",
                              "write each row as a list: - [cell, cell, …]")
                 continue
-            cells = item_texts(row, "rows", what, loc, problems)
+            cells = item_texts(row, "rows", what, loc, problems, others=False)
             clean_rows.append(["\n".join(normalise(part) for part in (cell or "").split("\n")) for cell in cells])
             for cell_index, cell in enumerate(row):
                 if isinstance(cell, (dict, list)):

@@ -21,17 +21,14 @@ from samverkan.model import (
     NoteRef, Paragraph, Section, Subheading, TableRef, Text,
 )
 
-# A closing sequence of '#' is markup only after a space (CommonMark): "## 7.1 Programmering i C#"
-# keeps its '#'.
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+HEADING_START = re.compile(r"#{1,6}[ \t]")
 NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*)$")
 APPENDIX = re.compile(r"^(Bilaga\s+\d+)\s*[:.–-]?\s+(\S.*)$")
-DIRECTIVE = re.compile(r"^\[\[\s*(.*?)\s*\]\]\s*$")
 BULLET = re.compile(r"^([-•])\s+(.*)$")
 ORDERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
-PARAGRAPH_NUMBER = re.compile(r"\s*\{¶(\d+)\}\s*$")
+PARAGRAPH_NUMBER = re.compile(r"\{¶(\d+)\}\Z")
 MARKER = re.compile(r"\{¶[^{}]*\}")
 
 # Lists and fact boxes inside each other: Word numbers lists nine levels deep; real text
@@ -43,6 +40,39 @@ DIRECTIVES_HELP = "[[åtaganden]], [[sammanställning av åtaganden]] or [[tabel
 # Characters that look like nothing on the page but break search and copy/paste.
 INVISIBLE = {"\u00ad": "soft hyphen", "\u200b": "zero-width space", "\ufeff": "byte order mark",
              "\u200e": "left-to-right mark", "\u200f": "right-to-left mark"}
+
+
+# The line syntax is read without regular expressions that could backtrack: a content line
+# may be very long (a paragraph on one line, or a hostile file), and reading stays linear.
+
+def _heading(stripped: str) -> tuple[int, str] | None:
+    """(level, text) of `## 3.1 Titel`. A closing sequence of '#' is markup only after a space
+    (CommonMark): "## 7.1 Programmering i C#" keeps its '#'."""
+    if not HEADING_START.match(stripped):
+        return None
+    level = len(stripped) - len(stripped.lstrip("#"))
+    text = stripped[level:].strip(" \t")
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1] in " \t"):
+        text = closed.rstrip(" \t")
+    return level, text
+
+
+def _directive(stripped: str) -> str | None:
+    """The name in `[[åtaganden]]` (the whole line)."""
+    if stripped.startswith("[[") and stripped.endswith("]]") and len(stripped) >= 4:
+        return stripped[2:-2].strip()
+    return None
+
+
+def _paragraph_number(text: str) -> tuple[int, int] | None:
+    """(number, where the marker starts) of a `{¶4}` ending the text."""
+    end = text.rstrip()
+    match = PARAGRAPH_NUMBER.search(end, max(0, len(end) - 40))
+    if match is None:
+        return None
+    start = len(end[:match.start()].rstrip())
+    return int(match.group(1)), start
 
 
 @dataclass
@@ -103,12 +133,12 @@ class _BlockParser:
                 i += 1
                 continue
             stripped = text.strip()
-            if (m := HEADING.match(stripped)) and text.startswith("#"):
-                self.stray_markers(m.group(2), line, "a heading", "headings have no reference marker: delete it")
-                out.append(("heading", (len(m.group(1)), m.group(2), line)))
+            if text.startswith("#") and (heading := _heading(stripped)):
+                self.stray_markers(heading[1], line, "a heading", "headings have no reference marker: delete it")
+                out.append(("heading", (heading[0], heading[1], line)))
                 i += 1
-            elif m := DIRECTIVE.match(stripped):
-                out.append(("block", self.directive(m.group(1), line)))
+            elif (name := _directive(stripped)) is not None:
+                out.append(("block", self.directive(name, line)))
                 i += 1
             elif stripped.startswith(">"):
                 j = i
@@ -135,11 +165,11 @@ class _BlockParser:
         first, last = lines[0], lines[-1]
         text = " ".join(line.text for line in lines)
         number = None
-        if match := PARAGRAPH_NUMBER.search(text):
-            number = int(match.group(1))
-            text = text[:match.start()]
-            ending = PARAGRAPH_NUMBER.search(last.text)
-            lines = lines[:-1] + [_Line(last.text[:ending.start()] if ending else last.text, last.number)]
+        if found := _paragraph_number(text):
+            number, start = found
+            text = text[:start]
+            ending = _paragraph_number(last.text)
+            lines = lines[:-1] + [_Line(last.text[:ending[1]] if ending else last.text, last.number)]
         for line in lines:
             self.stray_markers(line.text, line, "the middle of a paragraph",
                                "a reference marker ends its paragraph: if a new paragraph starts after it, put a "
@@ -155,7 +185,7 @@ class _BlockParser:
     @staticmethod
     def starts_block(text: str) -> bool:
         s = text.strip()
-        return bool((text.startswith("#") and HEADING.match(s)) or DIRECTIVE.match(s) or s.startswith(">")
+        return bool((text.startswith("#") and _heading(s)) or _directive(s) is not None or s.startswith(">")
                     or BULLET.match(s) or ORDERED.match(s))
 
     def only_blocks(self, parsed: list[tuple[str, object]], where: str) -> list[Block]:

@@ -56,3 +56,13 @@ def test_values_that_become_file_names_are_plain_and_short():
     for bad in ("1.1/../x", "..", "1..1", ".1", "1.1.", "1" * 21):
         assert not check_file_part(bad, loc, "version", problems, '"1.1"', VERSION_PATTERN, 20)
     assert len(problems) == 12
+
+
+def test_list_items_that_are_no_text_are_reported(tmp_path):
+    problems = Problems()
+    data = load_yaml(write(tmp_path / "f.yaml", "sections:\n  - a.md\n  - {x: 1}\n  -\n"), problems)
+    assert item_texts(data["sections"], "sections", "document.yaml", data.loc("sections"), problems) == \
+        ["a.md", None, None]
+    assert [(p.location.line, p.message) for p in problems.items] == [
+        (3, "document.yaml: an item of 'sections' must be text, not a mapping"),
+        (4, "document.yaml: an item of 'sections' must be text, not nothing")]

@@ -125,3 +125,12 @@ def test_control_characters_in_the_text_are_named(tmp_path):
 def test_no_break_spaces_are_kept(tmp_path):
     parsed, problems = parse(tmp_path, "# 1 R\n\nKostar 10\u00a0000  kr.\n")
     assert parsed.sections[0].blocks[0].text == "Kostar 10\u00a0000 kr."
+
+
+def test_very_long_lines_are_read_in_linear_time(tmp_path):
+    import time
+    spaces = " " * 1_000_000
+    started = time.monotonic()
+    parsed, problems = parse(tmp_path, f"# 1 R{spaces}\n\nText{spaces}x {{¶1}}\n\n[[{spaces}\n\n## 1.1{' ' * 9}#{spaces}y\n")
+    assert time.monotonic() - started < 3
+    assert parsed.sections[0].blocks[0].number == 1 and parsed.sections[0].blocks[0].text == "Text x"
