@@ -35,6 +35,7 @@ class Problem:
     location: Location
     message: str
     hint: str = ""
+    after: frozenset = frozenset()   # what must have been read completely for this to be true (see Problems)
 
     def display(self, root: Path | None = None) -> str:
         text = f"{self.location.display(root)}: {self.message}"
@@ -43,23 +44,49 @@ class Problem:
 
 @dataclass
 class Problems:
-    """Collects content problems while loading; `raise_if_any` aborts once."""
+    """Collects content problems while loading; `raise_if_any` aborts once.
+
+    One mistake, one message: a file that could not be read (a YAML syntax error, an empty
+    file, …) is `mark_broken`, and so is a record skipped because of its own problem. A
+    cross-check that is only true if such a thing was read completely (an "unknown
+    commitment", a section "without commitments") names it in `after=`; it is dropped when
+    that thing is broken, since its real cause is already reported.
+    """
 
     root: Path | None = None
     items: list[Problem] = field(default_factory=list)
+    broken: set = field(default_factory=set)
+    sources: dict = field(default_factory=dict)   # path → text of every content file read
 
-    def add(self, location: Location, message: str, hint: str = "") -> None:
-        self.items.append(Problem(location, message, hint))
+    def add(self, location: Location, message: str, hint: str = "", after=()) -> None:
+        self.items.append(Problem(location, message, hint, frozenset(after)))
+
+    def mark_broken(self, *things) -> None:
+        """Files (Path) or records (any hashable key) that were not read completely; a
+        problem naming them in `after=` is a follow-on and is not shown."""
+        self.broken.update(things)
+
+    def shown(self) -> list[Problem]:
+        """The problems to report: follow-ons of broken things left out, each message once."""
+        seen: set[tuple[Location, str]] = set()
+        result = []
+        for problem in self.items:
+            key = (problem.location, problem.message)
+            if not (problem.after & self.broken) and key not in seen:
+                seen.add(key)
+                result.append(problem)
+        return result
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self.shown())
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.shown())
 
     def raise_if_any(self) -> None:
-        if self.items:
-            raise ContentInvalid(self.items, self.root)
+        shown = self.shown()
+        if shown:
+            raise ContentInvalid(shown, self.root)
 
 
 class SamverkanError(click.ClickException):

@@ -3,7 +3,6 @@ project overrides file by file, `samverkan init`, and a wheel that works from an
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from lxml import etree
 
 from samverkan.build import build
 from samverkan.cli import cli

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import http.server
 import json
-import os
 import re
 import signal
 import subprocess
@@ -26,10 +25,9 @@ from types import SimpleNamespace
 import pytest
 from lxml import html as lxml_html
 
-from samverkan import preview
 from samverkan.build import build_content, default_targets
 from samverkan.content import load_content
-from samverkan.model import FactBox, Table, TableRef, walk_blocks
+from samverkan.model import FactBox, TableRef, walk_blocks
 from samverkan.render import anchor_id, ref_anchor
 from samverkan.rules import names
 from samverkan.targets import BuildOptions

@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from samverkan.content.fields import SLUG_PATTERN, Fields, suggest
+from samverkan.content.fields import Fields, check_file_part, item_texts, suggest
 from samverkan.content.yamlfile import Node, NodeList, load_yaml
 from samverkan.errors import Location, Problems
 from samverkan.model import (
     Commitment, CommitmentTables, Contact, Document, FollowUp, Kommuner, LocalUnit, Phase, RecipientGroup, Region,
     Remiss, Routine, Texts,
 )
-from samverkan.text import normalise, slugify
+from samverkan.text import FILE_PART_MAX, normalise, slugify
 
 KOMMUNKOD = re.compile(r"^\d{4}$")
 PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
@@ -95,7 +95,8 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
     keys = _strings(f.get("documents", list, default=[]), f, "documents", problems)
     for key in keys:
         if key not in documents:
-            problems.add(f.loc("documents"), f"remiss: unknown document '{key}'", suggest(key, documents))
+            problems.add(f.loc("documents"), f"remiss: unknown document '{key}'", suggest(key, documents),
+                         after={("document", key)})
     contact_node = f.get("contact", Node)
     groups_node = f.get("remissinstanser", list, default=[])
     contact = None
@@ -116,7 +117,8 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
         if from_kommuner:
             if kommuner is None:
                 problems.add(g.loc("kommuner"), "remissinstanser: 'kommuner: true' needs content/kommuner.yaml",
-                             "add kommuner.yaml or list the kommuner under members")
+                             "add kommuner.yaml or list the kommuner under members",
+                             after={path.parent.parent / "kommuner.yaml", ("kommuner",)})
             else:
                 official = list(dict.fromkeys(normalise(u.organisation) for u in kommuner.units))
                 members = official + members
@@ -134,11 +136,12 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
 
 
 def _strings(value, f, key: str, problems: Problems) -> list[str]:
-
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and str(v).strip() for v in value):
+    """A list of texts; numbers YAML changed are reported by `item_texts`."""
+    if not isinstance(value, list) or any(v is None or isinstance(v, (dict, list)) or (isinstance(v, str) and not v.strip())
+                                          for v in value):
         problems.add(f.loc(key), f"{f.what}: '{key}' must be a list of texts", f"write it as {key}: [text, text]")
         return []
-    return [normalise(str(v)) for v in value]
+    return [normalise(t) for t in item_texts(value, key, f.what, f.loc(key), problems) if t is not None]
 
 
 def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
@@ -178,7 +181,8 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
             problems.add(f.loc("code"), f"{f.what}: kommunkod {code} is used twice", "check SCB's kommunkod")
         codes[name] = code
         if not sub:
-            units.append(LocalUnit(name, official, slugify(name), code, committee, official, council, name))
+            units.append(LocalUnit(name, official, _unit_slug(name, f.loc("name"), problems), code, committee,
+                                   official, council, name))
         for sub_index, sub_node in enumerate(sub):
             sub_loc = sub.loc(sub_index) if isinstance(sub, NodeList) else f.loc("units")
             g = Fields(sub_node, f"{name}, unit #{sub_index + 1}", problems, sub_loc)
@@ -187,17 +191,30 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
             g.finish()
             if unit_name and unit_committee:
                 units.append(LocalUnit(unit_name, f"{unit_name} stadsdelsområde, {official}",
-                                       slugify(f"{name} {unit_name}"), code, unit_committee, official,
-                                       unit_council, name))
+                                       _unit_slug(f"{name} {unit_name}", g.loc("name"), problems), code,
+                                       unit_committee, official, unit_council, name))
     slugs: dict[str, LocalUnit] = {}
     for unit in units:
+        if not unit.slug:
+            continue
         if unit.slug in slugs:
             problems.add(Location(path), f"two kommuner/units would share the file name '{unit.slug}'",
                          "make their names differ")
         slugs[unit.slug] = unit
     if region is None:
+        problems.mark_broken(("kommuner",))
         return None
     return Kommuner(region, units, codes, Location(path, 1))
+
+
+def _unit_slug(name: str, loc: Location, problems: Problems) -> str:
+    """A kommun's or stadsdel's name as a folder and file name part ("Upplands Väsby" →
+    "upplands-vasby"): never a path ('..' has no letters to make one from), and short."""
+    slug = slugify(name, limit=FILE_PART_MAX)
+    if not slug:
+        problems.add(loc, f"the name '{name}' has no letters or digits to make a file name from",
+                     "write the kommun's or stadsdel's name in letters")
+    return slug
 
 
 def load_routines(path: Path, documents: dict[str, Document], problems: Problems) -> list[Routine]:
@@ -224,29 +241,31 @@ def load_routines(path: Path, documents: dict[str, Document], problems: Problems
         f.finish()
         if ident:
             f.what = f"routine {ident}"
-            if not SLUG_PATTERN.match(ident):
-                problems.add(f.loc("id"), f"routine id '{ident}' may only use a–z, 0–9 and '-'",
-                             "it becomes part of file names")
+            check_file_part(ident, f.loc("id"), "routine id", problems, "'lokal-samverkan'")
             if ident in seen:
                 problems.add(f.loc("id"), f"duplicate routine id '{ident}'", "give every routine its own id")
             seen.add(ident)
         doc = documents.get(doc_key) if doc_key else None
         if doc_key and doc is None:
-            problems.add(f.loc("document"), f"{f.what}: unknown document '{doc_key}'", suggest(doc_key, documents))
+            problems.add(f.loc("document"), f"{f.what}: unknown document '{doc_key}'", suggest(doc_key, documents),
+                         after={("document", doc_key)})
+        sections = item_texts(sections, "sections", f.what, f.loc("sections"), problems)
+        cids = item_texts(ids, "commitments", f.what, f.loc("commitments"), problems)
         commitments: list[Commitment] = []
         if doc is not None:
             numbers = {s.number for s in doc.sections}
             for number in sections:
-                if str(number) not in numbers:
+                if number is not None and number not in numbers:
                     problems.add(f.loc("sections"), f"{f.what}: section {number} does not exist in {doc.key}",
-                                 suggest(str(number), numbers))
+                                 suggest(number, numbers), after={("sections", doc.key)})
             by_id = {c.id: c for c in doc.commitments}
-            for cid in ids:
-                if str(cid) in by_id:
-                    commitments.append(by_id[str(cid)])
-                else:
-                    problems.add(f.loc("commitments"), f"{f.what}: commitment {cid} does not exist in {doc.key}",
-                                 suggest(str(cid), by_id))
+            for index, cid in enumerate(cids):
+                if cid in by_id:
+                    commitments.append(by_id[cid])
+                elif cid is not None:
+                    at = ids.loc(index) if isinstance(ids, NodeList) else f.loc("commitments")
+                    problems.add(at, f"{f.what}: commitment {cid} does not exist in {doc.key}", suggest(cid, by_id),
+                                 after={("commitments", doc.key), ("commitment", cid)})
         if not ids:
             problems.add(f.loc(), f"{f.what}: no commitments", "name the commitments the routine implements")
         phases: list[Phase] = []
@@ -261,7 +280,8 @@ def load_routines(path: Path, documents: dict[str, Document], problems: Problems
             problems.add(f.loc(), f"{f.what}: no phases", "add phases: with at least one phase")
         if None in (ident, title, purpose, scope) or doc is None:
             continue
-        routines.append(Routine(ident, title, doc.key, [str(s) for s in sections], commitments, purpose, scope,
+        routines.append(Routine(ident, title, doc.key, [s for s in sections if s is not None], commitments, purpose,
+                                scope,
                                 phases, contacts, f.loc()))
     return routines
 
@@ -312,9 +332,12 @@ def load_commitment_tables(path: Path, problems: Problems, parties: dict | None 
             if labels_node is not None else None
         report = _text_map(report_node, FOLLOW_UP_REPORT, "follow_up: report", problems, g.loc("report")) \
             if report_node is not None else None
-        if report and report["file_stem"] and not SLUG_PATTERN.match(report["file_stem"]):
-            problems.add(g.loc("report"), "follow_up: report: 'file_stem' may only use a–z, 0–9 and '-'",
-                         "it becomes part of file names")
+        if report and not check_file_part(report["file_stem"], g.loc("report"), "follow_up: report: file_stem",
+                                          problems, "'uppfoljning'"):
+            report = None
+        if not check_file_part(fvalues["file_stem"], g.loc("file_stem"), "follow_up: file_stem", problems,
+                               "'uppfoljningsmall-ataganden'"):
+            fvalues["file_stem"] = None
         if period is not None and not PERIOD.match(period):
             problems.add(g.loc("period"), f"follow_up: period '{period}' must be a year (YYYY) or a part of one "
                          "(YYYY-H1, YYYY-Q3)", 'write it in quotes, e.g. period: "2026"')
@@ -328,9 +351,8 @@ def load_commitment_tables(path: Path, problems: Problems, parties: dict | None 
             follow_up = FollowUp(fvalues["file_stem"], fvalues["title"], fvalues["sheet"], options, columns,
                                  instructions, period, party_lists["kommun_parties"], party_lists["region_parties"],
                                  labels, report)
-    for key in ("file_stem",):
-        if values[key] and not SLUG_PATTERN.match(values[key]):
-            problems.add(f.loc(key), f"'{key}' may only use a–z, 0–9 and '-'", "it becomes part of file names")
+    if not check_file_part(values["file_stem"], f.loc("file_stem"), "file_stem", problems, "'ataganden'"):
+        values["file_stem"] = None
     if None in values.values() or follow_up is None:
         return None
     return CommitmentTables(intro=intro, follow_up=follow_up, **values)

@@ -9,18 +9,92 @@ from pathlib import Path
 from typing import Any
 
 from samverkan.errors import Location, Problems
-from samverkan.text import normalise
+from samverkan.text import FILE_PART_MAX, normalise
 from samverkan.content.yamlfile import Node, NodeList
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*\Z")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-]*\Z")
+# A version becomes part of file names ("…-v1.1-2026-11-24.docx"): letters and digits in
+# parts joined by '.' or '-'.
+VERSION_PATTERN = re.compile(r"^[0-9A-Za-z]+(?:[.\-][0-9A-Za-z]+)*\Z")
+VERSION_MAX = 20
+SUGGESTIONS_SHOWN = 12
 
 
 def suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=3, cutoff=0.5)
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), choices, n=3, cutoff=0.5)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return "use one of: " + ", ".join(sorted(choices))
+    if not choices:
+        return "nothing is defined that it could name yet: define it first, or correct the name"
+    shown = sorted(choices)[:SUGGESTIONS_SHOWN]
+    more = f" (and {len(choices) - len(shown)} more)" if len(choices) > len(shown) else ""
+    return "use one of: " + ", ".join(shown) + more
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return repr(value)
+
+
+def as_text(value: Any, written: str | None, key: str, what: str, loc: Location, problems: Problems,
+            item: bool = False) -> str | None:
+    """A YAML value where text is expected. A plain value YAML read as a number or true/false
+    is taken as the text it was written as when nothing was lost (`section: 2` is "2"); when
+    YAML changed it (`code: 0127` is 87, `version: 1.10` is 1.1, `svar: yes` is true), the
+    editor is told to quote it, with what they wrote."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        if written is not None and not isinstance(value, bool) and written == str(value):
+            return written
+        shown = written if written is not None else str(value)
+        where = f"an item of '{key}'" if item else f"'{key}'"
+        problems.add(loc, f"{what}: {where} is written {shown}, which YAML reads as {describe_value(value)}, "
+                          f"not as the text {shown}",
+                     f'write it in quotes: "{shown}"' if item else f'write it in quotes: {key}: "{shown}"')
+        return None
+    return None
+
+
+def item_texts(items: Any, key: str, what: str, loc: Location, problems: Problems,
+               others: bool = True) -> list[str | None]:
+    """The items of a YAML list where texts are expected, each as `as_text` takes it: None for
+    an item that is no text (a mapping, a list, nothing, or a number YAML changed), reported
+    (`others=False`: the caller reports mappings, lists and empty items itself)."""
+    result: list[str | None] = []
+    for index, value in enumerate(items or []):
+        written = items.written(index) if isinstance(items, NodeList) else None
+        at = items.loc(index) if isinstance(items, NodeList) else loc
+        text = as_text(value, written, key, what, at, problems, item=True)
+        if text is None and others and not isinstance(value, (bool, int, float)):
+            problems.add(at, f"{what}: an item of '{key}' must be text, not "
+                             f"{'nothing' if value is None else 'a list' if isinstance(value, list) else 'a mapping'}",
+                         "write the item as text after '- '; quote it if it holds ': ' or starts with '[' or '{'")
+        result.append(text)
+    return result
+
+
+def check_file_part(value: str | None, loc: Location, what: str, problems: Problems, example: str,
+                    pattern: re.Pattern = SLUG_PATTERN, limit: int = FILE_PART_MAX) -> bool:
+    """A content value that becomes part of file names: only safe characters (never a path:
+    no '/', no '..'), and short, so a file name stays far below the 255 bytes allowed."""
+    if value is None:
+        return False
+    if not pattern.match(value):
+        allowed = "a–z, 0–9 and '-'" if pattern is SLUG_PATTERN else "letters, digits, '.' and '-'"
+        problems.add(loc, f"{what} '{value}' may only use {allowed}",
+                     f"it becomes part of file names; write e.g. {example}")
+        return False
+    if len(value) > limit:
+        problems.add(loc, f"{what} is {len(value)} characters; it becomes part of file names, which must stay "
+                          "short", f"shorten it to at most {limit} characters")
+        return False
+    return True
 
 
 class Fields:
@@ -47,8 +121,10 @@ class Fields:
                                   f"add a line '{key}: …'")
             return default
         value = self.node[key]
-        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
+        if kind is str and isinstance(value, (bool, int, float)):
+            value = as_text(value, self.node.written(key), key, self.what, self.loc(key), self.problems)
+            if value is None:
+                return default
         if not isinstance(value, kind):
             expected = {str: "text", list: "a list", int: "a whole number"}.get(kind, "a value")  # type: ignore[call-overload]
             self.problems.add(self.loc(key), f"{self.what}: field '{key}' must be {expected}",

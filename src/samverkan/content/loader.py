@@ -7,6 +7,7 @@ file and line, then `load_content` raises one `ContentInvalid` listing them all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -20,7 +21,11 @@ from samverkan.model import (
 )
 from samverkan.content.prose import parse_prose
 from samverkan.text import normalise
-from samverkan.content.fields import ID_PATTERN, SLUG_PATTERN, Fields, as_list, suggest
+from samverkan.content.fields import (
+    ID_PATTERN, SLUG_PATTERN, VERSION_MAX, VERSION_PATTERN, Fields, as_list, check_file_part, item_texts, suggest,
+)
+from samverkan.content.glyphs import check_glyphs
+from samverkan.content.source import outside
 from samverkan.content.yamlfile import Node, NodeList, load_yaml
 
 DOCUMENT_FILE = "document.yaml"
@@ -44,8 +49,10 @@ class Unreadable(dict):
 
 def _load_registry(path: Path, what: str, problems: Problems, make: Callable[[Fields, str], Any]) -> dict[str, Any]:
     data = load_yaml(path, problems)
-    if data is None and path.exists():
+    if data is None:
         return Unreadable()
+    if not isinstance(data, NodeList):
+        problems.mark_broken(path)
     items = as_list(data, problems, Location(path, 1), path.name)
     result: dict[str, Any] = {}
     for index, node in enumerate(items):
@@ -63,6 +70,8 @@ def _load_registry(path: Path, what: str, problems: Problems, make: Callable[[Fi
         fields.finish()
         if item is not None:
             result[ident] = item
+        else:
+            problems.mark_broken((what, ident))
     return result
 
 
@@ -79,7 +88,7 @@ def _load_parties(root: Path, problems: Problems) -> dict[str, Party]:
             parent = parties.get(party.within)
             if parent is None:
                 problems.add(party.loc, f"party '{party.id}' is within unknown party '{party.within}'",
-                             suggest(party.within, parties))
+                             suggest(party.within, parties), after={("party", party.within)})
             elif parent.within is not None:
                 problems.add(party.loc, f"party '{party.id}' is within '{parent.id}', which is itself within "
                                         f"another party", "name the top-level party in 'within'")
@@ -103,15 +112,18 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
     extra["id_prefix"] = f.get("id_prefix")
     extra["relates_to"] = f.get("relates_to", required=False)
     extra["sections"] = f.get("sections", list, default=[])
+    extra["sections_loc"] = f.loc("sections")
     status = f.get("status")
     if status is not None and status not in STATUSES:
         problems.add(f.loc("status"), f"status '{status}' is not one of {', '.join(STATUSES)}",
                      suggest(status, STATUSES))
     date = _parse_date(f.get("date"), problems, f.loc("date"), "date")
     stem = f.get("file_stem")
-    if stem is not None and not SLUG_PATTERN.match(stem):
-        problems.add(f.loc("file_stem"), f"file_stem '{stem}' may only use a–z, 0–9 and '-'",
-                     "it becomes part of the file names, e.g. 'overenskommelse-missbruk'")
+    check_file_part(stem, f.loc("file_stem"), "file_stem", problems, "'overenskommelse-missbruk'")
+    version = f.get("version")
+    if not check_file_part(version, f.loc("version"), "version", problems, 'version: "1.1"', VERSION_PATTERN,
+                           VERSION_MAX):
+        version = None
     parties = f.get("parties", list, default=[])
     publishers = f.get("publishers", list, required=False, default=[])
     history = _load_history(f.get("history", list, required=False, default=[]), f, problems)
@@ -119,7 +131,7 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
     extra["party_names"] = f.get("party_names", Node, required=False, default=Node())
     meta_values = dict(
         title=f.get("title"), subtitle=f.get("subtitle"), short_title=f.get("short_title"),
-        version=f.get("version"), status=status, date=date,
+        version=version, status=status, date=date,
         diarienummer=f.get("diarienummer", required=False), author=f.get("author"), subject=f.get("subject"),
         file_stem=stem,
     )
@@ -135,10 +147,14 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
     f.finish()
     if any(v is None for k, v in meta_values.items() if k != "diarienummer") or not f.ok:
         return None, extra
+
+    def texts(items: Any, key: str) -> list[str]:
+        return [normalise(t) for t in item_texts(items, key, DOCUMENT_FILE, f.loc(key), problems) if t is not None]
+
     return Metadata(
-        parties=[normalise(str(p)) for p in parties],
-        keywords=[normalise(str(k)) for k in keywords],
-        publishers=[[normalise(str(line)) for line in (p if isinstance(p, list) else [p])] for p in publishers],
+        parties=texts(parties, "parties"),
+        keywords=texts(keywords, "keywords"),
+        publishers=[texts(p if isinstance(p, list) else [p], "publishers") for p in publishers],
         history=history,
         **meta_values,
     ), extra
@@ -184,7 +200,8 @@ def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:
         rows = f.get("rows", list, default=[])
         widths = f.get("widths", list, required=False)
         f.finish()
-        columns = [normalise(str(c)) for c in columns]
+        what = f"table '{ident}'"
+        columns = [normalise(c or "") for c in item_texts(columns, "columns", what, f.loc("columns"), problems)]
         clean_rows: list[list[str]] = []
         for index, row in enumerate(rows):
             loc = rows.loc(index) if isinstance(rows, NodeList) else f.loc("rows")
@@ -193,10 +210,13 @@ def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:
                                   f"(one per column), found {len(row) if isinstance(row, list) else 'no list'}",
                              "write each row as a list: - [cell, cell, …]")
                 continue
-            clean_rows.append(["\n".join(normalise(part) for part in str(cell if cell is not None else "").split("\n"))
-                               for cell in row])
+            cells = item_texts(row, "rows", what, loc, problems, others=False)
+            clean_rows.append(["\n".join(normalise(part) for part in (cell or "").split("\n")) for cell in cells])
             for cell_index, cell in enumerate(row):
-                if cell is None or not str(cell).strip():
+                if isinstance(cell, (dict, list)):
+                    problems.add(loc, f"{what}: row {index + 1}, column '{columns[cell_index]}' must be text",
+                                 "write the cell's text; quote it if it holds ': ' or starts with '[' or '{'")
+                elif cell is None or not str(cell).strip():
                     problems.add(loc, f"table '{ident}': row {index + 1}, column '{columns[cell_index]}' is empty",
                                  "write the cell's text, or '–' if it is meant to be empty")
         if widths is not None and (len(widths) != len(columns) or
@@ -212,10 +232,10 @@ def _load_tables(path: Path, problems: Problems) -> dict[str, Table]:
 
 def _load_commitments(path: Path, key: str, prefix: str | None, parties: dict[str, Party],
                       topics: dict[str, Topic], problems: Problems,
-                      seen_ids: dict[str, Location]) -> tuple[list[Commitment], set[str]]:
-    """`seen_ids` spans every document, so ids are unique across the agreements. Returns the
-    commitments, and the sections of records that could not be read (already reported)."""
-    skipped_sections: set[str] = set()
+                      seen_ids: dict[str, Location]) -> list[Commitment]:
+    """`seen_ids` spans every document, so ids are unique across the agreements. A record that
+    cannot be used is reported once; its id and section are marked broken, so that nothing
+    that refers to it is reported again ("does not exist", "no commitment in section")."""
     data = load_yaml(path, problems)
     items = as_list(data, problems, Location(path, 1), path.name)
     result: list[Commitment] = []
@@ -241,23 +261,34 @@ def _load_commitments(path: Path, key: str, prefix: str | None, parties: dict[st
                                                           "with another document's")
         party = parties.get(party_id) if party_id else None
         if party_id and party is None and not isinstance(parties, Unreadable):
-            problems.add(f.loc("party"), f"unknown party '{party_id}'", suggest(party_id, parties))
+            problems.add(f.loc("party"), f"unknown party '{party_id}'", suggest(party_id, parties),
+                         after={("party", party_id)})
         topic = topics.get(topic_id) if topic_id else None
         if topic_id and topic is None and not isinstance(topics, Unreadable):
-            problems.add(f.loc("topic"), f"unknown topic '{topic_id}'", suggest(topic_id, topics))
+            problems.add(f.loc("topic"), f"unknown topic '{topic_id}'", suggest(topic_id, topics),
+                         after={("topic", topic_id)})
         if None in (ident, section, party, topic, text):
             if section is not None:
-                skipped_sections.add(str(section))   # its [[åtaganden]] is not reported as empty
+                problems.mark_broken(("commitments-of", key, section))   # its [[åtaganden]] is not "empty"
+            if ident is not None:
+                problems.mark_broken(("commitment", ident))
             continue
         group = parties[party.within] if party.within in parties else party  # type: ignore[union-attr]
         result.append(Commitment(ident, str(section), party, group, topic, text, f.loc(), key))  # type: ignore[arg-type]
-    return result, skipped_sections
+    return result
 
 
-def _check_document(doc: Document, problems: Problems, unreadable_sections: set[str]) -> None:
+def _check_document(doc: Document, problems: Problems) -> None:
+    """Cross-checks within one document. Those that hold only if a file was read completely
+    name it in `after=` (see Problems): the section files ("sections", key), the commitments
+    ("commitments", key), tables.yaml."""
+    all_sections, all_commitments = {("sections", doc.key)}, {("commitments", doc.key)}
+    misplaced = _check_order(doc, problems)
+    if misplaced:       # what refers to a section number may be true once the headings are in place
+        problems.mark_broken(("sections", doc.key))
     numbers: dict[str, Section] = {}
     for section in doc.sections:
-        if section.number in numbers:
+        if section.number in numbers and not {id(section), id(numbers[section.number])} & misplaced:
             problems.add(section.loc, f"section number {section.number} is used twice "
                                       f"(also at line {numbers[section.number].loc.line} of "
                                       f"{numbers[section.number].loc.file.name})",
@@ -267,7 +298,7 @@ def _check_document(doc: Document, problems: Problems, unreadable_sections: set[
     for c in doc.commitments:
         if c.section not in numbers:
             problems.add(c.loc, f"commitment {c.id} refers to section {c.section}, which does not exist",
-                         suggest(c.section, numbers))
+                         suggest(c.section, numbers), after=all_sections)
 
     summaries = []
     table_uses: dict[str, list[Location]] = {}
@@ -287,14 +318,15 @@ def _check_document(doc: Document, problems: Problems, unreadable_sections: set[
         if len(here) > 1:
             problems.add(here[1].loc, f"[[åtaganden]] appears more than once in section {section.number}",
                          "keep one; it places all of the section's commitments")
-        if here and not own and section.number not in unreadable_sections:
+        if here and not own:
             problems.add(here[0].loc, f"[[åtaganden]] in section {section.number}, but no commitment in "
                                       "commitments.yaml has this section", f"add commitments with section: "
-                                                                            f"\"{section.number}\" or remove the line")
+                                                                            f"\"{section.number}\" or remove the line",
+                         after=all_sections | all_commitments | {("commitments-of", doc.key, section.number)})
         if own and not here:
             problems.add(section.loc, f"section {section.number} defines commitments "
                                       f"({', '.join(c.id for c in own)}) but its text has no [[åtaganden]] line",
-                         "add a line [[åtaganden]] where the commitments should appear")
+                         "add a line [[åtaganden]] where the commitments should appear", after=all_sections)
         for block in walk_blocks(section.blocks):
             if isinstance(block, CommitmentSummary):
                 summaries.append(block)
@@ -307,12 +339,12 @@ def _check_document(doc: Document, problems: Problems, unreadable_sections: set[
     for extra in summaries[1:]:
         problems.add(extra.loc, "[[sammanställning av åtaganden]] appears more than once", "keep one")
 
-    _used_once(table_uses, doc.tables, problems,
+    _used_once(table_uses, doc.tables, problems, all_sections | {doc.folder / "tables.yaml"},
                undefined=lambda i: (f"table '{i}' is not defined in tables.yaml", suggest(i, doc.tables)),
                twice=lambda i: (f"table '{i}' is placed twice", "place each table once"),
                unused=lambda i: (f"table '{i}' is never placed, so it would be missing from the documents",
                                  f"add a line [[tabell {i}]] where it belongs, or delete the table"))
-    _used_once(note_uses, doc.footnotes, problems,
+    _used_once(note_uses, doc.footnotes, problems, all_sections,
                undefined=lambda i: (f"footnote [^{i}] is used but not defined",
                                     f"add a line '[^{i}]: text' at the end of the file"),
                twice=lambda i: (f"footnote [^{i}] is referenced twice", "give each reference its own footnote"),
@@ -320,17 +352,19 @@ def _check_document(doc: Document, problems: Problems, unreadable_sections: set[
                                  f"put [^{i}] in the text where the note belongs, or delete it"))
 
 
-def _used_once(uses: dict[str, list[Location]], defined: dict, problems: Problems, undefined, twice, unused) -> None:
+def _used_once(uses: dict[str, list[Location]], defined: dict, problems: Problems, after: set,
+               undefined, twice, unused) -> None:
     """Everything defined (tables, footnotes) is used exactly once, and everything used is defined.
-    `undefined`, `twice` and `unused` give (message, hint) for an id."""
+    `undefined`, `twice` and `unused` give (message, hint) for an id; `after` what must have
+    been read completely for "undefined" and "unused" to be true."""
     for ident, places in uses.items():
         if ident not in defined:
-            problems.add(places[0], *undefined(ident))
+            problems.add(places[0], *undefined(ident), after=after)
         elif len(places) > 1:
             problems.add(places[1], *twice(ident))
     for ident, item in defined.items():
         if ident not in uses:
-            problems.add(item.loc, *unused(ident))
+            problems.add(item.loc, *unused(ident), after=after)
 
 
 def _document_parties(parties: dict[str, Party], overrides: Node, problems: Problems) -> dict[str, Party]:
@@ -339,7 +373,9 @@ def _document_parties(parties: dict[str, Party], overrides: Node, problems: Prob
     result = type(parties)(parties)
     for ident, node in overrides.items():
         if ident not in parties:
-            problems.add(overrides.loc(ident), f"party_names: unknown party '{ident}'", suggest(ident, parties))
+            if not isinstance(parties, Unreadable):    # else parties.yaml's own problem says it all
+                problems.add(overrides.loc(ident), f"party_names: unknown party '{ident}'", suggest(ident, parties),
+                             after={("party", ident)})
             continue
         f = Fields(node, f"party_names: {ident}", problems, overrides.loc(ident))
         name, lead = f.get("name"), f.get("lead")
@@ -350,38 +386,103 @@ def _document_parties(parties: dict[str, Party], overrides: Node, problems: Prob
     return result
 
 
+def _section_paths(folder: Path, root: Path, names: Any, loc: Location, problems: Problems) -> list[Path]:
+    """The section files listed in document.yaml. Each must lie inside the content folder: a
+    name with '..' or a link that leads out of it is refused where it is listed."""
+    paths = []
+    for index, name in enumerate(item_texts(names, "sections", DOCUMENT_FILE, loc, problems)):
+        at = names.loc(index) if isinstance(names, NodeList) else loc
+        if name is None:
+            problems.mark_broken(folder / DOCUMENT_FILE)
+            continue
+        path = folder / name
+        if outside(path, root) or Path(name).is_absolute():
+            how = f" (a symbolic link to {os.path.realpath(path)})" if path.is_symlink() else ""
+            problems.add(at, f"section file '{name}' lies outside the content folder{how}",
+                         f"list files inside {root.name}/, relative to {folder.name}/ (e.g. sections/01-inledning.md)")
+            problems.mark_broken(path)
+            continue
+        paths.append(path)
+    return paths
+
+
 def _load_document(folder: Path, parties: dict[str, Party], topics: dict[str, Topic],
                    problems: Problems, seen_ids: dict[str, Location]) -> Document | None:
+    root = folder.parent
     node = load_yaml(folder / DOCUMENT_FILE, problems)
     if node is None:
+        problems.mark_broken(("document", folder.name), ("sections", folder.name), ("commitments", folder.name))
         return None
     meta, extra = _load_metadata(folder, node, problems)
     sections: list[Section] = []
     footnotes = {}
-    section_files = extra["sections"] or []
-    if not section_files:
+    section_files = _section_paths(folder, root, extra["sections"] or [], extra["sections_loc"], problems)
+    if not extra["sections"]:
         problems.add(Location(folder / DOCUMENT_FILE, 1), "document.yaml lists no section files",
                      "add 'sections:' with the Markdown files in reading order")
-    for name in section_files:
-        parsed = parse_prose(folder / str(name), problems)
+    for path in section_files:
+        parsed = parse_prose(path, problems)
         sections.extend(parsed.sections)
         for label, note in parsed.footnotes.items():
             if label in footnotes:
                 problems.add(note.loc, f"footnote label [^{label}] is already used in "
                                        f"{footnotes[label].loc.file.name}", "use a label unique in the document")
             footnotes[label] = note
+    if {folder / DOCUMENT_FILE, *section_files} & problems.broken or len(section_files) < len(extra["sections"]):
+        problems.mark_broken(("sections", folder.name))
     prefix = extra["id_prefix"]
     parties = _document_parties(parties, extra["party_names"], problems)
-    commitments, unreadable = _load_commitments(folder / "commitments.yaml", folder.name, prefix, parties, topics,
-                                                problems, seen_ids) \
-        if (folder / "commitments.yaml").exists() else ([], set())
+    commitments_path = folder / "commitments.yaml"
+    commitments = _load_commitments(commitments_path, folder.name, prefix, parties, topics, problems, seen_ids) \
+        if commitments_path.exists() else []
+    if {commitments_path, root / "parties.yaml", root / "topics.yaml"} & problems.broken:
+        problems.mark_broken(("commitments", folder.name))
     tables = _load_tables(folder / "tables.yaml", problems)
     if meta is None or extra["kind"] not in DOCUMENT_KINDS:
+        problems.mark_broken(("document", folder.name))
         return None
     doc = Document(folder.name, extra["kind"], meta, prefix, sections, footnotes, commitments, tables, folder,
                    parties, extra["relates_to"])
-    _check_document(doc, problems, unreadable)
+    _check_document(doc, problems)
     return doc
+
+
+def _number(section: Section) -> tuple[int, ...] | None:
+    parts = section.number.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def _check_order(doc: Document, problems: Problems) -> set[int]:
+    """Numbered sections stand in order, each under its own chapter: `7.2` before `7.1`, or
+    `8.1` under chapter 7, is one message at the heading that is out of place. (A gap is
+    allowed: a revision may drop a section and keep the others' numbers. Appendices,
+    "Bilaga 1", are not numbered this way.)"""
+    numbered = [(s, n) for s in doc.sections if (n := _number(s)) is not None]
+    misplaced: set[int] = set()
+    last_at_level: dict[int, tuple[Section, tuple[int, ...]]] = {}
+    previous_sibling: dict[tuple[int, ...], tuple[Section, tuple[int, ...]]] = {}
+    for section, number in numbered:
+        parent = number[:-1]
+        level = len(number)
+        above = last_at_level.get(level - 1) if level > 1 else None
+        if level > 1 and (above is None or above[1] != parent):
+            under = f"under section {above[0].number}" if above else "before any chapter"
+            problems.add(section.loc, f"section {section.number} stands {under}, but its number puts it in "
+                                      f"{'.'.join(map(str, parent))}",
+                         f"move it under section {'.'.join(map(str, parent))}, or renumber it")
+            misplaced.add(id(section))
+        else:
+            sibling = previous_sibling.get(parent)
+            if sibling is not None and number[-1] < sibling[1][-1]:
+                problems.add(section.loc, f"section {section.number} comes after section {sibling[0].number} "
+                                          f"({sibling[0].loc.display(problems.root)})",
+                             "put the sections in number order, or renumber them")
+                misplaced.add(id(section))
+            previous_sibling[parent] = (section, number)
+        last_at_level[level] = (section, number)
+        for deeper in [lvl for lvl in last_at_level if lvl > level]:
+            del last_at_level[deeper]
+    return misplaced
 
 
 def load_content(root: Path, templates: Templates | None = None) -> Content:
@@ -403,7 +504,7 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
     for doc in documents.values():
         if doc.relates_to and doc.relates_to not in documents:
             problems.add(Location(doc.folder / DOCUMENT_FILE), f"relates_to names unknown document '{doc.relates_to}'",
-                         suggest(doc.relates_to, documents))
+                         suggest(doc.relates_to, documents), after={("document", doc.relates_to)})
     if not documents and not problems:
         problems.add(Location(root), f"no document found (a folder with {DOCUMENT_FILE})",
                      "point --content at the content folder")
@@ -424,5 +525,7 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
                                                 problems)
     if (root / "site.yaml").exists():
         content.site = catalogues.load_site(root / "site.yaml", problems)
+    # What `build` would fail on later is found here, for `check` and `build` alike.
+    check_glyphs(problems.sources, content.templates.font_dirs(), problems)
     problems.raise_if_any()
     return content

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from samverkan.content.source import character_problems, read_source
 from samverkan.errors import Location, Problems
 from samverkan.text import normalise
 from samverkan.model import (
@@ -20,21 +21,58 @@ from samverkan.model import (
     NoteRef, Paragraph, Section, Subheading, TableRef, Text,
 )
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+HEADING_START = re.compile(r"#{1,6}[ \t]")
 NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*)$")
 APPENDIX = re.compile(r"^(Bilaga\s+\d+)\s*[:.–-]?\s+(\S.*)$")
-DIRECTIVE = re.compile(r"^\[\[\s*(.*?)\s*\]\]\s*$")
 BULLET = re.compile(r"^([-•])\s+(.*)$")
 ORDERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
-PARAGRAPH_NUMBER = re.compile(r"\s*\{¶(\d+)\}\s*$")
+PARAGRAPH_NUMBER = re.compile(r"\{¶(\d+)\}\Z")
+MARKER = re.compile(r"\{¶[^{}]*\}")
+
+# Lists and fact boxes inside each other: Word numbers lists nine levels deep; real text
+# needs two or three. Deeper nesting is refused before it reaches pandoc, Word or Typst.
+MAX_NESTING = 8
 
 DIRECTIVES_HELP = "[[åtaganden]], [[sammanställning av åtaganden]] or [[tabell ID]]"
 
 # Characters that look like nothing on the page but break search and copy/paste.
 INVISIBLE = {"\u00ad": "soft hyphen", "\u200b": "zero-width space", "\ufeff": "byte order mark",
              "\u200e": "left-to-right mark", "\u200f": "right-to-left mark"}
+
+
+# The line syntax is read without regular expressions that could backtrack: a content line
+# may be very long (a paragraph on one line, or a hostile file), and reading stays linear.
+
+def _heading(stripped: str) -> tuple[int, str] | None:
+    """(level, text) of `## 3.1 Titel`. A closing sequence of '#' is markup only after a space
+    (CommonMark): "## 7.1 Programmering i C#" keeps its '#'."""
+    if not HEADING_START.match(stripped):
+        return None
+    level = len(stripped) - len(stripped.lstrip("#"))
+    text = stripped[level:].strip(" \t")
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1] in " \t"):
+        text = closed.rstrip(" \t")
+    return level, text
+
+
+def _directive(stripped: str) -> str | None:
+    """The name in `[[åtaganden]]` (the whole line)."""
+    if stripped.startswith("[[") and stripped.endswith("]]") and len(stripped) >= 4:
+        return stripped[2:-2].strip()
+    return None
+
+
+def _paragraph_number(text: str) -> tuple[int, int] | None:
+    """(number, where the marker starts) of a `{¶4}` ending the text."""
+    end = text.rstrip()
+    match = PARAGRAPH_NUMBER.search(end, max(0, len(end) - 40))
+    if match is None:
+        return None
+    start = len(end[:match.start()].rstrip())
+    return int(match.group(1)), start
 
 
 @dataclass
@@ -75,7 +113,16 @@ class _BlockParser:
     def loc(self, line: _Line) -> Location:
         return Location(self.path, line.number)
 
-    def parse(self, lines: list[_Line]) -> list[tuple[str, object]]:
+    def nested(self, lines: list[_Line], depth: int) -> list[tuple[str, object]]:
+        """The blocks inside a list item or fact box, one level deeper."""
+        if depth > MAX_NESTING:
+            self.problems.add(self.loc(lines[0]) if lines else Location(self.path),
+                              f"lists and fact boxes are nested more than {MAX_NESTING} levels deep here",
+                              "write the text with fewer levels (a document reads best with two or three)")
+            return []
+        return self.parse(lines, depth)
+
+    def parse(self, lines: list[_Line], depth: int = 0) -> list[tuple[str, object]]:
         """Blocks, plus ("heading", (level, text, line)) markers, in order."""
         out: list[tuple[str, object]] = []
         i = 0
@@ -86,11 +133,12 @@ class _BlockParser:
                 i += 1
                 continue
             stripped = text.strip()
-            if (m := HEADING.match(stripped)) and text.startswith("#"):
-                out.append(("heading", (len(m.group(1)), m.group(2), line)))
+            if text.startswith("#") and (heading := _heading(stripped)):
+                self.stray_markers(heading[1], line, "a heading", "headings have no reference marker: delete it")
+                out.append(("heading", (heading[0], heading[1], line)))
                 i += 1
-            elif m := DIRECTIVE.match(stripped):
-                out.append(("block", self.directive(m.group(1), line)))
+            elif (name := _directive(stripped)) is not None:
+                out.append(("block", self.directive(name, line)))
                 i += 1
             elif stripped.startswith(">"):
                 j = i
@@ -99,34 +147,45 @@ class _BlockParser:
                     raw = lines[j].text.strip()[1:]
                     inner.append(_Line(raw[1:] if raw.startswith(" ") else raw, lines[j].number))
                     j += 1
-                blocks = self.parse(inner)
+                blocks = self.nested(inner, depth + 1)
                 out.append(("block", FactBox(self.only_blocks(blocks, "a fact box"), self.loc(line))))
                 i = j
             elif BULLET.match(stripped) or ORDERED.match(stripped):
-                block, i = self.parse_list(lines, i)
+                block, i = self.parse_list(lines, i, depth)
                 out.append(("block", block))
             else:
                 j = i
-                texts = []
                 while j < len(lines) and lines[j].text.strip() and (j == i or not self.starts_block(lines[j].text)):
-                    texts.append(lines[j].text)
                     j += 1
-                out.append(("block", self.paragraph(texts, line, lines[j - 1])))
+                out.append(("block", self.paragraph(lines[i:j])))
                 i = j
         return out
 
-    def paragraph(self, texts: list[str], first: _Line, last: _Line) -> Paragraph:
-        text = " ".join(texts)
+    def paragraph(self, lines: list[_Line]) -> Paragraph:
+        first, last = lines[0], lines[-1]
+        text = " ".join(line.text for line in lines)
         number = None
-        if match := PARAGRAPH_NUMBER.search(text):
-            number = int(match.group(1))
-            text = text[:match.start()]
+        if found := _paragraph_number(text):
+            number, start = found
+            text = text[:start]
+            ending = _paragraph_number(last.text)
+            lines = lines[:-1] + [_Line(last.text[:ending[1]] if ending else last.text, last.number)]
+        for line in lines:
+            self.stray_markers(line.text, line, "the middle of a paragraph",
+                               "a reference marker ends its paragraph: if a new paragraph starts after it, put a "
+                               "blank line there; otherwise delete it")
         return Paragraph(parse_inlines(text, self.loc(first), self.problems), self.loc(first), number, last.number)
+
+    def stray_markers(self, text: str, line: _Line, where: str, hint: str) -> None:
+        """A `{¶n}` that is not at the end of a paragraph is not a reference (it would print as
+        text); usually two paragraphs lost the blank line between them."""
+        for marker in MARKER.findall(text):
+            self.problems.add(self.loc(line), f"reference marker {marker} stands in {where}", hint)
 
     @staticmethod
     def starts_block(text: str) -> bool:
         s = text.strip()
-        return bool((text.startswith("#") and HEADING.match(s)) or DIRECTIVE.match(s) or s.startswith(">")
+        return bool((text.startswith("#") and _heading(s)) or _directive(s) is not None or s.startswith(">")
                     or BULLET.match(s) or ORDERED.match(s))
 
     def only_blocks(self, parsed: list[tuple[str, object]], where: str) -> list[Block]:
@@ -140,7 +199,7 @@ class _BlockParser:
                 blocks.append(value)
         return blocks
 
-    def parse_list(self, lines: list[_Line], i: int) -> tuple[ListBlock, int]:
+    def parse_list(self, lines: list[_Line], i: int, depth: int = 0) -> tuple[ListBlock, int]:
         first = lines[i]
         indent = len(first.text) - len(first.text.lstrip())
         ordered = bool(ORDERED.match(first.text.strip()))
@@ -180,7 +239,7 @@ class _BlockParser:
                 else:  # lazy continuation of the item's paragraph
                     item_lines.append(_Line(ns, nxt.number))
                     i += 1
-            items.append(self.only_blocks(self.parse(item_lines), "a list"))
+            items.append(self.only_blocks(self.nested(item_lines, depth + 1), "a list"))
             while i < len(lines) and not lines[i].text.strip():
                 k = i
                 while k < len(lines) and not lines[k].text.strip():
@@ -206,18 +265,15 @@ class _BlockParser:
 
 
 def parse_prose(path: Path, problems: Problems) -> ParsedFile:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.add(Location(path), "section file is missing", "create it or remove it from document.yaml")
+    raw = read_source(path, problems, "create it or remove it from document.yaml", what="section file")
+    if raw is None:
         return ParsedFile([], {})
-    except UnicodeDecodeError as exc:
-        problems.add(Location(path), f"file is not UTF-8 text ({exc.reason})", "save the file as UTF-8")
-        return ParsedFile([], {})
+    character_problems(path, raw, problems)
 
     body: list[_Line] = []
     footnotes: dict[str, Footnote] = {}
-    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = raw.split("\n")
+    parser = _BlockParser(path, problems)
     i = 0
     while i < len(lines):
         text = lines[i].expandtabs(4)
@@ -228,6 +284,8 @@ def parse_prose(path: Path, problems: Problems) -> ParsedFile:
                 parts.append(lines[i].strip())
                 i += 1
             loc = Location(path, number)
+            parser.stray_markers(" ".join(parts), _Line("", number), "a footnote",
+                                 "footnotes have no reference marker: delete it")
             if label in footnotes:
                 problems.add(loc, f"footnote [^{label}] is defined twice", "give each footnote its own label")
             footnotes[label] = Footnote(label, parse_inlines(" ".join(parts), loc, problems), loc)
@@ -235,7 +293,6 @@ def parse_prose(path: Path, problems: Problems) -> ParsedFile:
         body.append(_Line(text, i + 1))
         i += 1
 
-    parser = _BlockParser(path, problems)
     sections: list[Section] = []
     for kind, value in parser.parse(body):
         if kind == "heading":

@@ -2,7 +2,13 @@
 
 Mappings load as `Node` (a dict with `.line` and per-key lines), sequences as `NodeList`
 (a list with `.line` and per-item lines). Dates stay strings: the model parses them
-itself so a bad date gets our message, not YAML's.
+itself so a bad date gets our message, not YAML's. A plain value YAML reads as a number or
+true/false keeps the text it was written as (`Node.source`), so that a field expecting text
+can tell `code: 0127` (the number 87 to YAML) from what the editor meant (see fields.py).
+
+Content comes from many hands, so YAML is read with limits: nesting depth, and how far
+aliases (`*name`) and merge keys (`<<:`) may multiply the document (a "billion laughs"
+file of a few hundred bytes would otherwise expand to gigabytes).
 """
 
 from __future__ import annotations
@@ -12,7 +18,11 @@ from typing import Any
 
 import yaml
 
+from samverkan.content.source import character_problems, read_source
 from samverkan.errors import Location, Problems
+
+MAX_DEPTH = 40              # nested mappings/lists; content needs five or six
+MAX_EXPANDED = 250_000      # values after aliases and merge keys are expanded; the whole content has ~10 000
 
 
 class Node(dict):
@@ -21,50 +31,93 @@ class Node(dict):
     line: int = 0
     key_lines: dict[str, int]
     file: Path
+    source: dict[str, str]      # key → the text of a plain value YAML read as a number/true/false
 
     def loc(self, key: str | None = None) -> Location:
         if key is not None and key in self.key_lines:
             return Location(self.file, self.key_lines[key])
         return Location(self.file, self.line)
 
+    def written(self, key: str) -> str | None:
+        """The value of `key` as written in the file, when YAML read it as something else."""
+        return getattr(self, "source", {}).get(key)
+
 
 class NodeList(list):
     line: int = 0
     item_lines: list[int]
     file: Path
+    source: dict[int, str]      # index → the text of a plain item YAML read as a number/true/false
 
     def loc(self, index: int | None = None) -> Location:
         if index is not None and index < len(self.item_lines):
             return Location(self.file, self.item_lines[index])
         return Location(self.file, self.line)
 
+    def written(self, index: int) -> str | None:
+        return getattr(self, "source", {}).get(index)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A limit was hit; `problem` says which."""
+
+
+def _scalar_source(node: Any) -> str | None:
+    """The text of a plain scalar that YAML resolves to something other than text."""
+    if isinstance(node, yaml.ScalarNode) and node.style is None and node.tag not in (
+            "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:null"):
+        return node.value
+    return None
+
 
 def _loader_for(path: Path) -> type[yaml.SafeLoader]:
     class Loader(yaml.SafeLoader):
-        pass
+        depth = 0
+
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            # Depth is limited while composing, before the recursion gets deep.
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _Refused(None, None, f"the data is nested more than {MAX_DEPTH} levels deep",
+                                   self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Node:
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        merged = len(node.value) - own      # flatten_mapping puts merged entries first
+        from_merge: set[str] = set()
         result = Node()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
+        result.source = {}
         result.file = path
-        for key_node, value_node in node.value:
+        for index, (key_node, value_node) in enumerate(node.value):
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                key = str(key)
-            if key in result:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+            if index < merged:
+                from_merge.add(key)
+            elif key in from_merge:         # a key of its own overrides a merged one
+                from_merge.discard(key)
+            elif key in result:
                 raise yaml.MarkedYAMLError(
                     "while constructing a mapping", node.start_mark,
                     f"found duplicate key '{key}'", key_node.start_mark)
             result[key] = loader.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
+            if (written := _scalar_source(value_node)) is not None:
+                result.source[key] = written
         return result
 
     def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> NodeList:
         result = NodeList(loader.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        result.source = {i: w for i, child in enumerate(node.value) if (w := _scalar_source(child)) is not None}
         result.file = path
         return result
 
@@ -78,27 +131,112 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
     return Loader
 
 
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases and merge keys expand it beyond MAX_EXPANDED values.
+    Sizes are counted once per node (an alias reuses its anchor's node), so this takes time
+    proportional to the file, not to the expansion."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            raise _Refused(None, None, "an alias refers to the value that contains it", node.start_mark)
+        busy.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        busy.discard(key)
+        if total > MAX_EXPANDED:
+            raise _Refused(None, None, f"aliases ('*name') and merge keys ('<<') expand the data to more than "
+                                       f"{MAX_EXPANDED:,} values", node.start_mark)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+SYNTAX_HINT = ("check indentation, colons and quotes on this line and the one above; "
+               "text containing ': ' or starting with a special character must be quoted")
+
+
+def _open_quote_before(text: str, error_line: int) -> tuple[int, int] | None:
+    """(first, last line) of a quoted value that spans lines and closes on the line where
+    YAML failed: a quote left open swallows the lines after it up to the next quote, and YAML
+    fails only there."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > error_line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and \
+                    token.start_mark.line < token.end_mark.line == error_line:
+                found = (token.start_mark.line + 1, token.end_mark.line + 1)
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError, problems: Problems) -> None:
+    if isinstance(exc, _Refused):
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        problems.add(Location(path, line), f"YAML refused: {exc.problem}",
+                     "write the values out plainly: content needs neither deep nesting nor aliases that repeat "
+                     "whole lists")
+        return
+    context, mark = exc.context or "", exc.problem_mark or exc.context_mark
+    what = exc.problem or "invalid YAML"
+    hint = SYNTAX_HINT
+    if "quoted scalar" in context and exc.context_mark is not None:
+        # An unclosed quote is found where the file ends; the mistake is where it opens.
+        mark = exc.context_mark
+        what = "a quote opens here and is never closed"
+        hint = ("close the quote at the end of the value; a ' inside '…' is written twice (''), a \" inside "
+                "\"…\" as \\\"")
+    elif exc.context_mark is not None and ("end of stream" in what or (
+            context.startswith("while parsing a flow") and exc.problem_mark is not None
+            and exc.problem_mark.line != exc.context_mark.line)):
+        # A bracket or block left open: name where it opens, not the end of the file.
+        mark = exc.context_mark
+        what = f"{what} ({context} that opens here)" if context else what
+    elif mark is not None and (quote := _open_quote_before(text, mark.line)):
+        problems.add(Location(path, quote[0]), f"YAML syntax error: a quote opens here and closes only on line "
+                                               f"{quote[1]}", "close the quote on this line")
+        return
+    line = mark.line + 1 if mark else None
+    problems.add(Location(path, line), f"YAML syntax error: {what}", hint)
+
+
 def load_yaml(path: Path, problems: Problems) -> Any:
-    """Load a YAML file; on a syntax error record a problem and return None."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.add(Location(path), "file is missing", "create it, or fix the name that refers to it")
+    """Load a YAML file; on a problem record it, mark the file broken and return None.
+    An empty file is a problem too (it would otherwise look like a file without entries)."""
+    text = read_source(path, problems)
+    if text is None:
         return None
-    except UnicodeDecodeError as exc:
-        problems.add(Location(path), f"file is not UTF-8 text ({exc.reason})",
-                     "save the file as UTF-8")
+    if character_problems(path, text, problems):
+        problems.mark_broken(path)
         return None
+    loader = _loader_for(path)(text)
     try:
-        return yaml.load(text, Loader=_loader_for(path))  # noqa: S506 (SafeLoader subclass)
+        root = loader.get_single_node()
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null"):
+            problems.add(Location(path), "the file is empty (or holds only comments)",
+                         "write its entries (see docs/content-format.md), or delete the file if it is optional")
+            problems.mark_broken(path)
+            return None
+        _check_expansion(root)
+        return loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
-        problems.add(Location(path, line), f"YAML syntax error: {what}",
-                     "check indentation, colons and quotes on this line and the one above; "
-                     "text containing ': ' or starting with a special character must be quoted")
-        return None
+        _syntax_problem(path, text, exc, problems)
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         problems.add(Location(path), f"YAML error: {exc}", "fix the YAML syntax")
-        return None
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps well below Python's limit
+        problems.add(Location(path), "YAML refused: the data is nested too deeply", "write the values out plainly")
+    finally:
+        loader.dispose()
+    problems.mark_broken(path)
+    return None

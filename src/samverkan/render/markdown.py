@@ -16,20 +16,23 @@ from typing import Any, Iterable, Sequence
 import yaml
 from markupsafe import Markup
 
+from samverkan.text import COLLAPSIBLE_SPACE
+
 # The reader format for every intermediate: no smart quotes or dashes (text is verbatim),
 # no raw HTML or TeX (content can never carry markup).
 PANDOC_READER = "markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars-citations-auto_identifiers"
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-_SPACE = re.compile(r"\s+")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 GRID_WIDTH = 100   # characters; the writers pass --columns with the same value
 
 
 def escape(text: Any) -> str:
     """Literal text as pandoc Markdown inline content (one line; runs of white space become one
-    space, kept at the ends so that text next to a footnote mark keeps its space)."""
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", str(text)))
+    space, kept at the ends so that text next to a footnote mark keeps its space). Spaces typed
+    on purpose (no-break space in "10 000 kr", narrow no-break space, …) stay as they are:
+    pandoc passes them to Word as they are, and to Typst as its no-break space."""
+    text = COLLAPSIBLE_SPACE.sub(" ", unicodedata.normalize("NFC", str(text)))
     return _PUNCT.sub(r"\\\1", text)
 
 

@@ -52,7 +52,9 @@ class PdfWriter(Writer):
         inputs = {
             "author": str(meta.get("creator") or ""),
             "keywords": "\n".join(meta.get("keywords") or []),
-            "date": str(meta.get("date-iso") or timestamp.date().isoformat()),
+            # The PDF's dates (Info dictionary and XMP) are the compile timestamp (document.typ:
+            # date: auto), the build's one timestamp. "date" stays for project templates that read it.
+            "date": timestamp.date().isoformat(),
         }
         return pandoc.run(doc.markdown, "typst", args).decode("utf-8"), inputs, doc.templates.font_dirs()
 

@@ -93,3 +93,55 @@ def test_metadata_too_long_for_word_properties(mini):
     write(doc, doc.read_text(encoding="utf-8").replace("subject: Test", "subject: " + "lång " * 60))
     joined = "\n".join(problems_of(mini))
     assert "'subject' is 299 characters; Word's document properties hold 255" in joined
+
+
+def _real_content(tmp_path):
+    import shutil
+    from tests.conftest import CONTENT
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    return root
+
+
+def test_one_indentation_mistake_in_the_real_commitments_gives_one_message(tmp_path):
+    root = _real_content(tmp_path)
+    path = root / "agreement" / "commitments.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("  party: gemensamt\n", "   party: gemensamt\n", 1))
+    found = problems_of(root)
+    assert len(found) == 1 and found[0].startswith("content/agreement/commitments.yaml:7: YAML syntax error")
+
+
+def test_an_empty_parties_file_gives_one_message_naming_it(tmp_path):
+    root = _real_content(tmp_path)
+    write(root / "parties.yaml", "")
+    assert problems_of(root) == ["content/parties.yaml: the file is empty (or holds only comments)\n    → write its "
+                                 "entries (see docs/content-format.md), or delete the file if it is optional"]
+
+
+def test_a_commitment_skipped_for_its_own_mistake_is_not_reported_again_where_it_is_used(tmp_path):
+    root = _real_content(tmp_path)
+    path = root / "agreement" / "commitments.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("  party: gemensamt\n", "  party: gemensam\n", 1))
+    found = problems_of(root)
+    assert len(found) == 1 and "unknown party 'gemensam'" in found[0] and "did you mean 'gemensamt'" in found[0]
+
+
+def test_headings_out_of_order_or_under_another_chapter_are_reported_once(mini):
+    section = mini / "agreement" / "sections" / "02.md"
+    text = section.read_text(encoding="utf-8")
+    write(section, text.replace("# 3 Sammanställning", "## 2.3 Tre\n\nText.\n\n## 2.2 Två\n\nText.\n\n"
+                                                       "# 3 Sammanställning\n\n## 4.1 Fel kapitel\n\nText."))
+    found = problems_of(mini)
+    assert len(found) == 2
+    assert "02.md:25: section 2.2 comes after section 2.3 (content/agreement/sections/02.md:21)" in found[0]
+    assert "02.md:31: section 4.1 stands under section 3, but its number puts it in 4" in found[1]
+
+
+def test_section_files_must_stay_inside_the_content_folder(mini, tmp_path):
+    write(tmp_path / "secret.md", "# 9 Hemligt\n\nHemlig text.\n")
+    document = mini / "agreement" / "document.yaml"
+    write(document, document.read_text(encoding="utf-8").replace("  - sections/02.md", "  - ../../secret.md"))
+    found = problems_of(mini)
+    assert found == ["content/agreement/document.yaml:17: section file '../../secret.md' lies outside the content "
+                     "folder\n    → list files inside content/, relative to agreement/ (e.g. "
+                     "sections/01-inledning.md)"]

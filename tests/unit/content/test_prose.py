@@ -87,3 +87,50 @@ def test_problems_name_line_and_fix(tmp_path):
     assert all(p.hint for p in problems.items)
     lines = sorted(p.location.line for p in problems.items)
     assert lines == [1, 5, 9, 11, 13]
+
+
+def test_a_closing_hash_sequence_needs_a_space_before_it(tmp_path):
+    parsed, problems = parse(tmp_path, "# 7 Utbildning\n\n## 7.1 Programmering i C#\n\n## 7.2 Med avslut ##\n")
+    assert not problems
+    assert [s.title for s in parsed.sections] == ["Utbildning", "Programmering i C#", "Med avslut"]
+
+
+def test_nesting_beyond_reason_is_one_message_not_a_recursion_error(tmp_path):
+    deep_list = "".join("  " * i + "- x\n" for i in range(600))
+    parsed, problems = parse(tmp_path, "# 1 R\n\n" + deep_list + "\n" + "> " * 2000 + "y\n")
+    shown = [p.display() for p in problems.items]
+    assert len(shown) == 2 and all("nested more than 8 levels deep" in s for s in shown)
+    assert problems.items[0].location.line == 11 and problems.items[1].location.line == 604
+    parsed, problems = parse(tmp_path, "# 1 R\n\n" + "".join("  " * i + "- x\n" for i in range(8)))
+    assert not problems
+
+
+def test_reference_markers_only_end_a_paragraph(tmp_path):
+    parsed, problems = parse(tmp_path, "# 1 R {¶2}\n\nEtt stycke. {¶1}\nEtt till. {¶3}\n\nSist. {¶4}\n\n"
+                                       "[^1]: Not {¶5}\n")
+    found = sorted(problems.items, key=lambda p: p.location.line)
+    assert [p.location.line for p in found] == [1, 3, 8]
+    assert [p.message for p in found] == ["reference marker {¶2} stands in a heading",
+                                          "reference marker {¶1} stands in the middle of a paragraph",
+                                          "reference marker {¶5} stands in a footnote"]
+    assert "blank line" in found[1].hint
+    assert parsed.sections[0].blocks[1].number == 4
+
+
+def test_control_characters_in_the_text_are_named(tmp_path):
+    _, problems = parse(tmp_path, "# 1 R\n\nText med \x1b.\n")
+    assert problems.items[0].display().startswith(f"{tmp_path / 's.md'}:3: the line holds U+001B ESCAPE")
+
+
+def test_no_break_spaces_are_kept(tmp_path):
+    parsed, problems = parse(tmp_path, "# 1 R\n\nKostar 10\u00a0000  kr.\n")
+    assert parsed.sections[0].blocks[0].text == "Kostar 10\u00a0000 kr."
+
+
+def test_very_long_lines_are_read_in_linear_time(tmp_path):
+    import time
+    spaces = " " * 1_000_000
+    started = time.monotonic()
+    parsed, problems = parse(tmp_path, f"# 1 R{spaces}\n\nText{spaces}x {{¶1}}\n\n[[{spaces}\n\n## 1.1{' ' * 9}#{spaces}y\n")
+    assert time.monotonic() - started < 3
+    assert parsed.sections[0].blocks[0].number == 1 and parsed.sections[0].blocks[0].text == "Text x"

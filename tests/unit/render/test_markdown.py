@@ -71,3 +71,9 @@ def test_front_matter_round_trip():
     values = {"title": "Titel & <x> {{ y }}", "lines": ["Version 1.0", "Status: Utkast"], "toc": True, "none": None}
     block = str(front_matter(values))
     assert read_front_matter(block + "\nText\n") == values
+
+
+def test_escape_keeps_spaces_typed_on_purpose():
+    # a no-break space ("10 000 kr") and a narrow no-break space reach pandoc as they are
+    assert escape("10\u00a0000 kr och 5\u202f§") == "10\u00a0000 kr och 5\u202f§"
+    assert to_plain(escape("10\u00a0000 kr")) == "10\u00a0000 kr"
