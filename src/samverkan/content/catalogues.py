@@ -325,7 +325,8 @@ def load_commitment_tables(path: Path, problems: Problems, parties: dict | None 
             party_lists[key] = _strings(g.get(key, list, default=[]), g, key, problems)
             for party in party_lists[key]:
                 if parties is not None and party not in parties:
-                    problems.add(g.loc(key), f"follow_up: {key}: unknown party '{party}'", suggest(party, parties))
+                    problems.add(g.loc(key), f"follow_up: {key}: unknown party '{party}'", suggest(party, parties),
+                                 after={("party", party)})
         labels_node, report_node = g.get("labels", Node), g.get("report", Node)
         g.finish()
         labels = _text_map(labels_node, FOLLOW_UP_LABELS, "follow_up: labels", problems, g.loc("labels")) \

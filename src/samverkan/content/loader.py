@@ -515,8 +515,10 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
     if (root / "routines.yaml").exists():
         content.routines = catalogues.load_routines(root / "routines.yaml", documents, problems)
     if (root / "commitment-tables.yaml").exists():
+        # parties.yaml unreadable: its own problem says it all, the names are not checked against it
+        known = None if isinstance(parties, Unreadable) else parties
         content.commitment_tables = catalogues.load_commitment_tables(root / "commitment-tables.yaml", problems,
-                                                                      parties)
+                                                                      known)
     if (root / "routine-template.yaml").exists():
         content.routine_texts = catalogues.load_texts(root / "routine-template.yaml", catalogues.ROUTINE_TEXTS,
                                                       problems)

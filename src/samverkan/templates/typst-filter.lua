@@ -29,7 +29,6 @@ end
 
 -- Charts (render/charts.py): an image whose `svg` attribute holds the chart as an SVG data URI
 -- is drawn from that SVG (vector, sharp in print), with its alt text for the tagged PDF.
-
 function Image(el)
   local svg = el.attributes["svg"]
   if svg == nil then
@@ -39,6 +38,8 @@ function Image(el)
   local alt = pandoc.utils.stringify(el.caption)
   return pandoc.RawInline("typst", "#image(bytes(" .. typst_string(contents) .. "), format: \"svg\", width: 100%, alt: "
     .. typst_string(alt) .. ")")
+end
+
 -- Text printed as typed (escaping only; layout lives in document.typ). Pandoc's Typst
 -- writer escapes Typst's markup characters, but not every shorthand Typst turns into another
 -- character: "..." (→ …), "-?" (→ a soft hyphen), "-" before a digit (→ the minus sign −).

@@ -1,8 +1,8 @@
 """Property: no content value escapes the output folder.
 
 Any text put into the content values that become file names (document version and
-file_stem, the commitment tables' and follow-up workbook's file_stem, a routine id, a kommun
-or stadsdel name) either is refused with a message (ContentInvalid, never another error), or
+file_stem, the commitment tables' and follow-up workbook's and report's file_stem, the follow-up
+period, a routine id, a kommun or stadsdel name) either is refused with a message (ContentInvalid, never another error), or
 gives files whose every path lies inside the output folder, with short, plain names.
 """
 
@@ -34,7 +34,9 @@ FIELDS = {
     "version": ("agreement/document.yaml", 'version: "0.1"', "version: {}"),
     "file_stem": ("agreement/document.yaml", "file_stem: overenskommelse-missbruk-beroende", "file_stem: {}"),
     "tables_stem": ("commitment-tables.yaml", "file_stem: ataganden", "file_stem: {}"),
-    "follow_up_stem": ("commitment-tables.yaml", "file_stem: uppfoljningsmall-ataganden", "file_stem: {}"),
+    "follow_up_stem": ("commitment-tables.yaml", "  file_stem: uppfoljning\n", "  file_stem: {}\n"),
+    "report_stem": ("commitment-tables.yaml", "file_stem: uppfoljningsrapport", "file_stem: {}"),
+    "period": ("commitment-tables.yaml", 'period: "2026"', "period: {}"),
     "routine_id": ("routines.yaml", "- id: unga", "- id: {}"),
     "kommun": ("kommuner.yaml", "- name: Exempelby", "- name: {}"),
 }
