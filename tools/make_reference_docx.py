@@ -320,6 +320,12 @@ def main(target: Path) -> None:
         if "Hänvisning" not in [s.name for s in doc.styles] else doc.styles["Hänvisning"]
     reference.font.color.rgb = RGBColor(0x4D, 0x4D, 0x4D)
     reference.font.size = Pt(8.5)
+    for name, color, mark in (("Borttagen text", RGBColor(0xA4, 0x26, 0x2C), "strike"),
+                              ("Tillagd text", RGBColor(0x0B, 0x6A, 0x34), "underline")):
+        change = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER) \
+            if name not in [s.name for s in doc.styles] else doc.styles[name]
+        change.font.color.rgb = color
+        setattr(change.font, mark, True)     # a change report's deleted and inserted words
     rpr = placeholder.element.get_or_add_rPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")

@@ -21,7 +21,7 @@ class Metrics:
         return units * size_pt / self.units_per_em
 
 
-def _tables(data: bytes) -> dict[str, tuple[int, int]]:
+def font_tables(data: bytes) -> dict[str, tuple[int, int]]:
     count = struct.unpack(">H", data[4:6])[0]
     tables = {}
     for i in range(count):
@@ -62,7 +62,7 @@ def _cmap(data: bytes, offset: int) -> dict[int, int]:
 @lru_cache(maxsize=16)
 def metrics(data: bytes) -> Metrics:
     """The advance widths of a TrueType/OpenType font file."""
-    tables = _tables(data)
+    tables = font_tables(data)
     units_per_em = struct.unpack(">H", data[tables["head"][0] + 18:tables["head"][0] + 20])[0]
     long_metrics = struct.unpack(">H", data[tables["hhea"][0] + 34:tables["hhea"][0] + 36])[0]
     hmtx = tables["hmtx"][0]

@@ -16,7 +16,7 @@ import zipfile
 
 from lxml import etree
 
-from samverkan.fontmetrics import Metrics, metrics
+from samverkan.fontmetrics import Metrics, font_tables, metrics
 from samverkan.ooxml.wordml import qn
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -70,7 +70,7 @@ def embedded_metrics(document) -> dict[str, Metrics]:
 # --- embedding (used to make reference.docx) ---------------------------------------------------
 
 def _panose(data: bytes) -> str:
-    offset = _tables(data)["OS/2"][0]
+    offset = font_tables(data)["OS/2"][0]
     return data[offset + 32:offset + 42].hex().upper()
 
 

@@ -140,6 +140,24 @@ class FieldRegistry:
         return Markup(f"[{markdown.escape(shown)}]{{#f-{tag}}}")
 
 
+def _marked(words) -> Markup:
+    """A changed text with its deleted words as [words]{.deleted} and its inserted words as
+    [words]{.inserted} (the filters strike through and underline them); see compare.word_changes.
+    The space around a changed run stays outside its span; a deletion and the insertion that
+    replaces it are set apart by a space."""
+    out = []
+    for index, (op, text) in enumerate(words):
+        core = text.strip()
+        if op == "equal" or not core:
+            out.append(markdown.escape(text))
+            continue
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        if op == "inserted" and index and words[index - 1][0] == "deleted":
+            lead = lead or " "
+        out.append(markdown.escape(lead) + f"[{markdown.escape(core)}]{{.{op}}}" + markdown.escape(trail))
+    return Markup("".join(out))
+
+
 def _join_md(*parts) -> Markup:
     """Concatenate text (escaped) and Markdown (as is)."""
     return Markup("".join(str(markdown.md(p)) for p in parts))
@@ -167,6 +185,7 @@ def environment(templates: Templates) -> jinja2.Environment:
         quote_block=markdown.quote_block,
         line_block=_line_block,
         join_md=_join_md,
+        marked=_marked,
         matrix_rows=_matrix_rows,
         hashes=lambda level: Markup("#" * level),
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),

@@ -24,6 +24,8 @@ end
 -- * a `::: keep` block gets an id "keep-N", which pandoc writes as a bookmark around it: the
 --   docx writer keeps everything inside on one page (keep with next, rows never split) and
 --   removes the bookmark;
+-- * a change report's deleted words take the character style "Borttagen text" (struck
+--   through), inserted ones "Tillagd text" (underlined);
 -- * a paragraph with a signature line (`[]{.signature-line}`) takes the paragraph style
 --   "Underskriftsrad": its text stands on a rule to sign on, with room above (reference.docx).
 
@@ -59,6 +61,14 @@ local layout_filter = {
   Span = function(el)
     if el.classes:includes("only-pdf") then return {} end
     if el.classes:includes("only-docx") then return el.content end
+    if el.classes:includes("deleted") then          -- a change report's deleted and inserted words
+      el.attributes["custom-style"] = "Borttagen text"
+      return el
+    end
+    if el.classes:includes("inserted") then
+      el.attributes["custom-style"] = "Tillagd text"
+      return el
+    end
   end,
 }
 
