@@ -256,8 +256,11 @@ def main(target: Path) -> None:
     spacing(styles["Compact"], before=0, after=1.5)
     set_font(styles["Title"], size=26, bold=True, color=ACCENT)
     spacing(styles["Title"], before=120, after=10)
-    set_font(styles["Subtitle"], size=14, color=RGBColor(0x26, 0x26, 0x26))
+    set_font(styles["Subtitle"], size=14, color=RGBColor(0x26, 0x26, 0x26), bold=False)
     spacing(styles["Subtitle"], after=36)
+    subtitle = styles["Subtitle"].element      # pandoc's default: letter-spaced, in a numbering
+    for old in subtitle.findall(f"{qn('w:rPr')}/{qn('w:spacing')}") + subtitle.findall(f"{qn('w:pPr')}/{qn('w:numPr')}"):
+        old.getparent().remove(old)
     default_font(doc)
     # space above every heading: Word drops it at the top of a page
     for level, size, before in ((1, 17, 20), (2, 13.5, 16), (3, 11.5, 12), (4, 10.5, 10)):

@@ -18,10 +18,8 @@ from tests.inspect import W, docx_text, docx_xml, libreoffice_convert, norm, ope
 
 
 @pytest.fixture(scope="module")
-def routines(tmp_path_factory, content):
-    out = tmp_path_factory.mktemp("routines")
-    written = build(CONTENT, out, ["routines"])
-    return out, written
+def routines(built_routines):
+    return built_routines                # every routine, built once for the session (conftest.py)
 
 
 def units(content):

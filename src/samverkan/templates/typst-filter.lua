@@ -34,6 +34,7 @@ end
 --   åtar sig att:") stays with its list, and a list's first two items stay together (a list of
 --   three items or fewer stays whole), so no list begins with a single line at a page's end;
 --   the paragraph that introduces a table stays with the table's first rows;
+-- * tables span the text width;
 -- * `only-docx` content is left out, `only-pdf` content kept (wording per format);
 -- * a signature line (`[]{.signature-line}`) is a rule across its table cell;
 -- * a change report's deleted words (`.deleted`) are struck through, inserted ones (`.inserted`)
@@ -211,12 +212,31 @@ local function keep_lists(blocks)
   return out
 end
 
+-- A table spans the text width: its columns' shares (from the grid table's dashes, which pandoc
+-- counts with the borders) are made to add up to the whole.
+local function full_width(tbl)
+  local total = 0
+  for _, spec in ipairs(tbl.colspecs) do
+    if type(spec[2]) ~= "number" then return nil end
+    total = total + spec[2]
+  end
+  if total <= 0 then return nil end
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = { spec[1], spec[2] / total }
+  end
+  return tbl
+end
+
 local layout_filter = {
+  Table = full_width,
   Div = function(el)
     if el.classes:includes("only-docx") then return {} end
     if el.classes:includes("only-pdf") then return el.content end
     if el.classes:includes("keep") then
-      local out = pandoc.Blocks({ raw("#block(breakable: false, above: 2em)[") })
+      -- room above as above the heading it may start with (typst drops a heading's own
+      -- spacing at the start of a block)
+      local heading = el.content[1] and el.content[1].t == "Header" and el.content[1].level == 1
+      local out = pandoc.Blocks({ raw("#block(breakable: false, above: " .. (heading and "3.2em" or "1.2em") .. ")[") })
       out:extend(el.content)
       out:insert(raw("]"))
       return out

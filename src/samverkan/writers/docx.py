@@ -15,6 +15,7 @@ from typing import Any
 
 
 from docx import Document
+from docx.shared import Pt
 
 from samverkan.ooxml import controls, layout, package, wordml
 from samverkan.writers import pandoc
@@ -40,6 +41,19 @@ def _insert_title_page(doc, meta: dict[str, Any]) -> None:
         lines += [wordml.styled_paragraph(p, "Titelsida") for p in parties]
     for new in reversed(lines):
         anchor.addnext(new)
+
+
+def _letter_heading(doc) -> None:
+    """A letter has no title page: its title and subtitle (the styles are a title page's)
+    stand under the letterhead at the sizes of the PDF's letter (document.typ)."""
+    for paragraph in doc.paragraphs:
+        if paragraph.style is None or paragraph.style.style_id not in ("Title", "Subtitle"):
+            continue
+        title = paragraph.style.style_id == "Title"
+        fmt = paragraph.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(18 if title else 0), Pt(4 if title else 8)
+        for run in paragraph.runs:
+            run.font.size = Pt(20 if title else 12)
 
 
 def _toc_entries(doc) -> list[tuple[int, str, str]]:
@@ -147,6 +161,8 @@ class DocxWriter(Writer):
         """Everything pandoc cannot do; also used by writers that build on this one. `pages`:
         the page of each heading, for the table of contents (see `_fill_toc`)."""
         _insert_title_page(document, meta)
+        if meta.get("no-title-page"):
+            _letter_heading(document)
         if meta.get("letterhead"):
             layout.insert_letterhead(document, meta["letterhead"].get("sender") or [],
                                      meta["letterhead"].get("facts") or [])
