@@ -323,12 +323,17 @@ def main(target: Path) -> None:
         if "Hänvisning" not in [s.name for s in doc.styles] else doc.styles["Hänvisning"]
     reference.font.color.rgb = RGBColor(0x4D, 0x4D, 0x4D)
     reference.font.size = Pt(8.5)
-    for name, color, mark in (("Borttagen text", RGBColor(0xA4, 0x26, 0x2C), "strike"),
-                              ("Tillagd text", RGBColor(0x0B, 0x6A, 0x34), "underline")):
+    for name, color, mark, ground in (("Borttagen text", RGBColor(0xA4, 0x26, 0x2C), "strike", "FBE3E4"),
+                                      ("Tillagd text", RGBColor(0x0B, 0x6A, 0x34), "underline", "E1F3E8")):
         change = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER) \
             if name not in [s.name for s in doc.styles] else doc.styles[name]
         change.font.color.rgb = color
-        setattr(change.font, mark, True)     # a change report's deleted and inserted words
+        setattr(change.font, mark, True)     # a change report's deleted and inserted words, on a tinted
+        tint = OxmlElement("w:shd")          # ground so that even a deleted comma is seen
+        tint.set(qn("w:val"), "clear")
+        tint.set(qn("w:color"), "auto")
+        tint.set(qn("w:fill"), ground)
+        change.element.get_or_add_rPr().append(tint)
     rpr = placeholder.element.get_or_add_rPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")

@@ -235,8 +235,16 @@ def test_word_table_of_contents_has_the_pdfs_page_numbers(built_agreement, conte
     assert re.search(rf"{re.escape(first.heading)}\W*{pdf_pages[first.heading]}\b", converted)   # LibreOffice shows it
 
 
-def test_word_tables_span_the_text_and_fit_their_words(built_agreement):
-    path = built_agreement["docx"]
+@pytest.fixture(params=["agreement", "routine"])
+def word_file(request, built_agreement, built_routines):
+    if request.param == "agreement":
+        return built_agreement["docx"]
+    out, written = built_routines
+    return next(out / w.path for w in written if w.format == "docx" and "samsjuklighet-taby" in w.path)
+
+
+def test_word_tables_span_the_text_and_fit_their_words(word_file):
+    path = word_file
     body = docx_xml(path).find(f"{W}body")
     data = zipfile.ZipFile(path)
     table = docx_xml(path, "word/fontTable.xml")

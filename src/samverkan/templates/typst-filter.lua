@@ -38,7 +38,7 @@ end
 -- * `only-docx` content is left out, `only-pdf` content kept (wording per format);
 -- * a signature line (`[]{.signature-line}`) is a rule across its table cell;
 -- * a change report's deleted words (`.deleted`) are struck through, inserted ones (`.inserted`)
---   underlined, both in colour.
+--   underlined, both in colour on a tinted ground (so that even a deleted comma is seen).
 
 local HYPHEN_MIN = 3
 local LONG_WORD = 40
@@ -246,12 +246,12 @@ local layout_filter = {
     if el.classes:includes("only-docx") then return {} end
     if el.classes:includes("only-pdf") then return el.content end
     if el.classes:includes("deleted") then                -- a change report's deleted words
-      return { pandoc.RawInline("typst", '#text(fill: rgb("#a4262c"))[#strike['), el,
-               pandoc.RawInline("typst", "]]") }
+      return { pandoc.RawInline("typst", '#highlight(fill: rgb("#fbe3e4"))[#text(fill: rgb("#a4262c"))[#strike['), el,
+               pandoc.RawInline("typst", "]]]") }
     end
     if el.classes:includes("inserted") then               -- … and inserted words
-      return { pandoc.RawInline("typst", '#text(fill: rgb("#0b6a34"))[#underline['), el,
-               pandoc.RawInline("typst", "]]") }
+      return { pandoc.RawInline("typst", '#highlight(fill: rgb("#e1f3e8"))[#text(fill: rgb("#0b6a34"))[#underline['), el,
+               pandoc.RawInline("typst", "]]]") }
     end
     if el.classes:includes("signature-line") then
       return pandoc.RawInline("typst", "#box(width: 1fr, height: 2.2em, stroke: (bottom: 0.6pt + luma(20%)))")
