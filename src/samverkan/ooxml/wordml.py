@@ -165,7 +165,7 @@ def watermark_run(text: str) -> OxmlElement:
         shape.set(key, value)
     etree.SubElement(shape, f"{{{vml}}}fill").set("opacity", ".4")
     textpath = etree.SubElement(shape, f"{{{vml}}}textpath")
-    textpath.set("style", 'font-family:"Arial";font-size:1pt;font-weight:bold')
+    textpath.set("style", 'font-family:"Source Sans Pro";font-size:1pt;font-weight:bold')   # the documents' font
     textpath.set("string", text)
     wrap = etree.SubElement(shape, f"{{{word10}}}wrap")
     wrap.set("anchorx", "margin")

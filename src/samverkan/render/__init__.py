@@ -33,6 +33,13 @@ def adopted_date(text: str) -> str:
     return dates.long_date(dt.date.fromisoformat(text)) if len(text) == 10 else text
 
 
+def status_phrase(meta: Metadata) -> str:
+    """The status in running text: "antagen 2017", "utkast", "remissversion"."""
+    if meta.status == "antagen" and meta.adopted:
+        return f"antagen {adopted_date(meta.adopted)}"
+    return STATUS_LABELS[meta.status].lower()
+
+
 def title_facts(meta: Metadata, remiss: Any = None) -> list[str]:
     """The facts a title page states, coherent with each other: the version and its date, the
     status, and for an adopted agreement when it was adopted (an edition made later, such as an
