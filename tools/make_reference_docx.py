@@ -6,10 +6,15 @@ project restyles its own copy: copied into the project's templates/ folder and c
 version; running it again overwrites any restyling done in Word.
 
     python tools/make_reference_docx.py src/samverkan/templates/reference.docx
+
+It sets every style to Source Sans Pro, the PDFs' font, and embeds its Regular and Bold
+(templates/fonts, SIL Open Font License) whole, so that Word and LibreOffice show the font
+where it is not installed; pandoc copies the embedded fonts into every Word file it writes.
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import tempfile
@@ -17,13 +22,18 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
+
+from samverkan.ooxml import fonts
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-FONT = "Arial"
+FONT = "Source Sans Pro"      # the PDFs' font (templates/fonts), embedded below: one font family in Word and PDF
+FONTS = Path(__file__).resolve().parent.parent / "src" / "samverkan" / "templates" / "fonts"
+EMBEDDED = {"Regular": "SourceSansPro-Regular.ttf", "Bold": "SourceSansPro-Bold.ttf"}   # italics: Word slants
+TEXT_WIDTH_TWIPS = 8957       # A4 less the margins below (2.6 cm each side)
 
 
 def default_reference() -> bytes:
@@ -51,6 +61,37 @@ def set_font(style, size=None, bold=None, color=None, italic=None):
         font.italic = italic
     if color is not None:
         font.color.rgb = color
+
+
+def default_font(doc):
+    """The document defaults (text without a style, list numbers, table cells) in FONT too."""
+    rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def default_size(doc, points: float) -> None:
+    rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for old in rpr.findall(qn("w:sz")) + rpr.findall(qn("w:szCs")):
+        rpr.remove(old)
+    lang = rpr.find(qn("w:lang"))
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), str(int(points * 2)))
+        if lang is not None:
+            lang.addprevious(size)
+        else:
+            rpr.append(size)
+    normal = doc.styles["Normal"].element.find(qn("w:rPr"))
+    if normal is not None:
+        for old in normal.findall(qn("w:sz")) + normal.findall(qn("w:szCs")):
+            normal.remove(old)
 
 
 def spacing(style, before=None, after=None, keep_next=None, page_break=None, line=None):
@@ -171,6 +212,12 @@ def style_table(doc):
     tblpr.append(borders)
     tblpr.append(cell_margins(40, 90))
     el.append(tblpr)
+    rpr = OxmlElement("w:rPr")                    # table text a size smaller, as in the PDF
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), "19")
+        rpr.append(size)
+    el.insert(el.index(tblpr), rpr)
     first = OxmlElement("w:tblStylePr")
     first.set(qn("w:type"), "firstRow")
     rpr = OxmlElement("w:rPr")
@@ -197,16 +244,26 @@ def main(target: Path) -> None:
                  "Table Caption", "Image Caption", "Title", "Subtitle", "TOC Heading", "Date", "Author"):
         if name in [s.name for s in styles]:
             set_font(styles[name])
-    set_font(styles["Normal"], size=10.5)
-    spacing(styles["Normal"], after=6, line=1.12)
-    spacing(styles["Body Text"], before=0, after=7)
-    spacing(styles["First Paragraph"], before=0, after=7)
-    spacing(styles["Compact"], before=0, after=3)
+    # The PDF's measures (document.typ), so that Word pages break close to the PDF's and the
+    # table of contents, numbered from the PDF, holds: 10.5 pt text on a 13.4 pt line, 4 pt
+    # between paragraphs, tables in 9.5 pt (the size is in the document defaults, not in
+    # Normal, so that the table style's smaller size applies inside tables).
+    set_font(styles["Normal"])
+    default_size(doc, 10.5)
+    spacing(styles["Normal"], after=4, line=0.9)
+    spacing(styles["Body Text"], before=0, after=4)
+    spacing(styles["First Paragraph"], before=0, after=4)
+    spacing(styles["Compact"], before=0, after=1.5)
     set_font(styles["Title"], size=26, bold=True, color=ACCENT)
     spacing(styles["Title"], before=120, after=10)
-    set_font(styles["Subtitle"], size=14, color=RGBColor(0x26, 0x26, 0x26))
+    set_font(styles["Subtitle"], size=14, color=RGBColor(0x26, 0x26, 0x26), bold=False)
     spacing(styles["Subtitle"], after=36)
-    for level, size, before in ((1, 17, 0), (2, 13.5, 16), (3, 11.5, 12), (4, 10.5, 10)):
+    subtitle = styles["Subtitle"].element      # pandoc's default: letter-spaced, in a numbering
+    for old in subtitle.findall(f"{qn('w:rPr')}/{qn('w:spacing')}") + subtitle.findall(f"{qn('w:pPr')}/{qn('w:numPr')}"):
+        old.getparent().remove(old)
+    default_font(doc)
+    # space above every heading: Word drops it at the top of a page
+    for level, size, before in ((1, 17, 20), (2, 13.5, 16), (3, 11.5, 12), (4, 10.5, 10)):
         style = styles[f"Heading {level}"]
         set_font(style, size=size, bold=True, color=ACCENT, italic=False)
         spacing(style, before=before, after=8, keep_next=True, page_break=(level == 1))
@@ -239,8 +296,20 @@ def main(target: Path) -> None:
     for level in (1, 2, 3):
         toc = paragraph_style(doc, f"toc {level}", "Normal", style_id=f"TOC{level}")
         set_font(toc, size=10.5, bold=(level == 1))
-        spacing(toc, before=6 if level == 1 else 0, after=2)
+        spacing(toc, before=3 if level == 1 else 0, after=0)
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        # the page number at the right margin, after a dotted leader
+        toc.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS), WD_TAB_ALIGNMENT.RIGHT,
+                                                    WD_TAB_LEADER.DOTS)
+    # a signature line: the text stands on a rule, with room above it to sign
+    sign = paragraph_style(doc, "Underskriftsrad", "Compact")
+    set_font(sign, size=10.5)
+    spacing(sign, before=26, after=2)
+    border(sign.element.get_or_add_pPr(), "bottom", 6, "404040", space=1)
+    # a letter's letterhead (sender; date and diarienummer)
+    letterhead = paragraph_style(doc, "Brevhuvud", "Normal")
+    set_font(letterhead, size=9.5)
+    spacing(letterhead, before=0, after=0)
     for name in ("header", "footer"):
         style = paragraph_style(doc, name, "Normal", style_id=name.capitalize())
         set_font(style, size=8.5, color=RGBColor(0x59, 0x59, 0x59))
@@ -254,6 +323,17 @@ def main(target: Path) -> None:
         if "Hänvisning" not in [s.name for s in doc.styles] else doc.styles["Hänvisning"]
     reference.font.color.rgb = RGBColor(0x4D, 0x4D, 0x4D)
     reference.font.size = Pt(8.5)
+    for name, color, mark, ground in (("Borttagen text", RGBColor(0xA4, 0x26, 0x2C), "strike", "FBE3E4"),
+                                      ("Tillagd text", RGBColor(0x0B, 0x6A, 0x34), "underline", "E1F3E8")):
+        change = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER) \
+            if name not in [s.name for s in doc.styles] else doc.styles[name]
+        change.font.color.rgb = color
+        setattr(change.font, mark, True)     # a change report's deleted and inserted words, on a tinted
+        tint = OxmlElement("w:shd")          # ground so that even a deleted comma is seen
+        tint.set(qn("w:val"), "clear")
+        tint.set(qn("w:color"), "auto")
+        tint.set(qn("w:fill"), ground)
+        change.element.get_or_add_rPr().append(tint)
     rpr = placeholder.element.get_or_add_rPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -273,7 +353,10 @@ def main(target: Path) -> None:
             body.remove(child)
     doc.core_properties.title = "samverkan reference document"
     doc.core_properties.author = "samverkan"
-    doc.save(str(target))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    embedded = {style: (FONTS / name).read_bytes() for style, name in EMBEDDED.items()}
+    target.write_bytes(fonts.embed_fonts(buffer.getvalue(), FONT, embedded))
 
 
 if __name__ == "__main__":

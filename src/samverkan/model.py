@@ -223,6 +223,18 @@ class Metadata:
     file_stem: str
     publishers: list[list[str]] = field(default_factory=list)
     history: list[Revision] = field(default_factory=list)
+    adopted: str | None = None   # when the agreement in force was adopted: YYYY or YYYY-MM-DD (status antagen)
+
+    @property
+    def decision(self) -> str | None:
+        """What was decided about this version (its entry in the history), if recorded."""
+        return self.history[-1].decision if self.history else None
+
+    @property
+    def edition_of_adopted(self) -> bool:
+        """An edition dated after the adoption of the text it carries (e.g. an editorial 1.1
+        of an agreement adopted in 2017): the title page then shows both dates."""
+        return bool(self.adopted) and not self.date.isoformat().startswith(str(self.adopted))
 
 
 @dataclass
@@ -350,6 +362,25 @@ class Contact:
 
 
 @dataclass
+class Sender:
+    """Who sends the remiss: the cover letter's letterhead and signature."""
+
+    organisation: str
+    unit: str | None
+    address: list[str]           # postal address lines
+    diarienummer: str            # the registry's number for the remiss; answers cite it
+    signature: list[str]         # who signs the cover letter (a function, not a person)
+
+
+@dataclass
+class AnswersTo:
+    """Where the answers go: an e-mail address, a postal address, or both."""
+
+    email: str | None
+    address: list[str]
+
+
+@dataclass
 class RecipientGroup:
     name: str
     members: list[str]
@@ -362,6 +393,8 @@ class Remiss:
     contact: Contact
     groups: list[RecipientGroup]
     texts: Texts                  # summary, missiv, form, compilation
+    sender: Sender | None = None
+    answers: AnswersTo | None = None
 
     @property
     def recipients(self) -> list[str]:

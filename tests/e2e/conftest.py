@@ -29,3 +29,23 @@ def built(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def built_agreement(built) -> dict[str, Path]:
     return {"docx": built[("agreement", "docx")], "pdf": built[("agreement", "pdf")], "out": built["out"]}
+
+
+@pytest.fixture(scope="session")
+def built_routines(tmp_path_factory):
+    """Every routine template of every kommun and stadsdel, built once for the session:
+    (output folder, written files)."""
+    out = tmp_path_factory.mktemp("routines")
+    return out, build(CONTENT, out, ["routines"])
+
+
+@pytest.fixture(scope="session")
+def built_remiss(tmp_path_factory):
+    """The remiss (editions, cover letter, response form), built once for the session."""
+    import datetime as dt
+
+    from samverkan.targets import BuildOptions
+
+    out = tmp_path_factory.mktemp("remiss")
+    written = build(CONTENT, out, ["remiss"], options=BuildOptions({"deadline": dt.date(2027, 1, 29)}))
+    return out, written

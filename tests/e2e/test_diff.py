@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -29,8 +30,8 @@ from tests.conftest import CONTENT, FIXTURES, ROOT
 from tests.inspect import W, docx_text, libreoffice_convert, norm, openxml_audit, paragraph_text, pdf_text, pdf_validation
 
 VERSIONS = FIXTURES / "versions"
-STEM = "andringar/andringar-0.9-till-1.0-2027-01-15"
-REDLINE = "andringar/redline-testavtal-0.9-till-1.0-2027-01-15.docx"
+STEM = "andringar/andringar-0.9-till-1.0-2027-01-15-0b88202c"     # versions, date and the comparison's fingerprint
+REDLINE = "andringar/redline-testavtal-0.9-till-1.0-2027-01-15-0b88202c.docx"
 AUTHOR, DATE = "Testförfattare", "2027-01-15T12:00:00Z"
 PARTS = ("word/document.xml", "word/footnotes.xml", "word/header1.xml", "word/header2.xml", "word/footer1.xml")
 
@@ -48,7 +49,16 @@ def part(path: Path, name: str) -> bytes:
 
 
 def texts(root: etree._Element) -> list[str]:
-    return [norm(paragraph_text(p)) for p in root.iter(f"{W}p")]
+    """Every paragraph's text; a table of contents entry without its page number (a field's
+    result, which Word recomputes, not a change to accept or reject)."""
+    out = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        text = norm(paragraph_text(p))
+        if style is not None and style.get(f"{W}val", "").startswith("TOC"):
+            text = re.sub(r"\s*\d+$", "", text)
+        out.append(text)
+    return out
 
 
 def normal_docx(folder: Path, key: str = "agreement") -> bytes:
@@ -82,7 +92,10 @@ def test_the_report_and_the_redline_are_written_with_their_manifest_entries(diff
 
 def test_the_json_report_lists_exactly_the_known_edits(diffed):
     data = json.loads((diffed / f"{STEM}.json").read_text(encoding="utf-8"))
-    assert data["old"] == str(VERSIONS / "v1") and data["unchanged"] is False
+    # the versions by number and date (how they were read is kept, but does not name them)
+    assert data["old"] == {"version": "0.9", "status": "utkast", "date": "2026-11-24", "source": str(VERSIONS / "v1")}
+    assert data["new"] == {"version": "1.0", "status": "remiss", "date": "2027-01-15", "source": str(VERSIONS / "v2")}
+    assert data["unchanged"] is False
     (doc,) = data["documents"]
     assert (doc["old"]["version"], doc["new"]["version"]) == ("0.9", "1.0")
     assert [(m["field"], m["old"], m["new"]) for m in doc["metadata"]] == [
@@ -95,12 +108,16 @@ def test_the_json_report_lists_exactly_the_known_edits(diffed):
     assert commitments["T-2-1"]["old"]["text"] == "Verka för att utveckla arbetet med SIP & <samverkan>."
     assert commitments["T-2-1"]["new"]["text"] == \
         "Verka för att stärka och utveckla arbetet med SIP & <samverkan> i hela länet."
+    assert [(w["op"], w["text"]) for w in commitments["T-2-1"]["words"]] == [
+        ("equal", "Verka för att"), ("inserted", " stärka och"), ("equal", " utveckla arbetet med SIP & <samverkan>"),
+        ("inserted", " i hela länet"), ("equal", ".")]
     assert commitments["T-2-3"]["old"]["full_text"] == "Beroendevården åtar sig att utveckla samverkansformer."
     assert commitments["T-2.1-2"]["new"]["section"] == "2.1"
     assert doc["sections"] == [{"number": "2.1", "status": "renamed", "old_title": "Unga",
                                 "new_title": "Unga och unga vuxna", "paragraphs": 0}]
-    assert doc["paragraphs"] == [{"status": "moved", "kind": "paragraph", "old_section": "2", "new_section": "2.1",
-                                  "old_text": "Text efter.", "new_text": "Text efter."}]
+    assert doc["paragraphs"] == [{"status": "moved", "kind": "paragraph", "old_ref": None, "new_ref": None,
+                                  "old_section": "2", "new_section": "2.1", "old_text": "Text efter.",
+                                  "new_text": "Text efter.", "words": []}]
     assert doc["tables"] == doc["footnotes"] == doc["names"] == []
 
 
@@ -142,7 +159,7 @@ def test_the_changes_are_tracked_word_by_word_with_the_new_versions_author_and_d
     assert "stärka och" in runs("ins") and "<samverkan> i hela länet." in runs("ins")   # words, not paragraphs
     assert "<samverkan>." in runs("del")
     assert "och unga vuxna" in runs("ins")                                               # the renamed section
-    assert "0.9" in runs("del") and "1.0" in runs("ins")                                 # title page
+    assert "0.9, 24 november 2026" in runs("del") and "1.0, 15 januari 2027" in runs("ins")   # title page
     header = etree.fromstring(part(diffed / REDLINE, "word/header1.xml"))
     assert {norm("".join(t.text for t in d.iter(f"{W}delText"))) for d in header.iter(f"{W}del")} >= {"0.9", "Utkast"}
     marks = {"".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText")): m.tag
@@ -253,6 +270,97 @@ def test_git_revisions_give_the_same_report_as_folders(tmp_path, diffed):
     assert f"wrote {out / REDLINE}" in result.output
     via_git = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
     via_folders = json.loads((diffed / f"{STEM}.json").read_text(encoding="utf-8"))
-    assert (via_git.pop("old"), via_git.pop("new")) == ("git:v1.0", "git:HEAD")
+    assert (via_git.pop("old")["source"], via_git.pop("new")["source"]) == ("git:v1.0", "git:HEAD")
     assert via_git["documents"] == via_folders["documents"]
     assert (out / REDLINE).read_bytes() == (diffed / REDLINE).read_bytes()
+
+
+# --- issue 13: versions named, words marked, files kept apart, watermark and moves tracked ------------
+
+def test_the_report_names_versions_and_paragraph_references_and_marks_changed_words(tmp_path):
+    new = tmp_path / "new"
+    shutil.copytree(CONTENT, new)
+    section = new / "agreement" / "sections" / "01-inledning.md"
+    text = section.read_text(encoding="utf-8")
+    edited = text.replace("likvärdig, jämlik", "likvärdig jämlik", 1).replace(
+        "sammanhållna vård- och stödinsatser. {¶1}", "sammanhållna vård- samt stödinsatser. {¶1}", 1)
+    assert edited.count("samt stödinsatser") == 1 and "likvärdig jämlik" in edited
+    section.write_text(edited, encoding="utf-8")
+    result = diff(str(CONTENT), str(new), tmp_path / "out", ROOT)
+    (changed,) = result.changes.documents[0].of("paragraphs", "changed")
+    number = "1"
+    assert changed.ref == f"{number}:1"
+    report = next(w for w in result.written if w.format == "docx")
+    data = json.loads((tmp_path / "out" / report.path.replace(".docx", ".json")).read_text(encoding="utf-8"))
+    entry = data["documents"][0]["paragraphs"][0]
+    assert entry["new_ref"] == f"{number}:1" and {"op": "deleted", "text": ","} in entry["words"]
+    assert {"op": "inserted", "text": "samt"} in entry["words"] and {"op": "deleted", "text": "och"} in entry["words"]
+    docx, pdf = tmp_path / "out" / report.path, tmp_path / "out" / report.path.replace(".docx", ".pdf")
+    for text in (docx_text(docx), norm(pdf_text(pdf))):
+        assert "git:" not in text and "version 1.1 (24 november 2026)" in text and f"{number}:1" in text
+    root = etree.fromstring(part(docx, "word/document.xml"))
+    styled = {(r.find(f"{W}rPr/{W}rStyle").get(f"{W}val"), "".join(t.text for t in r.iter(f"{W}t")))
+              for r in root.iter(f"{W}r") if r.find(f"{W}rPr/{W}rStyle") is not None}
+    assert ("Borttagentext", ",") in styled and ("Tillagdtext", "samt") in styled     # marked inside the text
+    assert openxml_audit(docx) == []
+
+
+def test_two_comparisons_with_the_same_version_numbers_never_overwrite_each_other(tmp_path):
+    other = tmp_path / "v2b"
+    shutil.copytree(VERSIONS / "v2", other)
+    path = other / "agreement" / "commitments.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Erbjuda stöd till anhöriga.", "Erbjuda stöd."),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    first = diff(str(VERSIONS / "v1"), str(VERSIONS / "v2"), out, ROOT)
+    second = diff(str(VERSIONS / "v1"), str(other), out, ROOT)
+    paths = [w.path for w in first.written] + [w.path for w in second.written]
+    assert len(set(paths)) == len(paths) == 8                      # four files each, none shared
+    assert all((out / p).exists() for p in paths)
+    again = diff(str(VERSIONS / "v1"), str(VERSIONS / "v2"), out, ROOT)
+    assert [w.path for w in again.written] == [w.path for w in first.written]   # the same comparison: same files
+
+
+def test_a_status_change_tracks_the_watermark_so_rejecting_restores_it(tmp_path):
+    new = tmp_path / "adopted"
+    shutil.copytree(VERSIONS / "v2", new)
+    meta = new / "agreement" / "document.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("\nstatus: remiss", "\nstatus: antagen\nadopted: 2027-01-15")
+                    .replace("    status: remiss", "    status: antagen"), encoding="utf-8")
+    diff(str(VERSIONS / "v1"), str(new), tmp_path / "out", ROOT)
+    redline = next((tmp_path / "out" / "andringar").glob("redline-*.docx")).read_bytes()
+
+    def watermarks(parts):
+        return {name: [p.get("string") for p in root.iter("{urn:schemas-microsoft-com:vml}textpath")
+                       if p.get("string")] for name, root in parts.items() if "header" in name}
+
+    assert all(marks == ["UTKAST"] for marks in watermarks(resolve_package(redline, accept=False)).values())
+    assert all(marks == [] for marks in watermarks(resolve_package(redline, accept=True)).values())
+    path = tmp_path / "redline.docx"
+    path.write_bytes(redline)
+    assert openxml_audit(path) == []
+
+
+def test_a_commitment_moved_between_sections_is_a_move_in_section_6_too(tmp_path):
+    new = tmp_path / "moved"
+    shutil.copytree(CONTENT, new)
+    path = new / "agreement" / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: A-4.2-8\n")
+    end = text.find("\n- id:", start + 1) + 1 or len(text)
+    block = text[start:end].replace('section: "4.2"', 'section: "4.1"')
+    assert 'section: "4.1"' in block                           # moved in the file too: to the end of 4.1
+    text = text[:start] + text[end:]
+    at = text.index("- id: A-4.2-1\n")
+    path.write_text(text[:at] + block.rstrip("\n") + "\n\n" + text[at:], encoding="utf-8")
+    result = diff(str(CONTENT), str(new), tmp_path / "out", ROOT)
+    assert [(c.status, c.id) for c in result.changes.documents[0].commitments] == [("moved", "A-4.2-8")]
+    redline = next((tmp_path / "out" / "andringar").glob("redline-*.docx"))
+    root = etree.fromstring(part(redline, "word/document.xml"))
+    tracked = [norm("".join(t.text for t in el.iter(f"{W}t", f"{W}delText")))
+               for el in root.iter(f"{W}ins", f"{W}del") if el.getparent().tag != f"{W}rPr"]
+    assert not [t for t in tracked if "A-4.2-" in t]           # no id edited, added or removed
+    moved = [norm("".join(t.text for t in el.iter(f"{W}t"))) for el in root.iter(f"{W}moveTo")
+             if el.getparent().tag != f"{W}rPr"]
+    assert any(t.endswith("(A-4.2-8)") for t in moved)          # section 6 shows the move too
+    assert_accept_gives_new_and_reject_gives_old(redline, CONTENT, new)

@@ -196,7 +196,7 @@ def dist(tmp_path_factory) -> dict[str, Path]:
 
 
 PACKAGE_DATA = ["templates/reference.docx", "templates/document.typ", "templates/document.md.j2",
-                "templates/docx-filter.lua", "templates/typst-filter.lua", "templates/fonts/SourceSansPro-Regular.otf",
+                "templates/docx-filter.lua", "templates/typst-filter.lua", "templates/fonts/SourceSansPro-Regular.ttf",
                 "templates/fonts/LICENSE.txt", "example/content/agreement/document.yaml", "example/gitignore"]
 
 

@@ -91,10 +91,20 @@ def test_cover_letter(remiss, content):
         assert recipient in text
     assert len([u for u in content.remiss.recipients if u.endswith(("kommun", "stad"))]) >= 26
     assert "Region Stockholm" in text and "Länsstyrelsen i Stockholms län" in text and "RFHL" in text
-    assert fields.read(docx.read_bytes()) == {"kontakt-epost": None}     # no e-mail in content: a visible field
-    assert "Ange e-postadress" in text
+    # a letter that is sent: no fill-in field, no placeholder; it says where to answer and cites
+    # the diarienummer, under a letterhead with the sender and the date
+    spec = content.remiss
+    assert fields.read(docx.read_bytes()) == {} and "Ange e-postadress" not in text
+    pdf = norm(pdf_text(files(remiss, "remiss-missiv", "pdf")[0]))
+    for shown in (text, pdf):
+        assert f"Skicka den ifyllda svarsmallen som Word-fil till {spec.answers.email}" in shown
+        assert f"Diarienummer: {spec.sender.diarienummer}" in shown and "Datum: 2026-11-24" in shown
+        assert spec.sender.organisation in shown and " ".join(spec.sender.address) in shown
+        assert "Med vänliga hälsningar " + " ".join(spec.sender.signature) in shown
+    body = [text for _, text in docx_paragraphs(docx)]
+    assert body.index(spec.sender.organisation) < body.index(spec.texts.missiv.subject)    # the letterhead first
     assert openxml_audit(docx) == []
-    assert "Så svarar ni" in pdf_text(files(remiss, "remiss-missiv", "pdf")[0])
+    assert "Så svarar ni" in pdf
 
 
 def form_tables(path):

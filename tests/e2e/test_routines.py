@@ -11,17 +11,13 @@ import zipfile
 import pytest
 
 from samverkan.ooxml import controls as fields
-from samverkan.build import build
 
-from tests.conftest import CONTENT
 from tests.inspect import W, docx_text, docx_xml, libreoffice_convert, norm, openxml_audit, pdf_text, pdf_validation
 
 
 @pytest.fixture(scope="module")
-def routines(tmp_path_factory, content):
-    out = tmp_path_factory.mktemp("routines")
-    written = build(CONTENT, out, ["routines"])
-    return out, written
+def routines(built_routines):
+    return built_routines                # every routine, built once for the session (conftest.py)
 
 
 def units(content):

@@ -16,13 +16,14 @@ from samverkan.model import (
     Remiss, Routine, Texts,
 )
 from samverkan.text import FILE_PART_MAX, normalise, slugify
+from samverkan.model import AnswersTo, Sender
 
 KOMMUNKOD = re.compile(r"^\d{4}$")
 PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
 
 # The schema of routine-template.yaml: every key the routine template uses.
 ROUTINE_TEXTS = {
-    "title_prefix": str, "subtitle": str, "how_to_fill": str,
+    "title_prefix": str, "subtitle": str, "how_to_fill": ("docx", "pdf"),   # wording per format
     "labels": ("unit", "code", "local_council", "agreement", "routine_version", "decided", "review_by", "party",
                "name", "contact", "kommun_party", "region_party", "what", "who", "how", "when", "function",
                "contact_details", "hours", "place_date", "signature", "name_clarification", "position"),
@@ -72,7 +73,9 @@ def load_texts(path: Path, schema: dict, problems: Problems, data=None, allowed_
 REMISS_TEXTS = {
     "summary": ("title", ("paragraphs", list)),
     "missiv": ("subject", "greeting", ("intro", list), "sent_heading", "deadline_heading", "deadline_text",
-               "how_heading", ("how", list), "contact_heading", "contact_text", "closing", "recipients_heading"),
+               "how_heading", ("how", list), "send_to", "send_by_post", "cite_diarienummer", "contact_heading",
+               "contact_text", "closing", "sign_off", "recipients_heading", "date_label", "diarienummer_label",
+               "email_label", "phone_label"),
     "form": ("title", "intro", "respondent_heading", "organisation", "contact_person", "email", "date",
              "general_heading", "general_label", "reference", "comment", "proposal", "whole_section",
              "placeholder", "date_placeholder", "remiss_label", "deadline_label", "answers_help", "row"),
@@ -89,7 +92,7 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
     if data is None:
         return None
     texts = load_texts(path, REMISS_TEXTS, problems, data=data,
-                       allowed_extra=("title", "documents", "contact", "remissinstanser"))
+                       allowed_extra=("title", "documents", "contact", "sender", "answers", "remissinstanser"))
     f = Fields(data, path.name, problems, Location(path, 1))
     title = f.get("title")
     keys = _strings(f.get("documents", list, default=[]), f, "documents", problems)
@@ -105,6 +108,11 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
         contact = Contact(c.get("name"), c.get("organisation"), c.get("email", required=False),
                           c.get("phone", required=False))
         c.finish()
+        if c.ok and not (contact.email or contact.phone):
+            problems.add(f.loc("contact"), "remiss: contact gives no e-mail address or telephone number, so the "
+                                           "cover letter cannot say how to reach you with questions",
+                         "add 'email: …' or 'phone: …' under contact")
+    sender, answers = _remiss_sender_and_answers(f, problems)
     groups = []
     for index, node in enumerate(groups_node):
         loc = groups_node.loc(index) if isinstance(groups_node, NodeList) else f.loc("remissinstanser")
@@ -130,9 +138,51 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
             problems.add(f.loc("remissinstanser"), f"remissinstans '{member}' is listed twice", "list it once")
         seen.add(slugify(member))
     f.finish(("summary", "missiv", "form", "compilation"))
-    if None in (title, contact, texts) or not keys or contact.name is None:
+    if None in (title, contact, texts, sender, answers) or not keys or contact.name is None:
         return None
-    return Remiss(title, keys, contact, groups, texts)
+    return Remiss(title, keys, contact, groups, texts, sender, answers)
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _lines(fields: Fields, key: str, problems: Problems, required: bool) -> list[str]:
+    """A value written as one line or as a list of lines (an address)."""
+    value = fields.get(key, (str, list), required=required, default=[])
+    return [value] if isinstance(value, str) else _strings(value, fields, key, problems)
+
+
+def _remiss_sender_and_answers(f: Fields, problems: Problems):
+    """`sender` (the cover letter's letterhead, diarienummer and signature) and `answers`
+    (where the answers go) of remiss.yaml. A remiss that does not say where to answer cannot
+    be sent: both are required, and `answers` needs an e-mail or a postal address."""
+    sender = answers = None
+    node = f.get("sender", Node)
+    if node is not None:
+        g = Fields(node, "remiss: sender", problems, f.loc("sender"))
+        organisation, unit = g.get("organisation"), g.get("unit", required=False)
+        address = _lines(g, "address", problems, required=True)
+        diarienummer = g.get("diarienummer")
+        signature = _lines(g, "signature", problems, required=True)
+        g.finish()
+        if None not in (organisation, diarienummer) and address and signature:
+            sender = Sender(organisation, unit, address, diarienummer, signature)
+    node = f.get("answers", Node)
+    if node is not None:
+        g = Fields(node, "remiss: answers", problems, f.loc("answers"))
+        email = g.get("email", required=False)
+        address = _lines(g, "address", problems, required=False)
+        g.finish()
+        if email is not None and not EMAIL.match(email):
+            problems.add(g.loc("email"), f"remiss: answers: '{email}' is not an e-mail address",
+                         "write it like remiss@example.se")
+        elif not email and not address and g.ok:
+            problems.add(f.loc("answers"), "remiss: answers says neither an e-mail address nor a postal address, "
+                                           "so nobody would know where to send an answer",
+                         "add 'email: …' (and/or 'address: [line, line]') under answers")
+        else:
+            answers = AnswersTo(email, address)
+    return sender, answers
 
 
 def _strings(value, f, key: str, problems: Problems) -> list[str]:

@@ -118,6 +118,7 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
         problems.add(f.loc("status"), f"status '{status}' is not one of {', '.join(STATUSES)}",
                      suggest(status, STATUSES))
     date = _parse_date(f.get("date"), problems, f.loc("date"), "date")
+    adopted = f.get("adopted", required=False)
     stem = f.get("file_stem")
     check_file_part(stem, f.loc("file_stem"), "file_stem", problems, "'overenskommelse-missbruk'")
     version = f.get("version")
@@ -133,19 +134,20 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
         title=f.get("title"), subtitle=f.get("subtitle"), short_title=f.get("short_title"),
         version=version, status=status, date=date,
         diarienummer=f.get("diarienummer", required=False), author=f.get("author"), subject=f.get("subject"),
-        file_stem=stem,
+        file_stem=stem, adopted=adopted,
     )
     if history and meta_values["version"] and history[-1].version != meta_values["version"]:
         problems.add(f.loc("history"), f"the last history entry is version {history[-1].version}, but the "
                                        f"document is version {meta_values['version']}",
                      "add the current version last in history (or correct 'version')")
+    _check_status_dates(f, status, date, adopted, history, problems)
     for key in ("title", "subject", "author", "short_title"):
         value = meta_values.get(key)
         if value and len(value) > 255:
             problems.add(f.loc(key), f"'{key}' is {len(value)} characters; Word's document properties hold 255",
                          "shorten it (a longer text belongs in the sections)")
     f.finish()
-    if any(v is None for k, v in meta_values.items() if k != "diarienummer") or not f.ok:
+    if any(v is None for k, v in meta_values.items() if k not in ("diarienummer", "adopted")) or not f.ok:
         return None, extra
 
     def texts(items: Any, key: str) -> list[str]:
@@ -161,6 +163,32 @@ def _load_metadata(folder: Path, node: Node, problems: Problems) -> tuple[Metada
 
 
 HISTORY_DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+
+
+def _check_status_dates(f: Fields, status: str | None, date: dt.date | None, adopted: str | None,
+                        history: list[Revision], problems: Problems) -> None:
+    """Status and dates that a title page can print side by side without contradicting itself:
+    an adopted agreement says when it was adopted (not after this version's date), a draft or
+    remiss version was not adopted, and the history's last entry has the document's status."""
+    if adopted is not None:
+        if not HISTORY_DATE.match(adopted):
+            problems.add(f.loc("adopted"), f"'adopted' must be a date written YYYY-MM-DD (or YYYY when only the "
+                                           f"year is known), not '{adopted}'", "write e.g. adopted: 2017")
+        elif date is not None and adopted > date.isoformat()[:len(adopted)]:
+            problems.add(f.loc("adopted"), f"'adopted' ({adopted}) is after this version's date "
+                                           f"({date.isoformat()})", "correct 'adopted' or 'date'")
+        if status in ("utkast", "remiss"):
+            problems.add(f.loc("adopted"), f"'adopted' is given, but status is {status}: a version that is "
+                                           f"{status} has not been adopted",
+                         "remove 'adopted' (the history keeps when earlier versions were adopted), or set "
+                         "status: antagen")
+    elif status == "antagen":
+        problems.add(f.loc("status"), "status is antagen, but 'adopted' does not say when the agreement was adopted",
+                     "add a line 'adopted: YYYY-MM-DD' (or the year, 'adopted: 2017')")
+    if history and status is not None and history[-1].status != status:
+        problems.add(history[-1].loc, f"the last history entry (version {history[-1].version}) has status "
+                                      f"{history[-1].status}, but the document's status is {status}",
+                     "give the current version's entry the document's status")
 
 
 def _load_history(items: Any, parent: Fields, problems: Problems) -> list[Revision]:

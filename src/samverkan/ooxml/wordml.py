@@ -54,6 +54,30 @@ def simple_field(instruction: str, placeholder: str = "1") -> OxmlElement:
     return field
 
 
+def complex_field(instruction: str, result: str) -> list[OxmlElement]:
+    """The runs of a field (begin, instruction, separate, cached result, end), e.g. a PAGEREF
+    whose result Word recomputes when it updates fields."""
+    instr = element("w:instrText", {"xml:space": "preserve"})
+    instr.text = instruction
+    return [element("w:r", children=[element("w:fldChar", {"w:fldCharType": "begin"})]),
+            element("w:r", children=[instr]),
+            element("w:r", children=[element("w:fldChar", {"w:fldCharType": "separate"})]),
+            run(result),
+            element("w:r", children=[element("w:fldChar", {"w:fldCharType": "end"})])]
+
+
+CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+
+
+def drop_custom_properties(doc: DocxDocument) -> None:
+    """Remove docProps/custom.xml: pandoc lists there every metadata field it does not know,
+    which are the intermediate's internal settings (chapter-break, hyphenate, titlepage, …),
+    nothing a reader's document properties should show."""
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == CUSTOM_PROPERTIES]:
+        del rels[rid]
+
+
 def paragraph_style(paragraph: Paragraph, style_id: str) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     style = ppr.find(qn("w:pStyle"))
@@ -141,7 +165,7 @@ def watermark_run(text: str) -> OxmlElement:
         shape.set(key, value)
     etree.SubElement(shape, f"{{{vml}}}fill").set("opacity", ".4")
     textpath = etree.SubElement(shape, f"{{{vml}}}textpath")
-    textpath.set("style", 'font-family:"Arial";font-size:1pt;font-weight:bold')
+    textpath.set("style", 'font-family:"Source Sans Pro";font-size:1pt;font-weight:bold')   # the documents' font
     textpath.set("string", text)
     wrap = etree.SubElement(shape, f"{{{word10}}}wrap")
     wrap.set("anchorx", "margin")

@@ -7,6 +7,7 @@ and gives templates the helpers and rules they need.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from samverkan import dates
 from samverkan.errors import BuildFailed
-from samverkan.model import Content, ListBlock
+from samverkan.model import Content, ListBlock, Metadata
 from samverkan.project import Templates
 from samverkan.render import markdown
 from samverkan.rules import grouping
@@ -25,6 +26,42 @@ from samverkan.rules import grouping
 
 STATUS_LABELS = {"utkast": "Utkast", "remiss": "Remissversion", "antagen": "Antagen"}
 WATERMARKS = {"utkast": "UTKAST", "remiss": "REMISSVERSION"}
+
+
+def adopted_date(text: str) -> str:
+    """ "2017" as it is, "2017-06-12" as "12 juni 2017"."""
+    return dates.long_date(dt.date.fromisoformat(text)) if len(text) == 10 else text
+
+
+def status_phrase(meta: Metadata) -> str:
+    """The status in running text: "antagen 2017", "utkast", "remissversion"."""
+    if meta.status == "antagen" and meta.adopted:
+        return f"antagen {adopted_date(meta.adopted)}"
+    return STATUS_LABELS[meta.status].lower()
+
+
+def title_facts(meta: Metadata, remiss: Any = None) -> list[str]:
+    """The facts a title page states, coherent with each other: the version and its date, the
+    status, and for an adopted agreement when it was adopted (an edition made later, such as an
+    editorial 1.1 of an agreement adopted in 2017, shows both dates and what was decided). A
+    remiss edition (`remiss`, a RemissEdition) is a proposal: it never calls itself adopted,
+    and names when the version in force was adopted instead."""
+    if remiss is not None:
+        lines = [f"Remissversion {dates.iso_date(remiss.date)}", f"Svar senast {dates.long_date(remiss.deadline)}",
+                 f"Version {meta.version}, förslag på remiss"]
+        if meta.adopted:
+            lines.append(f"Gällande version antagen {adopted_date(meta.adopted)}")
+    else:
+        lines = [f"Version {meta.version}, {dates.long_date(meta.date)}"]
+        if meta.status == "antagen" and meta.adopted:
+            lines.append(f"Antagen {adopted_date(meta.adopted)}")
+            if meta.edition_of_adopted and meta.decision:
+                lines.append(meta.decision)
+        else:
+            lines.append(f"Status: {STATUS_LABELS[meta.status]}")
+    if meta.diarienummer:
+        lines.append(f"Diarienummer: {meta.diarienummer}")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -125,6 +162,24 @@ class FieldRegistry:
         return Markup(f"[{markdown.escape(shown)}]{{#f-{tag}}}")
 
 
+def _marked(words) -> Markup:
+    """A changed text with its deleted words as [words]{.deleted} and its inserted words as
+    [words]{.inserted} (the filters strike through and underline them); see compare.word_changes.
+    The space around a changed run stays outside its span; a deletion and the insertion that
+    replaces it are set apart by a space."""
+    out = []
+    for index, (op, text) in enumerate(words):
+        core = text.strip()
+        if op == "equal" or not core:
+            out.append(markdown.escape(text))
+            continue
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        if op == "inserted" and index and words[index - 1][0] == "deleted":
+            lead = lead or " "
+        out.append(markdown.escape(lead) + f"[{markdown.escape(core)}]{{.{op}}}" + markdown.escape(trail))
+    return Markup("".join(out))
+
+
 def _join_md(*parts) -> Markup:
     """Concatenate text (escaped) and Markdown (as is)."""
     return Markup("".join(str(markdown.md(p)) for p in parts))
@@ -152,12 +207,14 @@ def environment(templates: Templates) -> jinja2.Environment:
         quote_block=markdown.quote_block,
         line_block=_line_block,
         join_md=_join_md,
+        marked=_marked,
         matrix_rows=_matrix_rows,
         hashes=lambda level: Markup("#" * level),
         anchor=lambda number: Markup("{#" + anchor_id(number) + "}"),
         attributes=_attributes,
         reference=lambda text: Markup(f"[\\[{markdown.escape(text)}\\]]{{.ref}}"),
         anchor_ref=_anchor_ref,
+        signature_line=lambda: Markup("[\u00a0]{.signature-line}"),
         noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
         notedef=lambda label: Markup(f"[^{_note_label(label)}]:"),
         list_marker=_list_marker,
@@ -165,6 +222,8 @@ def environment(templates: Templates) -> jinja2.Environment:
         long_date=dates.long_date,
         iso_date=dates.iso_date,
         status_label=lambda status: STATUS_LABELS[status],
+        title_facts=title_facts,
+        adopted_date=adopted_date,
         watermark=lambda status: WATERMARKS.get(status),
     )
     env.filters["md"] = markdown.md

@@ -85,6 +85,7 @@ def grid_table(columns: Sequence[str], rows: Iterable[Sequence[str]], caption: s
                   for w in (str(cell) if isinstance(cell, Markup) else escape(cell)).split()] or [1])
              for i in range(len(columns))]
     inner = [max(words[i] + 2, int(GRID_WIDTH * shares[i] / total) - 3) for i in range(len(columns))]
+    inner = _fit_words(inner, columns, rows)
 
     def render_row(cells: Sequence[str]) -> list[str]:
         wrapped = [_wrap_cell(cell, inner[i]) for i, cell in enumerate(cells)]
@@ -103,6 +104,42 @@ def grid_table(columns: Sequence[str], rows: Iterable[Sequence[str]], caption: s
     if caption:
         lines += ["", f": {escape(caption)}"]
     return Markup("\n".join(lines))
+
+
+# Table layout: a grid table spans the text width (the writers make its columns the shares of
+# their dashes), and no column is narrower than its longest word set in the table font, so
+# that no word is broken without a hyphen or runs out of its cell.
+TEXT_WIDTH_PT = 447.9        # A4 less the margins of document.typ and reference.docx (2 × 2.6 cm)
+TABLE_FONT_PT = 9.5          # table text in both
+CELL_PADDING_PT = 11         # the cell's inner margins (5 pt each side in the PDF), and a little room
+MAX_COLUMN_SHARE = 0.6       # a longer word (a URL) may break rather than squeeze the other columns
+
+
+def _fit_words(inner: list[int], columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Column widths in grid characters: each at least its longest word as set (bold in the
+    header), and together the full width."""
+    from samverkan import fontmetrics
+
+    char_pt = TEXT_WIDTH_PT / GRID_WIDTH
+    regular, bold = fontmetrics.packaged("Regular"), fontmetrics.packaged("Bold")
+    result = list(inner)
+    for i in range(len(columns)):
+        cells = [(columns[i], bold)] + [(row[i], regular) for row in rows]
+        widest = 0.0
+        for cell, metrics in cells:
+            if isinstance(cell, Markup) or metrics is None:
+                continue                      # a field's placeholder may wrap
+            for word in str(cell).split():
+                widest = max(widest, metrics.width(word, TABLE_FONT_PT))
+        needed = int((min(widest + CELL_PADDING_PT, TEXT_WIDTH_PT * MAX_COLUMN_SHARE)) / char_pt) + 1
+        result[i] = max(result[i], needed - 3)
+    short = GRID_WIDTH - sum(width + 3 for width in result) - 1
+    if short > 0:
+        total = sum(result)
+        extra = [short * width // total for width in result]
+        extra[-1] += short - sum(extra)
+        result = [width + add for width, add in zip(result, extra)]
+    return result
 
 
 def front_matter(values: dict[str, Any]) -> Markup:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -27,7 +28,7 @@ from samverkan.model import Commitment, Content, Document, Paragraph, Revision, 
 SIMILAR = 0.5   # share of words two paragraph versions have in common to count as one changed paragraph
 
 # Metadata fields compared, in the order the report lists them.
-METADATA_FIELDS = ("title", "subtitle", "short_title", "version", "status", "date", "diarienummer", "parties",
+METADATA_FIELDS = ("title", "subtitle", "short_title", "version", "status", "adopted", "date", "diarienummer", "parties",
                    "author", "subject", "keywords", "publishers", "file_stem")
 
 
@@ -162,6 +163,11 @@ class CommitmentChange:
     def new_text(self) -> str:
         return self.new.full_text if self.new else ""
 
+    @property
+    def words(self) -> list[tuple[str, str]]:
+        """The text's changes word by word, where the text changed."""
+        return word_changes(self.old_text, self.new_text) if "text" in self.fields else []
+
 
 @dataclass
 class SectionChange:
@@ -172,6 +178,26 @@ class SectionChange:
     paragraphs: int = 0              # paragraphs added or removed with it (moved ones not counted)
 
 
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]")     # words, spaces and each punctuation mark on its own
+
+
+def word_changes(old: str, new: str) -> list[tuple[str, str]]:
+    """The new text as runs of words: ("equal", …), ("deleted", …) and ("inserted", …), so
+    that a report can mark inside the text what changed (a comma is found at once, not letter
+    by letter in two versions side by side)."""
+    a, b = TOKEN.findall(normal(old)), TOKEN.findall(normal(new))
+    runs: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in word_opcodes(a, b):
+        if tag == "equal":
+            runs.append(("equal", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            runs.append(("deleted", "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(("inserted", "".join(b[j1:j2])))
+    return runs
+
+
 @dataclass
 class ParagraphChange:
     status: str                      # added | removed | changed | moved
@@ -180,6 +206,17 @@ class ParagraphChange:
     new_section: str
     old_text: str
     new_text: str
+    old_ref: str = ""                # the stable reference ("3.1:7") where the paragraph has one
+    new_ref: str = ""
+
+    @property
+    def ref(self) -> str:
+        """How the report names the paragraph: its reference, else its section."""
+        return self.new_ref or self.old_ref or self.new_section or self.old_section
+
+    @property
+    def words(self) -> list[tuple[str, str]]:
+        return word_changes(self.old_text, self.new_text) if self.status == "changed" else []
 
 
 @dataclass
@@ -375,13 +412,14 @@ class _Unit:
     section: str
     kind: str
     text: str
+    ref: str = ""
 
 
 def _units(section: Section) -> list[_Unit]:
     units = []
     for block in walk_blocks(section.blocks):
         if isinstance(block, Paragraph):
-            units.append(_Unit(section.number, "paragraph", normal(block.text)))
+            units.append(_Unit(section.number, "paragraph", normal(block.text), section.ref(block) or ""))
         elif isinstance(block, Subheading):
             units.append(_Unit(section.number, "subheading", normal(block.text)))
     return units
@@ -418,7 +456,8 @@ def _sections_and_paragraphs(old: Document, new: Document) -> tuple[list[Section
         if target is not None:
             moved_old.add(place)
             moved_new.add(target)
-            paragraphs.append(ParagraphChange("moved", unit.kind, place[0], target[0], unit.text, unit.text))
+            paragraphs.append(ParagraphChange("moved", unit.kind, place[0], target[0], unit.text, unit.text,
+                                              unit.ref, new_units[target[0]][target[1]].ref))
 
     # 3. changed, removed and added paragraphs, section by section
     sections: list[SectionChange] = []
@@ -443,13 +482,13 @@ def _sections_and_paragraphs(old: Document, new: Document) -> tuple[list[Section
         for step in align([u.text for u in olds], [u.text for u in news], similar):
             if step.op == "changed":
                 a, b = olds[step.old], news[step.new]   # type: ignore[index]
-                paragraphs.append(ParagraphChange("changed", b.kind, n, n, a.text, b.text))
+                paragraphs.append(ParagraphChange("changed", b.kind, n, n, a.text, b.text, a.ref, b.ref))
             elif step.op == "removed" and (n, step.old) not in moved_old:
                 a = olds[step.old]   # type: ignore[index]
-                paragraphs.append(ParagraphChange("removed", a.kind, n, "", a.text, ""))
+                paragraphs.append(ParagraphChange("removed", a.kind, n, "", a.text, "", a.ref, ""))
             elif step.op == "added" and (n, step.new) not in moved_new:
                 b = news[step.new]   # type: ignore[index]
-                paragraphs.append(ParagraphChange("added", b.kind, "", n, "", b.text))
+                paragraphs.append(ParagraphChange("added", b.kind, "", n, "", b.text, "", b.ref))
     return sections, paragraphs
 
 
@@ -494,8 +533,13 @@ def _version_data(doc: Document | None) -> dict | None:
             "date": doc.meta.date.isoformat()}
 
 
-def as_data(changes: Changes, old_label: str, new_label: str) -> dict:
-    """The changes as plain data for the JSON report (keys in English, texts as in the content)."""
+def _words_data(words: list[tuple[str, str]]) -> list[dict]:
+    return [{"op": op, "text": text} for op, text in words]
+
+
+def as_data(changes: Changes, old: dict, new: dict) -> dict:
+    """The changes as plain data for the JSON report (keys in English, texts as in the content).
+    `old` and `new` name the versions compared (version, date, status; and where they were read)."""
     documents = []
     for d in changes.documents:
         documents.append({
@@ -508,12 +552,14 @@ def as_data(changes: Changes, old_label: str, new_label: str) -> dict:
             "history": [{"status": h.status, "old": _revision_data(h.old), "new": _revision_data(h.new)}
                         for h in d.history],
             "commitments": [{"id": c.id, "status": c.status, "changed": list(c.fields),
-                             "old": _commitment_data(c.old), "new": _commitment_data(c.new)} for c in d.commitments],
+                             "old": _commitment_data(c.old), "new": _commitment_data(c.new),
+                             "words": _words_data(c.words)} for c in d.commitments],
             "sections": [{"number": s.number, "status": s.status, "old_title": s.old_title, "new_title": s.new_title,
                           "paragraphs": s.paragraphs} for s in d.sections],
-            "paragraphs": [{"status": p.status, "kind": p.kind, "old_section": p.old_section or None,
+            "paragraphs": [{"status": p.status, "kind": p.kind, "old_ref": p.old_ref or None,
+                            "new_ref": p.new_ref or None, "old_section": p.old_section or None,
                             "new_section": p.new_section or None, "old_text": p.old_text or None,
-                            "new_text": p.new_text or None} for p in d.paragraphs],
+                            "new_text": p.new_text or None, "words": _words_data(p.words)} for p in d.paragraphs],
             "tables": [{"id": t.id, "status": t.status, "changed": list(t.fields), "old_caption": t.old_caption,
                         "new_caption": t.new_caption,
                         "rows": [{"status": r.status, "old": r.old, "new": r.new} for r in t.rows]} for t in d.tables],
@@ -521,4 +567,4 @@ def as_data(changes: Changes, old_label: str, new_label: str) -> dict:
                           for f in d.footnotes],
             "names": [{"kind": n.kind, "id": n.id, "status": n.status, "old": n.old, "new": n.new} for n in d.names],
         })
-    return {"old": old_label, "new": new_label, "unchanged": changes.empty, "documents": documents}
+    return {"old": old, "new": new, "unchanged": changes.empty, "documents": documents}

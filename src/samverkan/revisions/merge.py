@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from samverkan.writers import pandoc
 INSERTION, DELETION = "insertion", "deletion"
 FROM, TO = "rl-from-", "rl-to-"
 OLD_ID = "rl-old-"                 # ids of removed headings, so they never clash with the new ones
+COMMITMENT_ID = re.compile(r"\(([A-Za-z0-9]+-[0-9][0-9.]*-[0-9]+)\)$")   # "… (A-4.2-8)" in the compiled list
 
 
 # --- reading pandoc trees ------------------------------------------------------------------------
@@ -166,11 +168,20 @@ class Merger:
     def _pairable(self, old_text: str, new_text: str) -> bool:
         return old_text not in self.left and new_text not in self.came
 
-    def _steps(self, old: list, new: list, kind=lambda x: ()) -> list:
+    @staticmethod
+    def _same_commitment(old_text: str, new_text: str) -> bool:
+        """Two list items that end in a commitment's id (the compiled list's "… (A-4.2-8)") are
+        one item only if the id is the same: ids never change, so two ids are two commitments
+        (one moved away, another come), never one edited."""
+        old_id, new_id = COMMITMENT_ID.search(old_text), COMMITMENT_ID.search(new_text)
+        return not (old_id and new_id and old_id.group(1) != new_id.group(1))
+
+    def _steps(self, old: list, new: list, kind=lambda x: (), items: bool = False) -> list:
         old_texts, new_texts = [_text(x) for x in old], [_text(x) for x in new]
 
         def fits(i: int, j: int) -> bool:
-            return kind(old[i]) == kind(new[j]) and self._pairable(old_texts[i], new_texts[j])
+            return kind(old[i]) == kind(new[j]) and self._pairable(old_texts[i], new_texts[j]) and \
+                (not items or self._same_commitment(old_texts[i], new_texts[j]))
 
         def similar(i: int, j: int) -> float:
             return similarity(old_texts[i], new_texts[j]) if fits(i, j) else -1.0
@@ -214,7 +225,7 @@ class Merger:
 
     def merge_items(self, old: list, new: list) -> list:
         out: list = []
-        for step in self._steps(old, new):
+        for step in self._steps(old, new, items=True):
             if step.op == "equal":
                 out.append(new[step.new])
             elif step.op == "changed":

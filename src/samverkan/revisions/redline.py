@@ -41,6 +41,9 @@ class MergedDocument:
 class _MergedDocx(DocxWriter):
     """The Word writer, reading a merged tree instead of Markdown."""
 
+    def toc_pages(self, doc: MergedDocument, timestamp: dt.datetime) -> dict[str, int]:  # type: ignore[override]
+        return super().toc_pages(doc.new, timestamp)     # the pages of the new version
+
     def pandoc_docx(self, doc: MergedDocument, timestamp: dt.datetime) -> bytes:  # type: ignore[override]
         return pandoc.run(doc.tree, "docx", self.pandoc_args(doc), timestamp=int(timestamp.timestamp()),
                           reader="json")

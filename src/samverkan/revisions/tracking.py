@@ -42,6 +42,7 @@ VISIBLE = tuple(qn(f"w:{tag}") for tag in ("t", "delText", "tab", "br", "cr", "s
                                            "endnoteReference", "drawing", "pict", "noBreakHyphen", "softHyphen"))
 FRONT_STYLES = {"Title", "Subtitle", "Author", "Date", "Titelsida"}   # the title page
 TOKEN = re.compile(r"\s+|\S+")
+VML = "urn:schemas-microsoft-com:vml"
 
 
 class _Marks:
@@ -175,13 +176,52 @@ def _track_front(body: etree._Element, old_body: etree._Element, mark: _Marks) -
 
 
 def _track_header(root: etree._Element, old_root: etree._Element, mark: _Marks) -> None:
-    """The header line ("… · version 1.1 · Antagen") tracked against the old one."""
+    """The header line ("… · version 1.1 · Antagen") tracked against the old one, and its
+    watermark ("UTKAST"), so that rejecting all changes gives the old header back."""
     new, old = list(root.iter(W_P)), list(old_root.iter(W_P))
     if len(new) != len(old):
         return
     for p, was in zip(new, old):
         if paragraph_text(p) != paragraph_text(was):
             _retext(p, paragraph_text(was), paragraph_text(p), mark)
+        _track_watermark(p, was, mark)
+
+
+def watermark_text(p: etree._Element) -> str | None:
+    """The text of the watermark shape in a header paragraph (wordml.watermark_run), if any."""
+    for path in p.iter(f"{{{VML}}}textpath"):
+        if path.get("string") is not None:
+            return path.get("string")
+    return None
+
+
+def _watermark_run(p: etree._Element) -> etree._Element | None:
+    return next((r for r in p if r.tag == W_R and any(True for _ in r.iter(f"{{{VML}}}shape"))), None)
+
+
+def _track_watermark(p: etree._Element, was: etree._Element, mark: _Marks) -> None:
+    """A watermark that came, went or changed with the status (utkast → antagen removes
+    "UTKAST") as a tracked change: the old one deleted, the new one inserted."""
+    old, new = watermark_text(was), watermark_text(p)
+    if old == new:
+        return
+    if new is not None:
+        run = _watermark_run(p)
+        wrapper = mark("w:ins")
+        run.addprevious(wrapper)
+        wrapper.append(run)
+    if old is not None:
+        wrapper = mark("w:del")
+        run = copy.deepcopy(_watermark_run(was))
+        office = "urn:schemas-microsoft-com:office:office"
+        for el in run.iter(f"{{{VML}}}shapetype", f"{{{VML}}}shape"):   # ids unique beside the new one's
+            for key in ("id", f"{{{office}}}spid"):
+                if el.get(key):
+                    el.set(key, el.get(key) + "-old")
+            if el.get("type", "").startswith("#"):
+                el.set("type", el.get("type") + "-old")
+        wrapper.append(run)
+        p.append(wrapper)
 
 
 def _toc_from_headings(body: etree._Element) -> None:
@@ -200,11 +240,18 @@ def _toc_from_headings(body: etree._Element) -> None:
         heading = headings.get(link.get(qn("w:anchor")) or "")
         if heading is None or link.getparent() is None or link.getparent().tag != W_P:
             continue
+        # the entry's text runs up to its page number (a tab, then a PAGEREF field) give way
+        page = next((r for r in link if r.tag == W_R and r.find(qn("w:tab")) is not None), None)
         for child in list(link):
+            if page is not None and (child is page or child in list(page.itersiblings())):
+                break
             link.remove(child)
         for child in heading:
             if child.tag not in MARKERS and child.tag != W_PPR:
-                link.append(copy.deepcopy(child))
+                if page is not None:
+                    page.addprevious(copy.deepcopy(child))
+                else:
+                    link.append(copy.deepcopy(child))
 
 
 def _moves(root: etree._Element, mark: _Marks) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samverkan.dates import build_timestamp, iso_date
+from samverkan.dates import build_timestamp, iso_date, long_date
 from samverkan.errors import BuildFailed
 from samverkan.model import Content
 from samverkan.rules.records import commitment_records
-from samverkan.render import STATUS_LABELS, intermediate
+from samverkan.render import intermediate, status_phrase
 from samverkan.targets.base import BuildOptions, Job, Target
 
 FOLDER = "ataganden"
@@ -36,9 +36,10 @@ class CommitmentsTarget(Target):
         docs = list(content.documents.values())
         date = max(d.meta.date for d in docs)
         timestamp = build_timestamp(date)
-        sources = [Source(f"{d.meta.short_title}: version {d.meta.version}, {STATUS_LABELS[d.meta.status].lower()}",
+        sources = [Source(f"{d.meta.short_title}: version {d.meta.version} ({long_date(d.meta.date)}), "
+                          f"{status_phrase(d.meta)}",
                           f"Nr som börjar med {d.id_prefix}- avser {d.meta.title} (version {d.meta.version}, "
-                          f"{STATUS_LABELS[d.meta.status].lower()}).") for d in docs]
+                          f"{status_phrase(d.meta)}).") for d in docs]
         commitments = content.all_commitments()
         authors = "; ".join(sorted({d.meta.author for d in docs}))
         document = intermediate("commitments.md.j2", content, spec.title, commitments=commitments, sources=sources,

@@ -36,7 +36,7 @@ class RemissTarget(Target):
             jobs += [Job(edition_document, fmt, f"{stem}.{fmt}", "remiss-edition", title, timestamp)
                      for fmt in ("docx", "pdf")]
         t = remiss.texts
-        letter = intermediate("missiv.md.j2", content, t.missiv.subject, remiss=remiss, field=FieldRegistry())
+        letter = intermediate("missiv.md.j2", content, t.missiv.subject, remiss=remiss)
         jobs += [Job(letter, fmt, f"{FOLDER}/missiv-{date}.{fmt}", "remiss-missiv", t.missiv.subject, timestamp)
                  for fmt in ("docx", "pdf")]
         form = intermediate("svarsmall.md.j2", content, t.form.title, remiss=remiss, field=FieldRegistry(),

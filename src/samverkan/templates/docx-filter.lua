@@ -18,3 +18,62 @@ function Span(el)
     return el
   end
 end
+
+-- Layout rules for Word (applied last, to the whole document) -----------------------------
+-- * `only-pdf` content is left out, `only-docx` content kept (wording per format);
+-- * a `::: keep` block gets an id "keep-N", which pandoc writes as a bookmark around it: the
+--   docx writer keeps everything inside on one page (keep with next, rows never split) and
+--   removes the bookmark;
+-- * a change report's deleted words take the character style "Borttagen text" (struck
+--   through), inserted ones "Tillagd text" (underlined);
+-- * a paragraph with a signature line (`[]{.signature-line}`) takes the paragraph style
+--   "Underskriftsrad": its text stands on a rule to sign on, with room above (reference.docx).
+
+local function has_signature_line(block)
+  if block.t ~= "Para" and block.t ~= "Plain" then return false end
+  for _, inline in ipairs(block.content) do
+    if inline.t == "Span" and inline.classes:includes("signature-line") then return true end
+  end
+  return false
+end
+
+local function signature_paragraph(block)
+  if not has_signature_line(block) then return nil end
+  local content = pandoc.Inlines({})
+  for _, inline in ipairs(block.content) do
+    if not (inline.t == "Span" and inline.classes:includes("signature-line")) then content:insert(inline) end
+  end
+  return pandoc.Div({ pandoc.Para(content) }, { ["custom-style"] = "Underskriftsrad" })
+end
+
+local keep_count = 0
+
+local layout_filter = {
+  Div = function(el)
+    if el.classes:includes("only-pdf") then return {} end
+    if el.classes:includes("only-docx") then return el.content end
+    if el.classes:includes("keep") then
+      keep_count = keep_count + 1
+      el.identifier = "keep-" .. keep_count
+      return el
+    end
+  end,
+  Span = function(el)
+    if el.classes:includes("only-pdf") then return {} end
+    if el.classes:includes("only-docx") then return el.content end
+    if el.classes:includes("deleted") then          -- a change report's deleted and inserted words
+      el.attributes["custom-style"] = "Borttagen text"
+      return el
+    end
+    if el.classes:includes("inserted") then
+      el.attributes["custom-style"] = "Tillagd text"
+      return el
+    end
+  end,
+}
+
+local signature_filter = { Plain = signature_paragraph, Para = signature_paragraph }
+
+function Pandoc(doc)
+  return doc:walk(layout_filter):walk(signature_filter)
+end

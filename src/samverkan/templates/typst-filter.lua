@@ -91,3 +91,249 @@ end
 function Str(el)
   return typst_shorthand_safe(el.text)
 end
+
+-- Layout rules for the PDF (applied last, to the whole document) -------------------------
+-- * hyphenation: the template turns typst's own hyphenation off; `hyphenation_zones` turns it
+--   on only in the middle of lower-case words (`#hy[…]`), so that a hyphen leaves at least
+--   HYPHEN_MIN letters on each side ("in-om", "el-ler" never happen) and capitalised words
+--   (names such as "Capio Maria") and abbreviations ("LARO", "SoL") are never hyphenated.
+--   Headings are not hyphenated, tables only in long words (see below);
+-- * a "word" longer than LONG_WORD characters (a path, a hash) may break anywhere, so that it
+--   stays inside the text block instead of running off the page;
+-- * keep-together: `::: keep` blocks are never broken across pages; a lead-in line ("Kommunerna
+--   åtar sig att:") stays with its list, and a list's first two items stay together (a list of
+--   three items or fewer stays whole), so no list begins with a single line at a page's end;
+--   the paragraph that introduces a table stays with the table's first rows;
+-- * tables span the text width;
+-- * `only-docx` content is left out, `only-pdf` content kept (wording per format);
+-- * a signature line (`[]{.signature-line}`) is a rule across its table cell;
+-- * a change report's deleted words (`.deleted`) are struck through, inserted ones (`.inserted`)
+--   underlined, both in colour on a tinted ground (so that even a deleted comma is seen).
+
+local HYPHEN_MIN = 3
+local LONG_WORD = 40
+local ZWSP = utf8.char(0x200B)
+
+local function is_letter(cp)
+  return (cp >= 65 and cp <= 90) or (cp >= 97 and cp <= 122)
+      or (cp >= 0xC0 and cp <= 0x24F and cp ~= 0xD7 and cp ~= 0xF7)
+end
+
+local function is_lower(cp)
+  if cp >= 97 and cp <= 122 then return true end
+  if cp >= 0xDF and cp <= 0xFF then return cp ~= 0xF7 end
+  if cp >= 0x100 and cp <= 0x17F then return cp % 2 == 1 end
+  return false
+end
+
+local function codepoints(text)
+  local cps = {}
+  for _, cp in utf8.codes(text) do cps[#cps + 1] = cp end
+  return cps
+end
+
+local function chars(cps, from, to)
+  local out = {}
+  for i = from, to do out[#out + 1] = utf8.char(cps[i]) end
+  return table.concat(out)
+end
+
+-- A Str as inlines with hyphenation allowed only inside its lower-case words.
+local function hyphenation_zones(text)
+  local cps = codepoints(text)
+  if #cps > LONG_WORD and not text:find("://", 1, true) and not text:find("^www%.") then
+    local broken = {}
+    for i = 1, #cps do broken[#broken + 1] = utf8.char(cps[i]) end
+    return { pandoc.Str(table.concat(broken, ZWSP)) }
+  end
+  local out, plain_from, i = {}, 1, 1
+  while i <= #cps do
+    if is_letter(cps[i]) then
+      local j = i
+      local lower = true
+      while j <= #cps and is_letter(cps[j]) do
+        lower = lower and is_lower(cps[j])
+        j = j + 1
+      end
+      local n = j - i
+      if lower and n >= 2 * HYPHEN_MIN then
+        local zone_from, zone_to = i + HYPHEN_MIN, j - HYPHEN_MIN
+        if zone_from > plain_from then
+          out[#out + 1] = pandoc.Str(chars(cps, plain_from, zone_from - 1))
+        end
+        out[#out + 1] = pandoc.RawInline("typst", "#hy[")
+        out[#out + 1] = pandoc.Str(chars(cps, zone_from, zone_to))
+        out[#out + 1] = pandoc.RawInline("typst", "]")
+        plain_from = zone_to + 1
+      end
+      i = j
+    else
+      i = i + 1
+    end
+  end
+  if #out == 0 then return nil end
+  if plain_from <= #cps then out[#out + 1] = pandoc.Str(chars(cps, plain_from, #cps)) end
+  return out
+end
+
+local function hyphenate_inlines(inlines)
+  local out = pandoc.Inlines({})
+  for _, inline in ipairs(inlines) do
+    local zones = inline.t == "Str" and hyphenation_zones(inline.text) or nil
+    if zones then out:extend(zones) else out:insert(inline) end
+  end
+  return out
+end
+
+local hyphenation_filter = { traverse = "topdown", Inlines = hyphenate_inlines }
+hyphenation_filter.Header = function(el) return el, false end   -- headings are never hyphenated
+hyphenation_filter.Code = function(el) return el, false end
+-- In tables (body cells only) only long words may be hyphenated: the columns are made as wide
+-- as their longest word where the text width allows; where it does not, a long word is
+-- hyphenated rather than run out of its cell. Shorter words never are: in a narrow column
+-- hyphens would pile up line after line.
+local TABLE_HYPHEN_MIN_LENGTH = 16
+local table_hyphenation = {
+  traverse = "topdown",
+  Inlines = function(inlines)
+    local out = pandoc.Inlines({})
+    for _, inline in ipairs(inlines) do
+      local zones = inline.t == "Str" and utf8.len(inline.text) >= TABLE_HYPHEN_MIN_LENGTH
+                    and hyphenation_zones(inline.text) or nil
+      if zones then out:extend(zones) else out:insert(inline) end
+    end
+    return out
+  end,
+}
+hyphenation_filter.Table = function(tbl)
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for _, cell in ipairs(row.cells) do
+        cell.contents = cell.contents:walk(table_hyphenation)
+      end
+    end
+  end
+  return tbl, false
+end
+
+local function raw(text) return pandoc.RawBlock("typst", text) end
+
+local function ends_with_colon(block)
+  if block.t ~= "Para" and block.t ~= "Plain" then return false end
+  local text = pandoc.utils.stringify(block)
+  return text:match(":%s*$") ~= nil
+end
+
+local function is_list(block)
+  return block and (block.t == "BulletList" or block.t == "OrderedList")
+end
+
+local function is_table(block)
+  return block and (block.t == "Table" or block.t == "Figure")
+end
+
+local function list_head(list, count)
+  local copy = list:clone()
+  local items = pandoc.List()
+  for i = 1, count do items:insert(list.content[i]) end
+  copy.content = items
+  return copy
+end
+
+local function list_tail(list, from)
+  local copy = list:clone()
+  local items = pandoc.List()
+  for i = from, #list.content do items:insert(list.content[i]) end
+  copy.content = items
+  if copy.t == "OrderedList" then copy.start = list.start + from - 1 end
+  return copy
+end
+
+-- Blocks with lead-ins and lists grouped so that they do not part at a page break.
+local function keep_lists(blocks)
+  local out = pandoc.Blocks({})
+  local i = 1
+  while i <= #blocks do
+    local block = blocks[i]
+    local lead = nil
+    if (ends_with_colon(block) and is_list(blocks[i + 1]))
+        or ((block.t == "Para" or block.t == "Plain") and is_table(blocks[i + 1])) then
+      lead = block
+      i = i + 1
+      block = blocks[i]
+    end
+    if is_list(block) and #block.content >= 2 then
+      local whole = #block.content <= 3
+      out:insert(raw("#block(breakable: false" .. (whole and "" or ", below: 0.75em") .. ")["))
+      if lead then out:insert(lead) end
+      out:insert(whole and block or list_head(block, 2))
+      out:insert(raw("]"))
+      if not whole then out:insert(list_tail(block, 3)) end
+    elseif lead then
+      out:insert(raw("#block(sticky: true)["))
+      out:insert(lead)
+      out:insert(raw("]"))
+      out:insert(block)
+    else
+      out:insert(block)
+    end
+    i = i + 1
+  end
+  return out
+end
+
+-- A table spans the text width: its columns' shares (from the grid table's dashes, which pandoc
+-- counts with the borders) are made to add up to the whole.
+local function full_width(tbl)
+  local total = 0
+  for _, spec in ipairs(tbl.colspecs) do
+    if type(spec[2]) ~= "number" then return nil end
+    total = total + spec[2]
+  end
+  if total <= 0 then return nil end
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = { spec[1], spec[2] / total }
+  end
+  return tbl
+end
+
+local layout_filter = {
+  Table = full_width,
+  Div = function(el)
+    if el.classes:includes("only-docx") then return {} end
+    if el.classes:includes("only-pdf") then return el.content end
+    if el.classes:includes("keep") then
+      -- room above as above the heading it may start with (typst drops a heading's own
+      -- spacing at the start of a block)
+      local heading = el.content[1] and el.content[1].t == "Header" and el.content[1].level == 1
+      local out = pandoc.Blocks({ raw("#block(breakable: false, above: " .. (heading and "3.2em" or "1.2em") .. ")[") })
+      out:extend(el.content)
+      out:insert(raw("]"))
+      return out
+    end
+  end,
+  Span = function(el)
+    if el.classes:includes("only-docx") then return {} end
+    if el.classes:includes("only-pdf") then return el.content end
+    if el.classes:includes("deleted") then                -- a change report's deleted words
+      return { pandoc.RawInline("typst", '#highlight(fill: rgb("#fbe3e4"))[#text(fill: rgb("#a4262c"))[#strike['), el,
+               pandoc.RawInline("typst", "]]]") }
+    end
+    if el.classes:includes("inserted") then               -- … and inserted words
+      return { pandoc.RawInline("typst", '#highlight(fill: rgb("#e1f3e8"))[#text(fill: rgb("#0b6a34"))[#underline['), el,
+               pandoc.RawInline("typst", "]]]") }
+    end
+    if el.classes:includes("signature-line") then
+      return pandoc.RawInline("typst", "#box(width: 1fr, height: 2.2em, stroke: (bottom: 0.6pt + luma(20%)))")
+    end
+  end,
+  Blocks = keep_lists,
+}
+
+function Pandoc(doc)
+  if doc.meta.hyphenate then
+    doc.blocks = doc.blocks:walk(hyphenation_filter)     -- the text, not the metadata (title, header)
+  end
+  doc.blocks = doc.blocks:walk(layout_filter)
+  return doc
+end

@@ -1,9 +1,10 @@
 """Word: intermediate → pandoc with templates/reference.docx → finished with python-docx.
 
 Pandoc does the text, lists, tables, footnotes and styles; python-docx adds what pandoc
-cannot: the title page lines, a filled-in table of contents, header and footer with
-"Sida 3 (24)", watermark, core properties, repeating table header rows and a byte-stable
-package.
+cannot: the title page lines (or a letter's letterhead), a table of contents with the page
+numbers of the PDF, header and footer with "Sida 3 (24)", watermark, keep-together rules,
+full-width tables, core properties (and no custom ones: pandoc would list the intermediate's
+internal settings there), repeating table header rows and a byte-stable package.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 
 
 from docx import Document
+from docx.shared import Pt
 
-from samverkan.ooxml import controls, package, wordml
+from samverkan.ooxml import controls, layout, package, wordml
 from samverkan.writers import pandoc
+from samverkan.writers.pdf import heading_pages
 from samverkan.render import FilledDocument, Intermediate
 from samverkan.writers.base import PreparedFill, Writer
 
@@ -40,6 +43,19 @@ def _insert_title_page(doc, meta: dict[str, Any]) -> None:
         anchor.addnext(new)
 
 
+def _letter_heading(doc) -> None:
+    """A letter has no title page: its title and subtitle (the styles are a title page's)
+    stand under the letterhead at the sizes of the PDF's letter (document.typ)."""
+    for paragraph in doc.paragraphs:
+        if paragraph.style is None or paragraph.style.style_id not in ("Title", "Subtitle"):
+            continue
+        title = paragraph.style.style_id == "Title"
+        fmt = paragraph.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(18 if title else 0), Pt(4 if title else 8)
+        for run in paragraph.runs:
+            run.font.size = Pt(20 if title else 12)
+
+
 def _toc_entries(doc) -> list[tuple[int, str, str]]:
     """(level, text, bookmark) of each numbered heading, in order."""
     entries = []
@@ -60,9 +76,11 @@ def _toc_entries(doc) -> list[tuple[int, str, str]]:
     return entries
 
 
-def _fill_toc(doc) -> None:
-    """Pandoc writes an empty TOC field; give it entries (linked to the headings) so the table
-    of contents reads in any program. Word adds page numbers when it updates the field."""
+def _fill_toc(doc, pages: dict[str, int]) -> None:
+    """Pandoc writes an empty TOC field; give it entries (linked to the headings) with their
+    page numbers, so the table of contents reads in any program before the field is updated.
+    The numbers are those of the PDF made from the same intermediate (`pages`: heading id →
+    page), each a PAGEREF field that Word recomputes when it updates the table of contents."""
     qn = wordml.qn
     for sdt in doc.element.body.iter(qn("w:sdt")):
         gallery = sdt.find(f".//{qn('w:docPartGallery')}")
@@ -90,6 +108,9 @@ def _fill_toc(doc) -> None:
                 p.append(wordml.element("w:r", children=[wordml.element("w:fldChar", {"w:fldCharType": "separate"})]))
             link = wordml.element("w:hyperlink", {"w:anchor": bookmark, "w:history": "1"})
             link.append(wordml.run(text))
+            if bookmark in pages:
+                link.append(wordml.element("w:r", children=[wordml.element("w:tab")]))
+                link.extend(wordml.complex_field(f" PAGEREF {bookmark} \\h ", str(pages[bookmark])))
             p.append(link)
             if index == len(entries) - 1:
                 p.append(wordml.element("w:r", children=[wordml.element("w:fldChar", {"w:fldCharType": "end"})]))
@@ -128,14 +149,29 @@ class DocxWriter(Writer):
             args += ["--toc", "--toc-depth=3"]
         return args
 
+    def toc_pages(self, doc: Intermediate, timestamp: dt.datetime) -> dict[str, int]:
+        """The page of each heading of the table of contents, from the PDF's layout."""
+        return heading_pages(doc, timestamp) if doc.meta.get("toc") else {}
+
     def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
         return pandoc.run(doc.markdown, "docx", self.pandoc_args(doc), timestamp=int(timestamp.timestamp()))
 
-    def finish(self, document, meta: dict[str, Any], timestamp: dt.datetime) -> None:
-        """Everything pandoc cannot do; also used by writers that build on this one."""
+    def finish(self, document, meta: dict[str, Any], timestamp: dt.datetime,
+               pages: dict[str, int] | None = None) -> None:
+        """Everything pandoc cannot do; also used by writers that build on this one. `pages`:
+        the page of each heading, for the table of contents (see `_fill_toc`)."""
         _insert_title_page(document, meta)
+        if meta.get("no-title-page"):
+            _letter_heading(document)
+        if meta.get("letterhead"):
+            layout.insert_letterhead(document, meta["letterhead"].get("sender") or [],
+                                     meta["letterhead"].get("facts") or [])
         if meta.get("toc"):
-            _fill_toc(document)
+            _fill_toc(document, pages or {})
+        layout.keep_together(document)
+        layout.list_indents(document)
+        layout.full_width_tables(document)
+        wordml.drop_custom_properties(document)
         if meta.get("chapter-break") is False:
             _no_chapter_page_breaks(document, keep_first=not meta.get("no-title-page"))
         labels = field_labels(meta)
@@ -154,7 +190,7 @@ class DocxWriter(Writer):
 
     def prepare(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
         document = Document(io.BytesIO(self.pandoc_docx(doc, timestamp)))
-        self.finish(document, doc.meta, timestamp)
+        self.finish(document, doc.meta, timestamp, self.toc_pages(doc, timestamp))
         return wordml.save(document, timestamp)
 
     def fill(self, prepared: bytes, values: dict[str, str], title: str, timestamp: dt.datetime) -> bytes:

@@ -37,6 +37,28 @@ def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime, f
     return pdffix.fix_stream_line_ends(pdf)
 
 
+# Appended to a document's Typst source to ask where its headings land: (label, page) of every
+# heading in the table of contents (see `heading_pages`).
+HEADING_PAGES = "samverkan-heading-pages"
+HEADING_PAGES_QUERY = f"""
+#context [#metadata(query(heading.where(outlined: true)).filter(h => h.has("label"))
+  .map(h => (str(h.label), h.location().page())))<{HEADING_PAGES}>]
+"""
+
+
+def heading_pages(doc: Intermediate, timestamp: dt.datetime) -> dict[str, int]:
+    """The page of every heading of the table of contents in the PDF made from `doc`, by the
+    heading's id (the Word writer gives the same headings the same ids as bookmarks): the
+    page numbers a Word table of contents shows before Word updates its fields."""
+    source, inputs, fonts = PdfWriter().prepare(doc, timestamp)
+    try:
+        found = typst.query((source + HEADING_PAGES_QUERY).encode("utf-8"), f"<{HEADING_PAGES}>", field="value",
+                            one=True, font_paths=list(fonts), ignore_system_fonts=True, sys_inputs=inputs)
+    except Exception as exc:  # typst raises its own error types with the diagnostics
+        raise BuildFailed(f"typst could not lay out the document to number its table of contents: {exc}") from exc
+    return {label: page for label, page in json.loads(found)}
+
+
 class PdfWriter(Writer):
     name = "pdf"
     suffix = ".pdf"

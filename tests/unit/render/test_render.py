@@ -13,8 +13,7 @@ def test_intermediate_has_metadata_lead_ins_and_escaped_content(mini):
     doc = render_document(load_content(mini), "agreement")
     meta = doc.meta
     assert meta["title"] == "Testöverenskommelse om {{ samverkan }} & <tag>"
-    assert meta["titlepage"] == ["Version 0.9", "Status: Utkast", "Datum: 24 november 2026",
-                                 "Diarienummer: RS 2026/0001"]
+    assert meta["titlepage"] == ["Version 0.9, 24 november 2026", "Status: Utkast", "Diarienummer: RS 2026/0001"]
     assert meta["watermark"] == "UTKAST" and meta["lang"] == "sv-SE"
     text = doc.markdown
     assert ('Regionen åtar sig att:\n\n-   []{.anchor ref="T-2-2" anchor="T-2-2"}Erbjuda basutredningar\\.\n'
