@@ -1,33 +1,44 @@
 """The build: content → validated model → targets' jobs → writers → files + manifest.json.
 
-Files are written to a staging folder first and moved into place only when every writer
-has succeeded, so a failed build leaves the previous output as it was.
+The engine (samverkan/engine/) makes it
+
+- all or nothing: new files go to a work folder beside output/, which is switched in as the
+  whole new set in one step (engine/transaction.py); an interruption at any moment leaves the
+  previous set, and the next build cleans up after it;
+- incremental: every file's manifest entry records `inputs`, the hash of everything it was
+  made from (engine/keys.py); a job whose inputs are unchanged and whose file is intact is
+  not redone, and a request whose input files are all unchanged ends at once; files a full
+  build of a target no longer makes (a removed kommun) are removed; `force` redoes all;
+- streaming and parallel: worker processes write each file as it is made, shared documents
+  are prepared once and filled per copy (engine/pool.py, engine/tasks.py).
+
+Targets that read what the others made (`Target.reads_output`, e.g. a site) run after them in
+the same build and get the manifest entries as they will be in options.get("manifest").
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
-import multiprocessing
-import json
 import os
-import shutil
-import tempfile
-from dataclasses import dataclass, replace
+import signal
+import stat
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from samverkan.content.loader import load_content
-from samverkan.fileio import atomic_write
-from samverkan.errors import BuildFailed
+from samverkan.engine import keys
+from samverkan.engine.progress import Progress
+from samverkan.engine.transaction import MANIFEST, Transaction, describe, read_manifest
+from samverkan.errors import BuildFailed, SamverkanError
 from samverkan.model import Content
 from samverkan.targets import DEFAULT_TARGETS, TARGETS, BuildOptions, Job
-from samverkan.render import FilledDocument
-from samverkan.writers import writer_for
-from samverkan.writers.base import PreparedFill
-from samverkan.writers.bundle import Bundle, BundleData
 
-MANIFEST = "manifest.json"
+__all__ = ["MANIFEST", "BuildReport", "Written", "build", "build_content", "build_project", "collect_jobs",
+           "default_targets", "run_build", "run_job", "run_jobs", "summary", "write_outputs"]
+
+SMALL = 2    # at most this many tasks run in the main process (a worker pool costs more)
 
 
 @dataclass(frozen=True)
@@ -39,149 +50,44 @@ class Written:
     kommun: str | None
     sha256: str
     bytes: int
+    inputs: str = ""             # the hash of everything the file was made from (engine/keys.py)
+    target: str | None = None    # the target that made it (None: written by another command)
 
     def entry(self) -> dict:
         return {"path": self.path, "kind": self.kind, "format": self.format, "title": self.title,
-                "kommun": self.kommun, "sha256": self.sha256, "bytes": self.bytes}
+                "kommun": self.kommun, "sha256": self.sha256, "bytes": self.bytes, "inputs": self.inputs,
+                "target": self.target}
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the files it wrote, how many were up to date, what it removed."""
+
+    out: Path
+    written: list[Written] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    checked_only: bool = False     # nothing to do, known from the input files alone
+
+
+class BuildInterrupted(SamverkanError):
+    """Ctrl-C or SIGTERM during a build: the output is left as it was."""
 
 
 def run_job(job: Job) -> bytes:
-    return writer_for(job.format).write(job.artifact, job.timestamp)
+    from samverkan.engine.tasks import run_job as run
+
+    return run(job)
 
 
-def _safely(call) -> tuple[object | None, str | None]:
-    """(result, None), or (None, message): a failure is reported with the file it concerned,
-    never as a traceback, and never stops the other files."""
-    try:
-        return call(), None
-    except BuildFailed as exc:
-        return None, exc.message
-    except Exception as exc:  # a writer bug
-        return None, f"{type(exc).__name__}: {exc}"
-
-
-def _run_job_safely(job: Job) -> tuple[bytes | None, str | None]:
-    return _safely(lambda: run_job(job))  # type: ignore[return-value]
-
-
-def _prepare(key: tuple) -> tuple[object | None, str | None]:
-    fmt, base, timestamp = key
-    return _safely(lambda: writer_for(fmt).prepare(base, timestamp))
-
-
-def prepare_shared(jobs: Sequence[Job], workers: int | None) -> tuple[list[Job], dict[str, str]]:
-    """Copies of a shared document (FilledDocument): prepare each shared document once per
-    format, on all cores, then give every copy its prepared base. Returns the jobs and the
-    failures by path."""
-    keys = list(dict.fromkeys((job.format, job.artifact.base, job.timestamp) for job in jobs
-                              if isinstance(job.artifact, FilledDocument)))
-    if not keys:
-        return list(jobs), {}
-    prepared = dict(zip(keys, _map(_prepare, keys, workers)))
-    ready, failed = [], {}
-    for job in jobs:
-        if isinstance(job.artifact, FilledDocument):
-            base, error = prepared[(job.format, job.artifact.base, job.timestamp)]
-            if error:
-                failed[job.path] = error
-                continue
-            job = replace(job, artifact=PreparedFill(base, job.artifact.values, job.artifact.title))
-        ready.append(job)
-    return ready, failed
-
-
-def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> list[bytes]:
-    """Run every job, on all cores when there is more than one job: shared documents are
-    prepared first, bundles (ZIPs of other jobs' files) come last. Raise once, listing every
-    failure."""
-    ready, failed = prepare_shared([job for job in jobs if not isinstance(job.artifact, Bundle)], workers)
-    results: dict[str, tuple[bytes | None, str | None]] = {path: (None, error) for path, error in failed.items()}
-    results.update(zip((job.path for job in ready), _map(_run_job_safely, ready, workers)))
-    for job in jobs:
-        if isinstance(job.artifact, Bundle):
-            members = tuple((Path(m).name, results[m][0]) for m in job.artifact.members)
-            if any(data is None for _, data in members):
-                results[job.path] = (None, "not bundled: a file it contains failed")
-            else:
-                bundled = Job(BundleData(members), job.format, job.path, job.kind, job.title, job.timestamp,
-                              job.kommun)
-                results[job.path] = _run_job_safely(bundled)
-    ordered = [results[job.path] for job in jobs]
-    failures = [f"{job.path}: {error}" for job, (_, error) in zip(jobs, ordered) if error]
-    if failures:
-        shown = failures[:20] + ([f"… and {len(failures) - 20} more"] if len(failures) > 20 else [])
-        raise BuildFailed("the build failed; output/ was left as it was:\n" + "\n".join(shown))
-    return [data for data, _ in ordered]  # type: ignore[misc]
-
-
-def _map(function, items: Sequence, workers: int | None) -> list:
-    """`function` over `items`, on all cores when there is more than one item."""
-    workers = workers or os.cpu_count() or 1
-    if len(items) <= 1 or workers == 1:
-        return [function(item) for item in items]
-    # forkserver: workers fork from a clean process, never from one whose threads (typst,
-    # pandoc pipes) may hold locks, which can deadlock a plain fork.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["samverkan.build"])
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
-
-
-def _read_manifest(out: Path) -> dict[str, dict]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["path"]: entry for entry in data.get("documents", []) if isinstance(entry, dict)}
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        return {}
-
-
-def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> list[Written]:
-    """Stage every file, then move them into place and update the manifest."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [job.path for job in jobs]
-    if len(set(paths)) != len(paths):
-        duplicates = sorted({p for p in paths if paths.count(p) > 1})
-        raise BuildFailed(f"two documents would be written to the same file: {', '.join(duplicates)}")
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
-    written: list[Written] = []
-    try:
-        for job, data in zip(jobs, results):
-            target = staging / job.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            written.append(Written(job.path, job.kind, job.format, job.title, job.kommun,
-                                   hashlib.sha256(data).hexdigest(), len(data)))
-        for job in jobs:
-            final = out / job.path
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / job.path, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-    entries = _read_manifest(out)
-    entries.update({w.path: w.entry() for w in written})
-    entries = {p: e for p, e in entries.items() if (out / p).is_file()}
-    manifest = {"documents": [entries[p] for p in sorted(entries)]}
-    atomic_write(out / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return written
-
-
-def summary(written: Sequence[Written], out: Path, each_up_to: int = 20) -> list[str]:
-    """What a command tells the user it wrote: each file, or a count per kind when there are many."""
-    if len(written) <= each_up_to:
-        lines = [f"wrote {out / item.path}" for item in written]
-    else:
-        kinds: dict[str, int] = {}
-        for item in written:
-            kinds[item.kind] = kinds.get(item.kind, 0) + 1
-        lines = [f"wrote {count} {kind} files" for kind, count in kinds.items()]
-    return lines + [f"{len(written)} files in {out}; list: {out / MANIFEST}"]
-
+# -- jobs ---------------------------------------------------------------------------------------
 
 def collect_jobs(content: Content, targets: Iterable[str], options: BuildOptions) -> list[Job]:
     jobs: list[Job] = []
     for name in targets:
-        jobs.extend(TARGETS[name]().jobs(content, options))
+        jobs.extend(replace(job, target=name) if job.target is None else job
+                    for job in TARGETS[name]().jobs(content, options))
     return jobs
 
 
@@ -197,17 +103,397 @@ def default_targets(content: Content) -> tuple[list[str], dict[str, str]]:
     return chosen, skipped
 
 
+def _check_unique(jobs: Sequence[Job]) -> None:
+    seen: set[str] = set()
+    twice = sorted({job.path for job in jobs if job.path in seen or seen.add(job.path)})  # type: ignore[func-returns-value]
+    if twice:
+        raise BuildFailed(f"two documents would be written to the same file: {', '.join(twice)}")
+
+
+def _who(job: Job) -> str:
+    return f"{job.target or 'job'} ({job.kind}, {job.format})"
+
+
+# -- running jobs -------------------------------------------------------------------------------
+
+def _failure(made, out: Path | None) -> str:
+    if made.os_error is not None:
+        number, reason, _ = made.os_error
+        return describe(OSError(number, reason), (out / made.path) if out is not None else made.path)
+    return f"{made.path}: {made.error}"
+
+
+def _raise_failures(failures: list[str]) -> None:
+    if failures:
+        shown = failures[:20] + ([f"… and {len(failures) - 20} more"] if len(failures) > 20 else [])
+        raise BuildFailed("the build failed; output/ was left as it was:\n" + "\n".join(shown))
+
+
+def _plan(jobs: Sequence[Job], dest, workers: int, source):
+    """The tasks that make `jobs`: shared documents prepared once and filled in batches;
+    ZIPs once their members exist (`source(path)`: where a member can be read)."""
+    from samverkan.engine.pool import Schedule, batches
+    from samverkan.engine.tasks import Copy, Task
+    from samverkan.render import FilledDocument
+    from samverkan.writers.bundle import Bundle
+
+    tasks: list[Task] = []
+    groups: dict[tuple, list[Job]] = {}
+    bundles = []
+    for job in jobs:
+        if isinstance(job.artifact, Bundle):
+            bundles.append((Task("bundle", job=job, dest=dest(job.path)), list(job.artifact.members)))
+        elif isinstance(job.artifact, FilledDocument):
+            groups.setdefault((job.format, id(job.artifact.base), job.timestamp), []).append(job)
+        else:
+            tasks.append(Task("write", job=job, dest=dest(job.path)))
+    for number, ((fmt, _, timestamp), members) in enumerate(groups.items()):
+        size = batches(len(members), workers)
+        for start in range(0, len(members), size):
+            copies = tuple(Copy(j.path, j.artifact.values, j.artifact.title, dest(j.path))
+                           for j in members[start:start + size])
+            tasks.append(Task("prepare" if start == 0 else "fill", format=fmt, timestamp=timestamp, copies=copies,
+                              shared=members[0].artifact.base if start == 0 else None, group=number))
+    made_here = {job.path for job in jobs}
+
+    def release(bundle: Task) -> Task:
+        members = tuple((Path(m).name, source(m, m in made_here)) for m in bundle.job.artifact.members)
+        return replace(bundle, members=members)
+
+    pending = [(task, [m for m in members if m in made_here]) for task, members in bundles]
+    ready = [release(task) for task, members in pending if not members]
+    return Schedule(tasks + ready, [(t, m) for t, m in pending if m], release)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the build like Ctrl-C does (the main thread only)."""
+    from samverkan.engine.pool import Interrupted
+
+    def stop(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, stop)
+    except ValueError:      # not the main thread: leave the signals alone
+        pass
+    try:
+        yield
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        raise BuildInterrupted(f"stopped by {name}; the output was left as it was") from None
+    except KeyboardInterrupt:
+        raise BuildInterrupted("stopped (Ctrl-C); the output was left as it was") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Runner:
+    """Runs jobs in a worker pool started on first need (or here, for a few)."""
+
+    def __init__(self, workers: int | None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.pool = None
+        if self.workers > 1:
+            from multiprocessing import forkserver, get_context
+
+            get_context("forkserver").set_forkserver_preload(["samverkan.engine.tasks"])
+            forkserver.ensure_running()    # the forkserver imports the writers while we render
+
+    def run(self, jobs: Sequence[Job], dest, source, on_made, run=None) -> None:
+        from samverkan.engine.pool import Pool, execute
+
+        schedule = _plan(jobs, dest, self.workers, source)
+        if self.pool is None and self.workers > 1 and schedule.outstanding > SMALL:
+            self.pool = Pool(min(self.workers, schedule.outstanding))
+        execute(schedule, self.pool if schedule.outstanding > SMALL else None, on_made, run)
+
+    def close(self, failed: bool) -> None:
+        if self.pool is not None:
+            self.pool.kill() if failed else self.pool.close()
+            self.pool = None
+
+
+def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> list[bytes]:
+    """The bytes of every job's file (kept in memory: for commands that post-process them),
+    on all cores when there are several. Raise once, listing every failure."""
+    results: dict[str, object] = {}
+    runner = _Runner(workers if len(jobs) > SMALL else 1)
+    failed = True
+    try:
+        with _interruptible():
+            runner.run(jobs, lambda path: None, lambda path, made_here: results[path].data,  # type: ignore[union-attr]
+                       lambda made: results.__setitem__(made.path, made), run=None)
+        failed = False
+    finally:
+        runner.close(failed)
+    _raise_failures([_failure(results[job.path], None) for job in jobs
+                     if results[job.path].error or results[job.path].os_error])  # type: ignore[union-attr]
+    return [results[job.path].data for job in jobs]  # type: ignore[union-attr]
+
+
+# -- the output folder ---------------------------------------------------------------------------
+
+def _intact(entry: dict, folder: Path, manifest_time: int) -> bool:
+    """The file of a manifest entry is there as the manifest says: same size, not touched since
+    the manifest was written (or, if touched, still the same bytes)."""
+    path = folder / entry["path"]
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size != entry.get("bytes"):
+        return False
+    if info.st_mtime_ns <= manifest_time:
+        return True
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def _manifest_time(folder: Path) -> int:
+    try:
+        return os.stat(folder / MANIFEST).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _manifest(documents: list[dict], fingerprints: dict[str, str]) -> dict:
+    return {"documents": documents, "fingerprints": fingerprints}
+
+
+def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> list[Written]:
+    """Write files made elsewhere (a diff's report, a remiss compilation) into the output set
+    in one switch, and add them to the manifest; other files stay."""
+    _check_unique(jobs)
+    with _interruptible(), Transaction(out) as tx:
+        tx.check((job.path, _who(job)) for job in jobs)
+        previous = read_manifest(tx.real)
+        entries = {e["path"]: e for e in previous.get("documents", [])}
+        written = []
+        for job, data in zip(jobs, results):
+            target = tx.staged(job.path)
+            from samverkan.engine.transaction import os_errors
+
+            with os_errors(Path(out) / job.path):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            written.append(Written(job.path, job.kind, job.format, job.title, job.kommun,
+                                   hashlib.sha256(data).hexdigest(), len(data), target=job.target))
+        entries.update({w.path: w.entry() for w in written})
+        entries = {p: e for p, e in entries.items() if p in {w.path for w in written} or (tx.real / p).is_file()}
+        tx.commit(_manifest([entries[p] for p in sorted(entries)], {}), {w.path for w in written}, set())
+    return written
+
+
+# -- the build ----------------------------------------------------------------------------------
+
+def request_key(targets: Sequence[str], options: BuildOptions) -> str:
+    """What a build was asked for: its targets (none: the defaults) and its options."""
+    values = {k: v for k, v in options.values.items() if k != "manifest" and v is not None}
+    return f"targets={','.join(targets) or '(default)'};options={keys.Digests().of(values)}"
+
+
+def _fingerprint(content: Content | Path, request: str, documents: list[dict]) -> str:
+    from samverkan.project import Templates
+
+    if isinstance(content, Path):
+        return keys.request_fingerprint(content, Templates.for_content(content), request,
+                                        keys.documents_digest(documents))
+    return keys.request_fingerprint(content.root, content.templates, request, keys.documents_digest(documents))
+
+
+def nothing_to_do(content_dir: Path, out: Path, request: str) -> BuildReport | None:
+    """A report when the request's input files are unchanged since it was last built and every
+    file in the manifest is intact (then nothing needs loading); None otherwise."""
+    start = time.monotonic()
+    real = Path(os.path.realpath(out))
+    manifest = read_manifest(real)
+    recorded = (manifest.get("fingerprints") or {}).get(request) if isinstance(manifest.get("fingerprints"), dict) \
+        else None
+    if not recorded or (real.parent / f".{real.name}.samverkan").exists() or (real / ".samverkan-build").exists():
+        return None
+    documents = manifest["documents"]
+    if _fingerprint(Path(content_dir), request, documents) != recorded:
+        return None
+    when = _manifest_time(real)
+    if not all(_intact(entry, real, when) for entry in documents):
+        return None
+    return BuildReport(Path(out), unchanged=len(documents), seconds=time.monotonic() - start, checked_only=True)
+
+
 def build(content_dir: Path, out: Path, targets: Sequence[str] = (), options: BuildOptions | None = None,
-          workers: int | None = None) -> list[Written]:
+          workers: int | None = None, *, force: bool = False, progress: Progress | None = None) -> list[Written]:
     """Build the named targets (when none are named: every default target the content allows)."""
+    return build_project(content_dir, out, targets, options, workers, force=force, progress=progress).written
+
+
+def build_project(content_dir: Path, out: Path, targets: Sequence[str] = (), options: BuildOptions | None = None,
+                  workers: int | None = None, *, force: bool = False, progress: Progress | None = None,
+                  on_skipped=None) -> BuildReport:
+    """`samverkan build`: nothing to do is known from the input files alone; otherwise load the
+    content and build. `on_skipped(name, reason)` hears of default targets the content lacks."""
+    from samverkan.content.loader import load_content
+
+    options = options or BuildOptions()
+    request = request_key(targets, options)
+    if not force:
+        done = nothing_to_do(content_dir, out, request)
+        if done is not None:
+            return done
     content = load_content(content_dir)
-    if not targets:
-        targets, _ = default_targets(content)
-    return build_content(content, out, targets, options or BuildOptions(), workers)
+    chosen = list(targets)
+    if not chosen:
+        chosen, skipped = default_targets(content)
+        for name, reason in skipped.items():
+            if on_skipped:
+                on_skipped(name, reason)
+    return run_build(content, out, chosen, options, workers, force=force, progress=progress, request=request)
 
 
 def build_content(content: Content, out: Path, targets: Sequence[str], options: BuildOptions,
-                  workers: int | None = None) -> list[Written]:
-    jobs = collect_jobs(content, targets, options)
-    results = run_jobs(jobs, workers)
-    return write_outputs(out, jobs, results)
+                  workers: int | None = None, *, force: bool = False, progress: Progress | None = None) -> list[Written]:
+    return run_build(content, out, targets, options, workers, force=force, progress=progress).written
+
+
+def run_build(content: Content, out: Path, targets: Sequence[str], options: BuildOptions,
+              workers: int | None = None, *, force: bool = False, progress: Progress | None = None,
+              request: str | None = None) -> BuildReport:
+    """Build `targets` into `out` as one transaction (see the module's docstring)."""
+    start = time.monotonic()
+    progress = progress or Progress()
+    request = request or request_key(targets, options)
+    report = BuildReport(Path(out))
+    runner = None
+    failed = True
+    with _interruptible(), Transaction(out) as tx:
+        try:
+            previous = read_manifest(tx.real)
+            old = {e["path"]: e for e in previous.get("documents", [])}
+            entries = dict(old)
+            manifest_time = _manifest_time(tx.real)
+            digests = keys.Digests()
+            runner = _Runner(workers)
+            first = [t for t in targets if not TARGETS[t].reads_output]
+            second = [t for t in targets if TARGETS[t].reads_output]
+            for phase in (first, second):
+                if not phase:
+                    continue
+                phase_options = options
+                if phase is second:
+                    visible = [entries[p] for p in sorted(entries) if not _owned(entries[p], phase, options, set())]
+                    phase_options = BuildOptions(dict(options.values, manifest=visible))
+                jobs = collect_jobs(content, phase, phase_options)
+                _check_unique(jobs)
+                tx.check((job.path, _who(job)) for job in jobs)
+                inputs = _keys(jobs, digests)
+                stale = [job for job in jobs if force or not _fresh(old.get(job.path), inputs[job.path], tx.real,
+                                                                     manifest_time)]
+                stale_paths = {job.path for job in stale}
+                for name in phase:
+                    mine = [job for job in jobs if job.target == name]
+                    fresh = sum(job.path not in stale_paths for job in mine)
+                    progress.plan(name, len(mine) - fresh, fresh)
+                made: dict[str, object] = {}
+
+                def on_made(result, by_path={job.path: job for job in stale}):
+                    made[result.path] = result
+                    progress.made(by_path[result.path].target or "")
+
+                runner.run(stale, lambda path: str(tx.staged(path)),
+                           lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made)
+                _raise_failures([_failure(made[job.path], Path(out)) for job in stale
+                                 if made[job.path].error or made[job.path].os_error])  # type: ignore[union-attr]
+                kinds = {job.kind for job in jobs}
+                produced = {job.path for job in jobs}
+                for path, entry in list(entries.items()):
+                    if path not in produced and _owned(entry, phase, options, kinds):
+                        del entries[path]
+                        report.removed.append(path)
+                for job in jobs:
+                    if job.path in stale_paths:
+                        result = made[job.path]
+                        written = Written(job.path, job.kind, job.format, job.title, job.kommun,
+                                          result.sha256, result.bytes, inputs[job.path], job.target)  # type: ignore[union-attr]
+                        report.written.append(written)
+                        entries[job.path] = written.entry()
+                    else:
+                        report.unchanged += 1
+                        entries[job.path] = dict(old[job.path], inputs=inputs[job.path], target=job.target,
+                                                 kind=job.kind, format=job.format, title=job.title,
+                                                 kommun=job.kommun)
+            made_now = {w.path for w in report.written}
+            documents = [entries[p] for p in sorted(entries) if p in made_now or (tx.real / p).is_file()]
+            fingerprints = {request: _fingerprint(content, request, documents)}
+            if report.written or report.removed or documents != previous.get("documents"):
+                tx.commit(_manifest(documents, fingerprints), {w.path for w in report.written}, set(report.removed))
+            elif previous.get("fingerprints") != fingerprints:
+                # the same files: only what the next request can check without loading changes
+                from samverkan.engine.transaction import atomic_write, manifest_bytes, os_errors
+
+                with os_errors(Path(out) / MANIFEST):
+                    atomic_write(tx.real / MANIFEST, manifest_bytes(_manifest(documents, fingerprints)))
+            failed = False
+        finally:
+            if runner is not None:
+                runner.close(failed)
+            progress.close()
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _keys(jobs: Sequence[Job], digests: keys.Digests) -> dict[str, str]:
+    from samverkan.writers.bundle import Bundle
+
+    inputs: dict[str, str] = {}
+    for job in sorted(jobs, key=lambda j: isinstance(j.artifact, Bundle)):     # a ZIP after its members
+        if isinstance(job.artifact, Bundle):
+            artifact = keys._hash(*(inputs.get(m, "") for m in job.artifact.members), *job.artifact.members)
+        else:
+            artifact = digests.of(job.artifact)
+        inputs[job.path] = keys.job_key(job, artifact)
+    return inputs
+
+
+def _fresh(entry: dict | None, key: str, folder: Path, manifest_time: int) -> bool:
+    return entry is not None and entry.get("inputs") == key and _intact(entry, folder, manifest_time)
+
+
+def _owned(entry: dict, targets: Sequence[str], options: BuildOptions, kinds: set[str]) -> bool:
+    """Whether this build of `targets` answers for a manifest entry (replaces or removes it).
+    Entries written before targets were recorded count by their kind."""
+    target = entry.get("target")
+    if target is None and "target" not in entry and entry.get("kind") in kinds:
+        return any(TARGETS[name]().owns(entry, options) for name in targets)
+    return target in targets and TARGETS[target]().owns(entry, options)
+
+
+# -- what a command prints ----------------------------------------------------------------------
+
+def summary(written: Sequence[Written], out: Path, each_up_to: int = 20, *, unchanged: int = 0,
+            removed: Sequence[str] = ()) -> list[str]:
+    """What a command tells the user it wrote: each file, or a count per kind when there are many."""
+    if len(written) <= each_up_to:
+        lines = [f"wrote {out / item.path}" for item in written]
+    else:
+        kinds: dict[str, int] = {}
+        for item in written:
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        lines = [f"wrote {count} {kind} files" for kind, count in kinds.items()]
+    lines += [f"removed {out / path}" for path in removed[:each_up_to]]
+    if len(removed) > each_up_to:
+        lines.append(f"removed {len(removed)} files in all")
+    extra = f" ({unchanged} more up to date)" if unchanged else ""
+    return lines + [f"{len(written)} files in {out}{extra}; list: {out / MANIFEST}"]
+
+
+def report_lines(report: BuildReport) -> list[str]:
+    if report.checked_only or not (report.written or report.removed):
+        return [f"nothing to do: {report.unchanged} files in {report.out} are up to date "
+                f"({report.seconds:.2f} s); list: {report.out / MANIFEST}"]
+    return summary(report.written, report.out, unchanged=report.unchanged, removed=report.removed) + \
+        [f"done in {report.seconds:.1f} s"]

@@ -20,6 +20,7 @@ class Job:
     title: str
     timestamp: dt.datetime
     kommun: str | None = None
+    target: str | None = None   # the target that asked for it (set by the build; in the manifest)
 
 
 @dataclass
@@ -36,6 +37,10 @@ class Target:
     name: ClassVar[str]
     help: ClassVar[str]
     default: ClassVar[bool] = True     # built by a plain `samverkan build` (without target names)
+    # reads what the other targets made: built after them in the same run, with the manifest
+    # entries as they will be after it (files already in output and this run's) in
+    # options.get("manifest"); its files are switched into output together with theirs
+    reads_output: ClassVar[bool] = False
 
     def missing(self, content: Content) -> str | None:
         """Why this content cannot give the target (None when it can). A plain build skips such
@@ -44,3 +49,9 @@ class Target:
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def owns(self, entry: dict, options: BuildOptions) -> bool:
+        """Whether a manifest entry of this target is this run's to replace or remove. A full
+        build of the target owns all its files (those it no longer makes are removed); a
+        target built for a part (some kommuner) narrows this to that part."""
+        return True

@@ -1,0 +1,148 @@
+"""The work a build hands to its worker processes, and how a worker does it.
+
+A task makes one or more files and writes each straight into the staging folder as soon as it
+is made (nothing is held until the end): only the path, sha256 and size go back to the main
+process. Tasks:
+
+- `write`: one job (an intermediate, records, JSON …) by its writer;
+- `prepare`: a document shared by many copies (a routine template): the expensive part once
+  (pandoc, styles), then the first copies filled; it returns what it prepared, so that the
+  other copies go out as `fill` tasks without preparing again;
+- `fill`: more copies of a prepared document (a kommun's routine: its field values);
+- `bundle`: a ZIP of files already made (read back from the staging or the output folder).
+
+Without a destination (`dest` None) a file's bytes are returned instead (`run_jobs`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samverkan.engine.hooks import checkpoint
+from samverkan.errors import BuildFailed
+from samverkan.targets.base import Job
+from samverkan.writers import writer_for
+from samverkan.writers.bundle import BundleData
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One copy of a shared document: its file and the values of its fields."""
+
+    path: str
+    values: tuple[tuple[str, str], ...]
+    title: str
+    dest: str | None
+
+
+@dataclass
+class Task:
+    kind: str                                   # write | prepare | fill | bundle
+    job: Job | None = None                      # write, bundle
+    format: str = ""                            # prepare, fill
+    shared: Any = None                          # prepare: the intermediate; fill: what was prepared
+    timestamp: dt.datetime | None = None
+    copies: tuple[Copy, ...] = ()
+    members: tuple[tuple[str, Any], ...] = ()   # bundle: (name in the ZIP, a file to read, or bytes)
+    dest: str | None = None                     # write, bundle: the staging file
+    group: Any = None                           # prepare/fill: which shared document (for scheduling)
+
+    @property
+    def paths(self) -> list[str]:
+        return [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
+
+
+@dataclass
+class Made:
+    """What became of one file."""
+
+    path: str
+    sha256: str = ""
+    bytes: int = 0
+    data: bytes | None = None
+    error: str | None = None                     # the writer's message
+    os_error: tuple[int, str, str] | None = None  # (errno, strerror, file) writing it
+
+
+@dataclass
+class Done:
+    made: list[Made]
+    prepared: Any = None
+    failed_to_prepare: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def run_job(job: Job) -> bytes:
+    """The bytes of one job's file."""
+    return writer_for(job.format).write(job.artifact, job.timestamp)
+
+
+def _message(exc: Exception) -> str:
+    return exc.message if isinstance(exc, BuildFailed) else f"{type(exc).__name__}: {exc}"
+
+
+def store(path: str, dest: str | None, make) -> Made:
+    """Make one file and write it to `dest` (or keep its bytes when there is none)."""
+    try:
+        data = make()
+    except Exception as exc:  # a writer's failure is reported with its file, never a traceback
+        return Made(path, error=_message(exc))
+    digest = hashlib.sha256(data).hexdigest()
+    if dest is None:
+        return Made(path, digest, len(data), data)
+    try:
+        target = Path(dest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        return Made(path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or dest)))
+    checkpoint("writing")
+    return Made(path, digest, len(data))
+
+
+def perform(task: Task, run=None) -> Done:
+    """Do one task (in a worker, or in the main process for small builds)."""
+    run = run or run_job
+    if task.kind == "write":
+        return Done([store(task.job.path, task.dest, lambda: run(task.job))])  # type: ignore[union-attr]
+    if task.kind == "bundle":
+        job = task.job
+        assert job is not None
+
+        def bundle() -> bytes:
+            files = tuple((name, source if isinstance(source, bytes) else Path(source).read_bytes())
+                          for name, source in task.members)
+            return writer_for(job.format).write(BundleData(files), job.timestamp)
+
+        return Done([store(job.path, task.dest, bundle)])
+    writer = writer_for(task.format)
+    prepared = task.shared
+    if task.kind == "prepare":
+        try:
+            prepared = writer.prepare(task.shared, task.timestamp)
+        except Exception as exc:
+            return Done([], failed_to_prepare=_message(exc))
+    made = [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
+                                                                        task.timestamp))
+            for copy in task.copies]
+    return Done(made, prepared if task.kind == "prepare" else None)
+
+
+def serve(connection, main_pid: int) -> None:
+    """A worker process: do tasks until told to stop; die with the build (see pool.py)."""
+    from samverkan.engine.pool import die_with_parent
+
+    die_with_parent(main_pid)
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        connection.send(perform(task))
