@@ -166,8 +166,9 @@ def _plan(jobs: Sequence[Job], dest, workers: int, source):
 
 
 @contextmanager
-def _interruptible() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop the build like Ctrl-C does (the main thread only)."""
+def _interruptible(tx: Transaction | None = None) -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the build like Ctrl-C does (the main thread only); the message
+    says whether the output is the old set or, stopped after the switch, the new one."""
     from samverkan.engine.pool import Interrupted
 
     def stop(signum, frame):
@@ -181,11 +182,14 @@ def _interruptible() -> Iterator[None]:
         pass
     try:
         yield
-    except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        raise BuildInterrupted(f"stopped by {name}; the output was left as it was") from None
-    except KeyboardInterrupt:
-        raise BuildInterrupted("stopped (Ctrl-C); the output was left as it was") from None
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        state = ("the new output was already in place (the next build removes what is left of the old one)"
+                 if tx is not None and tx.committed else "the output was left as it was")
+        error = BuildInterrupted(f"stopped by {how}; {state}")
+        error.exit_code = 128 + signum
+        raise error from None
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -270,7 +274,8 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
     """Write files made elsewhere (a diff's report, a remiss compilation) into the output set
     in one switch, and add them to the manifest; other files stay."""
     _check_unique(jobs)
-    with _interruptible(), Transaction(out) as tx:
+    tx = Transaction(out)
+    with _interruptible(tx), tx:
         tx.check((job.path, _who(job)) for job in jobs)
         previous = read_manifest(tx.real)
         entries = {e["path"]: e for e in previous.get("documents", [])}
@@ -370,7 +375,8 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
     report = BuildReport(Path(out))
     runner = None
     failed = True
-    with _interruptible(), Transaction(out) as tx:
+    tx = Transaction(out)
+    with _interruptible(tx), tx:
         try:
             previous = read_manifest(tx.real)
             old = {e["path"]: e for e in previous.get("documents", [])}

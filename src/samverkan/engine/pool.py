@@ -19,7 +19,9 @@ import ctypes
 import math
 import multiprocessing
 import os
+import select
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import replace
@@ -32,8 +34,13 @@ from samverkan.engine.tasks import Done, Made, Task, perform, serve
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(main_pid: int) -> None:
-    """In a worker: be killed when the parent process dies; ignore Ctrl-C (see above)."""
+def die_with_parent(main_pid: int, connection=None) -> None:
+    """In a worker: die when the build's main process does; ignore Ctrl-C (see above).
+
+    The worker's parent is the forkserver (PR_SET_PDEATHSIG covers its death), and the
+    forkserver lives as long as any worker does. So a thread also watches the worker's end of
+    the task pipe: when the main process is gone the kernel closes the other end (after
+    kill -9 too) and the thread ends the worker, even one busy with a long document."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -44,6 +51,17 @@ def die_with_parent(main_pid: int) -> None:
         os.kill(main_pid, 0)           # the build died before we could ask: go
     except ProcessLookupError:
         os._exit(1)
+    if connection is not None:
+        threading.Thread(target=_exit_when_closed, args=(connection.fileno(),), daemon=True).start()
+
+
+def _exit_when_closed(fd: int) -> None:
+    watcher = select.poll()
+    watcher.register(fd, select.POLLRDHUP)
+    while True:
+        for _, events in watcher.poll():
+            if events & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                os._exit(1)
 
 
 class Interrupted(BaseException):

@@ -137,7 +137,7 @@ def serve(connection, main_pid: int) -> None:
     """A worker process: do tasks until told to stop; die with the build (see pool.py)."""
     from samverkan.engine.pool import die_with_parent
 
-    die_with_parent(main_pid)
+    die_with_parent(main_pid, connection)
     while True:
         try:
             task = connection.recv()

@@ -1,0 +1,177 @@
+"""A real `samverkan build` killed at named moments (kill -9, SIGTERM, Ctrl-C): the output
+folder is the previous complete set or the new complete set with a manifest that matches it,
+no process of the build survives, and the next build cleans up and completes.
+
+The kill lands deterministically: SAMVERKAN_TEST_PAUSE=<point> makes the build announce the
+point on stderr and wait there (engine/hooks.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from samverkan.scaffold import init_project
+
+from tests.inspect import check_manifest
+
+
+
+def files(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+
+
+def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None):
+    env = dict(os.environ)
+    env.pop("SAMVERKAN_TEST_PAUSE", None)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    if pause:
+        env["SAMVERKAN_TEST_PAUSE"] = pause
+    return subprocess.Popen([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
+                             "--out", out, *args], cwd=cwd or project, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def session_processes(session: int) -> list[str]:
+    """The processes still alive in the build's session (pid and command)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                alive.append(f"{entry.name} {command}")
+        except (OSError, ValueError, IndexError):
+            continue
+    return alive
+
+
+def wait_for_pause(process: subprocess.Popen, point: str) -> str:
+    seen = ""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stderr.readline().decode()
+        seen += line
+        if f"paused at {point}" in line:
+            return seen
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"the build did not reach {point}:\n{seen}")
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory):
+    """Two versions of a project (the new one dated a day later: every file but the
+    supplement's has a new name or new bytes), and their complete output sets."""
+    root = tmp_path_factory.mktemp("engine")
+    for name in ("old", "new"):
+        init_project(root / f"{name}-project", today=dt.date(2026, 11, 24))
+    document = root / "new-project" / "content" / "agreement" / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace("date: 2026-11-24", "date: 2026-11-25", 1),
+                        encoding="utf-8")
+    for name in ("old", "new"):
+        process = run(root / f"{name}-project", str(root / name))
+        assert process.wait(120) == 0, process.stderr.read().decode()
+    old, new = files(root / "old"), files(root / "new")
+    assert len(old) == len(new) == 29 and len(set(old.items()) & set(new.items())) == 2   # the supplement
+    return {"project": root / "new-project", "root": root, "old": old, "new": new}
+
+
+def fresh_old_output(sets, name: str) -> Path:
+    out = sets["root"] / name
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(sets["root"] / "old", out)
+    return out
+
+
+def assert_complete_set(out: Path, sets) -> str:
+    """The folder is exactly the old or exactly the new set, and its manifest matches it."""
+    now = files(out)
+    assert now in (sets["old"], sets["new"]), "a mix of old and new files"
+    check_manifest(out)
+    return "old" if now == sets["old"] else "new"
+
+
+def assert_no_process_survives(process: subprocess.Popen) -> None:
+    process.wait(30)
+    deadline = time.monotonic() + 10
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(process.pid) == []
+
+
+def assert_next_build_completes(sets, out: Path, cwd: Path | None = None, out_arg: str | None = None) -> None:
+    process = run(sets["project"], out_arg or str(out), cwd=cwd)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr.decode()
+    assert files(out) == sets["new"]
+    check_manifest(out)
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("point,expected", [("rendering", "old"), ("writing", "old"), ("staged", "old"),
+                                            ("switching", "old"), ("switched", "new")])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_leaves_a_complete_set_and_no_process(sets, point, expected, how):
+    out = fresh_old_output(sets, f"out-{point}-{how.name}")
+    process = run(sets["project"], str(out), pause=point)
+    wait_for_pause(process, point)
+    os.kill(process.pid, how)
+    assert_no_process_survives(process)
+    stderr = process.stderr.read().decode()
+    if how == signal.SIGTERM:
+        assert process.returncode == 128 + signal.SIGTERM
+        assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
+        assert ("left as it was" if expected == "old" else "new output was already in place") in stderr
+        if expected == "old":
+            assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], \
+                "a stopped build cleans up after itself"
+    else:
+        assert process.returncode == -signal.SIGKILL
+    assert assert_complete_set(out, sets) == expected
+    assert_next_build_completes(sets, out)
+
+
+def test_ctrl_c_stops_the_build_and_every_worker_without_tracebacks(sets):
+    out = fresh_old_output(sets, "out-ctrl-c")
+    process = run(sets["project"], str(out), pause="rendering")
+    wait_for_pause(process, "rendering")
+    os.killpg(process.pid, signal.SIGINT)          # what a terminal does: the whole process group
+    assert_no_process_survives(process)
+    stderr = process.stderr.read().decode()
+    assert process.returncode == 128 + signal.SIGINT
+    assert "stopped by Ctrl-C; the output was left as it was" in stderr and "Traceback" not in stderr
+    assert assert_complete_set(out, sets) == "old"
+    assert_next_build_completes(sets, out)
+
+
+@pytest.mark.parametrize("point", ["switching", "moving"])
+def test_journal_mode_is_completed_by_the_next_build(sets, point):
+    """Working inside the output folder (`--out .`) the folder is not swapped but moved into
+    file by file under a journal: killed in the middle, the next command completes the moves."""
+    out = fresh_old_output(sets, f"out-journal-{point}")
+    process = run(sets["project"], ".", pause=point, cwd=out)
+    wait_for_pause(process, point)
+    assert (out / ".samverkan-build" / "next").is_dir()
+    os.kill(process.pid, signal.SIGKILL)
+    assert_no_process_survives(process)
+    if point == "switching":
+        # the old set, beside the staged new files (in the work folder the next command removes)
+        assert {p: h for p, h in files(out).items() if not p.startswith(".samverkan-build/")} == sets["old"]
+    else:
+        assert (out / ".samverkan-build" / "journal.json").exists()
+    assert_next_build_completes(sets, out, cwd=out, out_arg=".")
