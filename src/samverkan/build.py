@@ -68,6 +68,7 @@ class BuildReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict = field(default_factory=dict)   # CPU seconds per kind of task (see engine/pool.py)
     checked_only: bool = False     # nothing to do, known from the input files alone
 
 
@@ -207,13 +208,13 @@ class _Runner:
             get_context("forkserver").set_forkserver_preload(["samverkan.engine.tasks"])
             forkserver.ensure_running()    # the forkserver imports the writers while we render
 
-    def run(self, jobs: Sequence[Job], dest, source, on_made, run=None) -> None:
+    def run(self, jobs: Sequence[Job], dest, source, on_made, run=None, timings: dict | None = None) -> None:
         from samverkan.engine.pool import Pool, execute
 
         schedule = _plan(jobs, dest, self.workers, source)
         if self.pool is None and self.workers > 1 and schedule.outstanding > SMALL:
             self.pool = Pool(min(self.workers, schedule.outstanding))
-        execute(schedule, self.pool if schedule.outstanding > SMALL else None, on_made, run)
+        execute(schedule, self.pool if schedule.outstanding > SMALL else None, on_made, run, timings)
 
     def close(self, failed: bool) -> None:
         if self.pool is not None:
@@ -411,7 +412,8 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
                     progress.made(by_path[result.path].target or "")
 
                 runner.run(stale, lambda path: str(tx.staged(path)),
-                           lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made)
+                           lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
+                           timings=report.timings)
                 _raise_failures([_failure(made[job.path], Path(out)) for job in stale
                                  if made[job.path].error or made[job.path].os_error])  # type: ignore[union-attr]
                 kinds = {job.kind for job in jobs}

@@ -71,6 +71,8 @@ def _targets_help() -> str:
 
 force_option = click.option("--force", is_flag=True, help="Remake every file, even those whose inputs are unchanged.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary (no progress).")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+                           help="Worker processes (default: one per core).")
 
 
 @cli.command(epilog="Targets:\n\n" + _targets_help())
@@ -79,15 +81,16 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print only erro
 @click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")
 @force_option
 @quiet_option
+@jobs_option
 @click.argument("targets", nargs=-1, type=click.Choice(list(TARGETS)))
-def build(content_dir: Path, out_dir: Path, deadline: str | None, force: bool, quiet: bool,
+def build(content_dir: Path, out_dir: Path, deadline: str | None, force: bool, quiet: bool, jobs: int | None,
           targets: tuple[str, ...]) -> None:
     """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json).
 
     Only files whose inputs changed are made again (--force: all); the output folder is
     switched to the new set as a whole, so an interrupted build leaves the previous one."""
     options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline)})
-    report = build_module.build_project(content_dir, out_dir, targets, options, force=force,
+    report = build_module.build_project(content_dir, out_dir, targets, options, jobs, force=force,
                                         progress=Progress.for_terminal(quiet),
                                         on_skipped=lambda name, reason: click.echo(f"skipped {name}: {reason}",
                                                                                    err=True))

@@ -183,9 +183,19 @@ def batches(count: int, workers: int, largest: int = 16) -> int:
 
 
 def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], None],
-            run=None) -> None:
-    """Run every task of the schedule, in the workers (or here, without a pool)."""
+            run=None, timings: dict | None = None) -> None:
+    """Run every task of the schedule, in the workers (or here, without a pool). `timings`
+    collects the CPU seconds per kind of task: {(kind, format): [tasks, files, seconds]}."""
     kwargs = {"run": run} if run is not None else {}
+
+    def account(task: Task, done: Done) -> None:
+        if timings is not None:
+            fmt = task.format or (task.job.format if task.job is not None else "")
+            row = timings.setdefault((task.kind, fmt), [0, 0, 0.0])
+            row[0] += 1
+            row[1] += len(done.made)
+            row[2] += done.seconds
+
     if pool is None:
         paused = False
         while schedule.outstanding:
@@ -193,6 +203,7 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
             if task is None:
                 break
             done = perform(task, **kwargs)
+            account(task, done)
             for made in schedule.finished(task, done):
                 on_made(made)
             if not paused:
@@ -229,5 +240,6 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
                 idle.append(worker)
             except (EOFError, OSError):     # the worker died (killed, out of memory): not used again
                 done = Done([Made(path, error="a worker process died making this file") for path in task.paths])
+            account(task, done)
             for made in schedule.finished(task, done):
                 on_made(made)

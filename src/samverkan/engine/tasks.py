@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+import resource
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +75,7 @@ class Done:
     made: list[Made]
     prepared: Any = None
     failed_to_prepare: str | None = None
-    extra: dict = field(default_factory=dict)
+    seconds: float = 0.0       # the task's time in its process (CPU, with pandoc's)
 
 
 def run_job(job: Job) -> bytes:
@@ -107,7 +109,19 @@ def store(path: str, dest: str | None, make) -> Made:
 
 def perform(task: Task, run=None) -> Done:
     """Do one task (in a worker, or in the main process for small builds)."""
-    run = run or run_job
+    start = _cpu()
+    done = _perform(task, run or run_job)
+    done.seconds = _cpu() - start
+    return done
+
+
+def _cpu() -> float:
+    """CPU time of this process and of the programs it ran (pandoc)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _perform(task: Task, run) -> Done:
     if task.kind == "write":
         return Done([store(task.job.path, task.dest, lambda: run(task.job))])  # type: ignore[union-attr]
     if task.kind == "bundle":
