@@ -392,7 +392,9 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
                     continue
                 phase_options = options
                 if phase is second:
-                    visible = [entries[p] for p in sorted(entries) if not _owned(entries[p], phase, options, set())]
+                    made_now = {w.path for w in report.written}
+                    visible = [entries[p] for p in sorted(entries) if not _owned(entries[p], phase, options, set())
+                               and (p in made_now or (tx.real / p).is_file())]
                     phase_options = BuildOptions(dict(options.values, manifest=visible))
                 jobs = collect_jobs(content, phase, phase_options)
                 _check_unique(jobs)
