@@ -117,14 +117,15 @@ def _who(job: Job) -> str:
 
 # -- running jobs -------------------------------------------------------------------------------
 
-def _failure(made, out: Path | None) -> str:
-    if made.os_error is not None:
-        number, reason, _ = made.os_error
-        return describe(OSError(number, reason), (out / made.path) if out is not None else made.path)
-    return f"{made.path}: {made.error}"
-
-
-def _raise_failures(failures: list[str]) -> None:
+def _raise_failures(results: Iterable, out: Path | None) -> None:
+    """One line for the first file the disk would not take (the others fail alike); else a
+    line per file a writer could not make."""
+    results = [made for made in results if made.error or made.os_error]
+    for made in results:
+        if made.os_error is not None:
+            number, reason, _ = made.os_error
+            raise BuildFailed(describe(OSError(number, reason), (out / made.path) if out is not None else made.path))
+    failures = [f"{made.path}: {made.error}" for made in results]
     if failures:
         shown = failures[:20] + ([f"… and {len(failures) - 20} more"] if len(failures) > 20 else [])
         raise BuildFailed("the build failed; output/ was left as it was:\n" + "\n".join(shown))
@@ -235,8 +236,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> list[bytes]:
         failed = False
     finally:
         runner.close(failed)
-    _raise_failures([_failure(results[job.path], None) for job in jobs
-                     if results[job.path].error or results[job.path].os_error])  # type: ignore[union-attr]
+    _raise_failures([results[job.path] for job in jobs], None)
     return [results[job.path].data for job in jobs]  # type: ignore[union-attr]
 
 
@@ -416,8 +416,7 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
                 runner.run(stale, lambda path: str(tx.staged(path)),
                            lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
                            timings=report.timings)
-                _raise_failures([_failure(made[job.path], Path(out)) for job in stale
-                                 if made[job.path].error or made[job.path].os_error])  # type: ignore[union-attr]
+                _raise_failures([made[job.path] for job in stale], Path(out))
                 kinds = {job.kind for job in jobs}
                 produced = {job.path for job in jobs}
                 for path, entry in list(entries.items()):

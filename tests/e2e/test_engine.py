@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -175,3 +176,63 @@ def test_journal_mode_is_completed_by_the_next_build(sets, point):
     else:
         assert (out / ".samverkan-build" / "journal.json").exists()
     assert_next_build_completes(sets, out, cwd=out, out_arg=".")
+
+
+# -- a real file system that is full, or read-only (a tmpfs in a private mount namespace) ----------
+
+IN_NAMESPACE = r"""
+import hashlib, json, os, subprocess, sys
+from pathlib import Path
+
+folder, content, case = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], check=True)
+out = folder / "output"
+
+
+def build(*args):
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "--content", content, "--out", str(out),
+                           "--quiet", *args], capture_output=True, text=True)
+    return {"code": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+
+def files():
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+first = build()
+before = files()
+if case == "full":
+    free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+    with open(folder / "filler", "wb") as handle:
+        handle.write(b"x" * (free - 300_000))
+else:
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+second = build("--force")
+print(json.dumps({"first": first, "second": second, "same": files() == before, "files": len(before),
+                  "left": sorted(p.name for p in folder.iterdir() if p.name not in ("output", "filler"))
+                          + sorted(p.name for p in out.iterdir() if p.name.startswith("."))}))
+"""
+
+
+@pytest.mark.parametrize("case,reason,advice", [("full", "No space left on device", "the disk is full"),
+                                                ("read-only", "Read-only file system", "read-only file system")])
+def test_a_full_or_read_only_file_system_is_one_line_and_the_output_stays(sets, tmp_path, case, reason, advice):
+    folder = tmp_path / "mnt"
+    folder.mkdir()
+    script = tmp_path / "in_namespace.py"
+    script.write_text(IN_NAMESPACE)
+    done = subprocess.run(["unshare", "--mount", "--map-root-user", "--propagation", "private", sys.executable,
+                           str(script), str(folder), str(sets["project"] / "content"), case],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["first"]["code"] == 0 and result["files"] == 30
+    second = result["second"]
+    assert second["code"] == 1 and second["stdout"] == ""
+    message = second["stderr"].strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in message, message
+    assert message.startswith("Error: cannot write ") and reason in message and advice in message
+    assert "The previous output was left as it was." in message
+    assert result["same"], "the previous output changed"
+    assert result["left"] == [], "the failed build left its work folder"

@@ -344,36 +344,22 @@ def test_an_output_folder_that_cannot_be_one_is_named(mini, tmp_path, where):
     assert "--out" in message
 
 
-def test_a_full_disk_while_writing_files_is_one_message(mini, tmp_path, monkeypatch):
+@pytest.mark.parametrize("module,name,where", [(tasks, "open", "out/testavtal-v0.9-2026-11-24."),
+                                               (transaction, "atomic_write", "manifest.json")],
+                         ids=["writing a file", "only the manifest does not fit"])
+def test_a_full_disk_is_one_message_and_the_output_stays(mini, tmp_path, monkeypatch, module, name, where):
     out = tmp_path / "out"
     build_module.build(mini, out, ["agreement"])
     before = snapshot(out)
 
-    def full(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(args[0]))
-
-    monkeypatch.setattr(tasks, "open", full, raising=False)
-    with pytest.raises(BuildFailed) as info:
-        build_module.build(mini, out, ["agreement"], workers=1, force=True)
-    assert "No space left on device" in info.value.message and "disk is full" in info.value.message
-    assert str(out / "testavtal-v0.9-2026-11-24") in info.value.message
-    assert snapshot(out) == before
-    no_leftovers(out)
-
-
-def test_a_full_disk_when_only_the_manifest_does_not_fit(mini, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    build_module.build(mini, out, ["agreement"])
-    before = snapshot(out)
-
-    def full(path, data):
+    def full(path, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(transaction, "atomic_write", full)
+    monkeypatch.setattr(module, name, full, raising=False)
     with pytest.raises(BuildFailed) as info:
         build_module.build(mini, out, ["agreement"], workers=1, force=True)
     message = one_line_message(info)
-    assert "No space left on device" in message and "manifest.json" in message
+    assert "No space left on device" in message and "disk is full" in message and where in message
     assert snapshot(out) == before
     no_leftovers(out)
 

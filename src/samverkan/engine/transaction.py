@@ -61,12 +61,13 @@ ADVICE = {
 }
 
 
-def describe(exc: OSError, shown: str | Path | None = None) -> str:
+def describe(exc: OSError, shown: str | Path | None = None, previous: bool = True) -> str:
     """One line: what could not be written, why, and what to do."""
     where = shown or exc.filename or "the output folder"
     reason = exc.strerror or str(exc)
     advice = ADVICE.get(exc.errno or 0, "check the folder, or choose another with --out")
-    return f"cannot write {where}: {reason}; {advice}. The previous output was left as it was."
+    state = "The previous output was left as it was." if previous else "Nothing was written."
+    return f"cannot write {where}: {reason}; {advice}. {state}"
 
 
 @contextmanager
@@ -232,13 +233,17 @@ class Transaction:
         self.next: Path | None = None
         self._lock_fd: int | None = None
         self.committed = False
+        self.existed = True          # was there an output folder (for messages)
         self.mode = "exchange"
 
     # -- opening: lock, recover -------------------------------------------------------------
     def __enter__(self) -> "Transaction":
-        with os_errors(self.out):
-            if os.path.lexists(self.real) and not self.real.is_dir():
-                raise BuildFailed(f"cannot write {self.out}: it is a file, not a folder; choose a folder with --out. "
+        self.existed = self.real.is_dir()
+        with self.errors():
+            blocking = next((p for p in [self.real, *self.real.parents] if os.path.lexists(p)), None)
+            if blocking is not None and not blocking.is_dir():
+                what = "it is" if blocking == self.real else f"{blocking} is"
+                raise BuildFailed(f"cannot write {self.out}: {what} a file, not a folder; choose a folder with --out. "
                                   "Nothing was written.")
             self.real.parent.mkdir(parents=True, exist_ok=True)
             self.work = self._work_folder()
@@ -329,7 +334,7 @@ class Transaction:
         try:
             yield
         except OSError as exc:
-            raise BuildFailed(describe(exc, self.shown(exc))) from exc
+            raise BuildFailed(describe(exc, self.shown(exc), self.existed)) from exc
 
     # -- staging --------------------------------------------------------------------------------
     def staged(self, rel: str) -> Path:
