@@ -465,3 +465,13 @@ def test_progress_is_a_line_per_target_off_a_terminal_a_bar_on_one_and_nothing_w
     assert "29/29 files" in bar.text and "\r" in bar.text and "[" in bar.text
     build_module.build_project(example / "content", tmp_path / "c", progress=Progress.for_terminal(True, quiet))
     assert quiet.text == ""
+
+
+def test_an_output_folder_that_is_a_link_stays_a_link(mini, tmp_path):
+    (tmp_path / "real").mkdir()
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "real")
+    build_module.build(mini, out, ["agreement"])
+    build_module.build(mini, out, ["agreement"], force=True)
+    assert out.is_symlink() and len(check_manifest(tmp_path / "real")) == 2
+    no_leftovers(tmp_path / "real")
