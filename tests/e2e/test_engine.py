@@ -236,3 +236,23 @@ def test_a_full_or_read_only_file_system_is_one_line_and_the_output_stays(sets, 
     assert "The previous output was left as it was." in message
     assert result["same"], "the previous output changed"
     assert result["left"] == [], "the failed build left its work folder"
+
+
+def test_a_rebuild_in_a_new_process_makes_nothing_and_says_so(sets, tmp_path):
+    """The input hashes are the same in every process: nothing changed, nothing made."""
+    project = tmp_path / "project"
+    shutil.copytree(sets["project"], project)
+    out = sets["root"] / "rebuild"
+    shutil.copytree(sets["root"] / "new", out)
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "--quiet", "--content",
+                           str(project / "content"), "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith(f"nothing to do: 29 files in {out} are up to date")
+    with open(project / "content" / "routines.yaml", "a", encoding="utf-8") as handle:
+        handle.write("# a comment changes no document\n")
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "routines: 0 files made, 20 up to date" in done.stderr
+    assert done.stdout.startswith("nothing to do: 29 files")
+    assert files(out) == sets["new"]
