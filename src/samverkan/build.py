@@ -283,9 +283,7 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
         written = []
         for job, data in zip(jobs, results):
             target = tx.staged(job.path)
-            from samverkan.engine.transaction import os_errors
-
-            with os_errors(Path(out) / job.path):
+            with tx.errors():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             written.append(Written(job.path, job.kind, job.format, job.title, job.kommun,
@@ -442,10 +440,7 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
                 tx.commit(_manifest(documents, fingerprints), {w.path for w in report.written}, set(report.removed))
             elif previous.get("fingerprints") != fingerprints:
                 # the same files: only what the next request can check without loading changes
-                from samverkan.engine.transaction import atomic_write, manifest_bytes, os_errors
-
-                with os_errors(Path(out) / MANIFEST):
-                    atomic_write(tx.real / MANIFEST, manifest_bytes(_manifest(documents, fingerprints)))
+                tx.update_manifest(_manifest(documents, fingerprints))
             failed = False
         finally:
             if runner is not None:
@@ -461,7 +456,7 @@ def _keys(jobs: Sequence[Job], digests: keys.Digests) -> dict[str, str]:
     inputs: dict[str, str] = {}
     for job in sorted(jobs, key=lambda j: isinstance(j.artifact, Bundle)):     # a ZIP after its members
         if isinstance(job.artifact, Bundle):
-            artifact = keys._hash(*(inputs.get(m, "") for m in job.artifact.members), *job.artifact.members)
+            artifact = keys.bundle_digest(job.artifact.members, (inputs.get(m, "") for m in job.artifact.members))
         else:
             artifact = digests.of(job.artifact)
         inputs[job.path] = keys.job_key(job, artifact)

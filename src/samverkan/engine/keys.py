@@ -149,6 +149,11 @@ class Digests:
             h.update(b"P" + pickle.dumps(value, protocol=4))
 
 
+def bundle_digest(members: Iterable[str], member_keys: Iterable[str]) -> str:
+    """What a ZIP is made from: its members' names and their own input hashes."""
+    return _hash(*members, *member_keys)
+
+
 def job_key(job: Any, artifact_digest: str) -> str:
     """The `inputs` of a job's file (see the module's docstring)."""
     return _hash(KEY_VERSION, generator_digest(), job.format, job.path, job.kind, job.title, str(job.kommun),

@@ -40,6 +40,7 @@ from typing import Iterable, Iterator
 
 from samverkan.engine.hooks import checkpoint
 from samverkan.errors import BuildFailed
+from samverkan.fileio import atomic_write
 
 MANIFEST = "manifest.json"
 INSIDE = ".samverkan-build"          # the work folder when it must live inside the output folder
@@ -68,14 +69,6 @@ def describe(exc: OSError, shown: str | Path | None = None, previous: bool = Tru
     advice = ADVICE.get(exc.errno or 0, "check the folder, or choose another with --out")
     state = "The previous output was left as it was." if previous else "Nothing was written."
     return f"cannot write {where}: {reason}; {advice}. {state}"
-
-
-@contextmanager
-def os_errors(shown: str | Path | None = None) -> Iterator[None]:
-    try:
-        yield
-    except OSError as exc:
-        raise BuildFailed(describe(exc, shown)) from exc
 
 
 def refused_path(path: str) -> str | None:
@@ -128,12 +121,6 @@ def flush_to_disk(folder: Path) -> None:
         function(fd)
     finally:
         os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    from samverkan.fileio import atomic_write as write
-
-    write(path, data)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -248,9 +235,13 @@ class Transaction:
             self.real.parent.mkdir(parents=True, exist_ok=True)
             self.work = self._work_folder()
             self._lock()
-            self.recover()
-            self.next = self.work / "next"
-            self.next.mkdir()
+            try:
+                self.recover()
+                self.next = self.work / "next"
+                self.next.mkdir()
+            except BaseException:
+                self.__exit__(None, None, None)     # release the lock: this process may go on
+                raise
         return self
 
     def _work_folder(self) -> Path:
@@ -402,6 +393,11 @@ class Transaction:
                 flush_to_disk(self.work)
                 self.committed = True
                 roll_forward(self.work, self.real)
+
+    def update_manifest(self, manifest: dict) -> None:
+        """Only the manifest changes (the files are the same): replace it in one step."""
+        with self.errors():
+            atomic_write(self.real / MANIFEST, manifest_bytes(manifest))
 
     def _complete_next(self, written: set[str], removed: set[str]) -> None:
         """Hard-link every file of the current set that stays into the new one; keep the
