@@ -367,87 +367,109 @@ def build_content(content: Content, out: Path, targets: Sequence[str], options: 
 def run_build(content: Content, out: Path, targets: Sequence[str], options: BuildOptions,
               workers: int | None = None, *, force: bool = False, progress: Progress | None = None,
               request: str | None = None) -> BuildReport:
-    """Build `targets` into `out` as one transaction (see the module's docstring)."""
+    """Build `targets` into `out` as one transaction (see the module's docstring): the targets
+    that read the output after the others, then one switch of the whole set."""
     start = time.monotonic()
-    progress = progress or Progress()
-    request = request or request_key(targets, options)
     report = BuildReport(Path(out))
-    runner = None
-    failed = True
     tx = Transaction(out)
     with _interruptible(tx), tx:
+        build = _Build(tx, report, options, force, progress or Progress(), _Runner(workers))
         try:
-            previous = read_manifest(tx.real)
-            old = {e["path"]: e for e in previous.get("documents", [])}
-            entries = dict(old)
-            manifest_time = _manifest_time(tx.real)
-            digests = keys.Digests()
-            runner = _Runner(workers)
-            first = [t for t in targets if not TARGETS[t].reads_output]
-            second = [t for t in targets if TARGETS[t].reads_output]
-            for phase in (first, second):
-                if not phase:
-                    continue
-                phase_options = options
-                if phase is second:
-                    made_now = {w.path for w in report.written}
-                    visible = [entries[p] for p in sorted(entries) if not _owned(entries[p], phase, options, set())
-                               and (p in made_now or (tx.real / p).is_file())]
-                    phase_options = BuildOptions(dict(options.values, manifest=visible))
-                jobs = collect_jobs(content, phase, phase_options)
-                _check_unique(jobs)
-                tx.check((job.path, _who(job)) for job in jobs)
-                inputs = _keys(jobs, digests)
-                stale = [job for job in jobs if force or not _fresh(old.get(job.path), inputs[job.path], tx.real,
-                                                                     manifest_time)]
-                stale_paths = {job.path for job in stale}
-                for name in phase:
-                    mine = [job for job in jobs if job.target == name]
-                    fresh = sum(job.path not in stale_paths for job in mine)
-                    progress.plan(name, len(mine) - fresh, fresh)
-                made: dict[str, object] = {}
-
-                def on_made(result, by_path={job.path: job for job in stale}):
-                    made[result.path] = result
-                    progress.made(by_path[result.path].target or "")
-
-                runner.run(stale, lambda path: str(tx.staged(path)),
-                           lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
-                           timings=report.timings)
-                _raise_failures([made[job.path] for job in stale], Path(out))
-                kinds = {job.kind for job in jobs}
-                produced = {job.path for job in jobs}
-                for path, entry in list(entries.items()):
-                    if path not in produced and _owned(entry, phase, options, kinds):
-                        del entries[path]
-                        report.removed.append(path)
-                for job in jobs:
-                    if job.path in stale_paths:
-                        result = made[job.path]
-                        written = Written(job.path, job.kind, job.format, job.title, job.kommun,
-                                          result.sha256, result.bytes, inputs[job.path], job.target)  # type: ignore[union-attr]
-                        report.written.append(written)
-                        entries[job.path] = written.entry()
-                    else:
-                        report.unchanged += 1
-                        entries[job.path] = dict(old[job.path], inputs=inputs[job.path], target=job.target,
-                                                 kind=job.kind, format=job.format, title=job.title,
-                                                 kommun=job.kommun)
-            made_now = {w.path for w in report.written}
-            documents = [entries[p] for p in sorted(entries) if p in made_now or (tx.real / p).is_file()]
-            fingerprints = {request: _fingerprint(content, request, documents)}
-            if report.written or report.removed or documents != previous.get("documents"):
-                tx.commit(_manifest(documents, fingerprints), {w.path for w in report.written}, set(report.removed))
-            elif previous.get("fingerprints") != fingerprints:
-                # the same files: only what the next request can check without loading changes
-                tx.update_manifest(_manifest(documents, fingerprints))
-            failed = False
+            build.phase(content, [t for t in targets if not TARGETS[t].reads_output])
+            build.phase(content, [t for t in targets if TARGETS[t].reads_output])
+            build.finish(content, request or request_key(targets, options))
         finally:
-            if runner is not None:
-                runner.close(failed)
-            progress.close()
+            build.close()
     report.seconds = time.monotonic() - start
     return report
+
+
+class _Build:
+    """The state of one build between its phases: the manifest entries as they will be."""
+
+    def __init__(self, tx: Transaction, report: BuildReport, options: BuildOptions, force: bool,
+                 progress: Progress, runner: _Runner):
+        self.tx, self.report, self.options, self.force = tx, report, options, force
+        self.progress, self.runner = progress, runner
+        self.previous = read_manifest(tx.real)
+        self.old = {e["path"]: e for e in self.previous.get("documents", [])}
+        self.entries = dict(self.old)
+        self.manifest_time = _manifest_time(tx.real)
+        self.digests = keys.Digests()
+        self.written: set[str] = set()
+        self.failed = True
+
+    def present(self, path: str) -> bool:
+        return path in self.written or (self.tx.real / path).is_file()
+
+    def phase(self, content: Content, targets: list[str]) -> None:
+        """Make what `targets` need (only what changed), stage it, update the entries."""
+        if not targets:
+            return
+        options = self.options
+        if any(TARGETS[t].reads_output for t in targets):
+            visible = [self.entries[p] for p in sorted(self.entries)
+                       if not _owned(self.entries[p], targets, options, set()) and self.present(p)]
+            options = BuildOptions(dict(options.values, manifest=visible))
+        jobs = collect_jobs(content, targets, options)
+        _check_unique(jobs)
+        self.tx.check((job.path, _who(job)) for job in jobs)
+        inputs = _keys(jobs, self.digests)
+        stale = [job for job in jobs if self.force or not _fresh(self.old.get(job.path), inputs[job.path],
+                                                                 self.tx.real, self.manifest_time)]
+        made = self.make(targets, jobs, stale)
+        kinds, produced = {job.kind for job in jobs}, {job.path for job in jobs}
+        for path, entry in list(self.entries.items()):
+            if path not in produced and _owned(entry, targets, self.options, kinds):
+                del self.entries[path]
+                self.report.removed.append(path)
+        for job in jobs:
+            if job.path in made:
+                result = made[job.path]
+                written = Written(job.path, job.kind, job.format, job.title, job.kommun, result.sha256, result.bytes,
+                                  inputs[job.path], job.target)
+                self.report.written.append(written)
+                self.written.add(job.path)
+                self.entries[job.path] = written.entry()
+            else:
+                self.report.unchanged += 1
+                self.entries[job.path] = dict(self.old[job.path], inputs=inputs[job.path], target=job.target,
+                                              kind=job.kind, format=job.format, title=job.title, kommun=job.kommun)
+
+    def make(self, targets: list[str], jobs: list[Job], stale: list[Job]) -> dict:
+        """Run the stale jobs into the staging folder; raise if any failed."""
+        stale_paths = {job.path for job in stale}
+        for name in targets:
+            mine = [job for job in jobs if job.target == name]
+            fresh = sum(job.path not in stale_paths for job in mine)
+            self.progress.plan(name, len(mine) - fresh, fresh)
+        target_of = {job.path: job.target or "" for job in stale}
+        made: dict = {}
+
+        def on_made(result) -> None:
+            made[result.path] = result
+            self.progress.made(target_of[result.path])
+
+        tx = self.tx
+        self.runner.run(stale, lambda path: str(tx.staged(path)),
+                        lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
+                        timings=self.report.timings)
+        _raise_failures([made[job.path] for job in stale], tx.out)
+        return made
+
+    def finish(self, content: Content, request: str) -> None:
+        """Switch to the new set, or, with no file changed, record only what was checked."""
+        documents = [self.entries[p] for p in sorted(self.entries) if self.present(p)]
+        fingerprints = {request: _fingerprint(content, request, documents)}
+        if self.report.written or self.report.removed or documents != self.previous.get("documents"):
+            self.tx.commit(_manifest(documents, fingerprints), self.written, set(self.report.removed))
+        elif self.previous.get("fingerprints") != fingerprints:
+            self.tx.update_manifest(_manifest(documents, fingerprints))
+        self.failed = False
+
+    def close(self) -> None:
+        self.runner.close(self.failed)
+        self.progress.close()
 
 
 def _keys(jobs: Sequence[Job], digests: keys.Digests) -> dict[str, str]:
