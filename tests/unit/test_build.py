@@ -474,3 +474,18 @@ def test_an_output_folder_that_is_a_link_stays_a_link(mini, tmp_path):
     build_module.build(mini, out, ["agreement"], force=True)
     assert out.is_symlink() and len(check_manifest(tmp_path / "real")) == 2
     no_leftovers(tmp_path / "real")
+
+
+def test_files_and_folders_the_build_does_not_know_survive_the_switch(mini, tmp_path):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    (out / "notes").mkdir()
+    (out / "notes" / "läs mig.txt").write_text("egna anteckningar", encoding="utf-8")
+    (out / "empty").mkdir(mode=0o750)
+    (out / "empty").chmod(0o750)
+    inode = (out / "notes" / "läs mig.txt").stat().st_ino
+    report = build_module.build(mini, out, ["agreement"], force=True)
+    assert len(report) == 2
+    assert (out / "notes" / "läs mig.txt").read_text(encoding="utf-8") == "egna anteckningar"
+    assert (out / "notes" / "läs mig.txt").stat().st_ino == inode          # the same file, not a copy
+    assert (out / "empty").is_dir() and (out / "empty").stat().st_mode & 0o777 == 0o750
