@@ -201,7 +201,9 @@ class _Runner:
     """Runs jobs in a worker pool started on first need (or here, for a few)."""
 
     def __init__(self, workers: int | None):
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        from samverkan.engine.pool import cores
+
+        self.workers = max(1, workers or cores())
         self.pool = None
         if self.workers > 1:
             from multiprocessing import forkserver, get_context

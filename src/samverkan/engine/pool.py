@@ -51,17 +51,26 @@ def die_with_parent(main_pid: int, connection=None) -> None:
         os.kill(main_pid, 0)           # the build died before we could ask: go
     except ProcessLookupError:
         os._exit(1)
-    if connection is not None:
+    if connection is not None and hasattr(select, "poll"):
         threading.Thread(target=_exit_when_closed, args=(connection.fileno(),), daemon=True).start()
 
 
 def _exit_when_closed(fd: int) -> None:
+    hangup = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR | select.POLLNVAL
     watcher = select.poll()
-    watcher.register(fd, select.POLLRDHUP)
+    watcher.register(fd, getattr(select, "POLLRDHUP", 0) or select.POLLHUP)
     while True:
         for _, events in watcher.poll():
-            if events & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL):
+            if events & hangup:
                 os._exit(1)
+
+
+def cores() -> int:
+    """The cores this process may use (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 class Interrupted(BaseException):
