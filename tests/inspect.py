@@ -226,3 +226,26 @@ def check_manifest(out: Path) -> list[dict]:
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert on_disk == sorted(e["path"] for e in entries)
     return entries
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int, str]]:
+    """Every file of an output folder: inode, mtime and sha256 (a file written again has a new
+    inode: the build replaces files, it never rewrites them in place)."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns,
+                                            hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    """The paths whose snapshot differs (added, removed or written again)."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def no_leftovers(out: Path) -> None:
+    """Nothing of a build's work folder is left, beside the output folder or in it."""
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], "work folder left beside"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "hidden leftovers in the output folder"

@@ -7,8 +7,6 @@ import datetime as dt
 import errno
 import hashlib
 import json
-import os
-import re
 import zipfile
 from pathlib import Path
 from typing import ClassVar
@@ -18,41 +16,12 @@ import pytest
 from samverkan import build as build_module
 from samverkan.content.loader import load_content
 from samverkan.engine import tasks, transaction
-from samverkan.engine.progress import Progress
 from samverkan.errors import BuildFailed, ContentInvalid
-from samverkan.scaffold import init_project
 from samverkan.targets import TARGETS, BuildOptions, Job, Target
 from samverkan.targets.routines import find_units
 
 from tests.conftest import write
-from tests.inspect import check_manifest
-
-
-@pytest.fixture
-def example(tmp_path) -> Path:
-    """The `samverkan init` example project: 29 files, routines for four units."""
-    init_project(tmp_path / "project", today=dt.date(2026, 11, 24))
-    return tmp_path / "project"
-
-
-def snapshot(out: Path) -> dict[str, tuple[int, int, str]]:
-    """Every file: inode, mtime and sha256 (a rewrite changes the inode: files are replaced)."""
-    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns,
-                                            hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-def changed(before: dict, after: dict) -> set[str]:
-    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-
-
-def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-
-
-def no_leftovers(out: Path) -> None:
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], "work folder left beside"
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "hidden leftovers in the output folder"
+from tests.inspect import changed, check_manifest, manifest, no_leftovers, snapshot
 
 
 # -- reproducible, all or nothing -------------------------------------------------------------
@@ -198,6 +167,10 @@ def test_a_template_override_makes_the_documents_again(example, tmp_path):
     remade = {w.path for w in report.written}
     assert {p for p in remade if p.endswith(".pdf")} == {p for p in before if p.endswith(".pdf")}
     assert not any(p.endswith((".csv", ".json", ".xlsx")) for p in remade)   # made without templates
+    # an edit of the override (same file, new content) counts too
+    write(example / "templates" / "document.typ", typ.replace('rgb("#1f4e79")', 'rgb("#4e7a1f")'))
+    again = build_module.build_project(example / "content", out, ["agreement", "commitments"])
+    assert {w.path for w in again.written} == remade
 
 
 def test_a_deleted_or_edited_output_file_is_made_again(example, tmp_path):
@@ -381,111 +354,3 @@ def test_a_read_only_folder_is_one_message(mini, tmp_path, monkeypatch):
     assert "Read-only file system" in message and "writable folder" in message
     monkeypatch.undo()
     assert snapshot(out) == before
-
-
-# -- the transaction ----------------------------------------------------------------------------
-
-def test_a_second_command_writing_the_same_folder_stops_with_a_message(mini, tmp_path):
-    out = tmp_path / "out"
-    with transaction.Transaction(out):
-        with pytest.raises(BuildFailed) as info:
-            build_module.build(mini, out, ["agreement"])
-    assert f"process {os.getpid()}" in info.value.message and "is writing" in info.value.message
-    build_module.build(mini, out, ["agreement"])
-    check_manifest(out)
-    no_leftovers(out)
-
-
-def test_an_interrupted_journal_is_completed_by_the_next_build(mini, tmp_path):
-    """The journal mode (a mount point, or no room beside): moves half done, then killed."""
-    out = tmp_path / "out"
-    build_module.build(mini, out, ["agreement"])
-    work = out / transaction.INSIDE
-    (work / "next").mkdir(parents=True)
-    (work / "next" / "new.txt").write_text("new")
-    (out / "old.txt").write_text("old")
-    data = manifest(out)
-    data["documents"].append({"path": "new.txt", "kind": "x", "format": "txt", "title": "", "kommun": None,
-                              "sha256": hashlib.sha256(b"new").hexdigest(), "bytes": 3, "target": None})
-    (work / "next" / "manifest.json").write_text(json.dumps(data))
-    (work / transaction.JOURNAL).write_text(json.dumps({"place": ["new.txt", "manifest.json"],
-                                                        "remove": ["old.txt"]}))
-    build_module.build(mini, out, ["agreement"])
-    assert (out / "new.txt").read_text() == "new" and not (out / "old.txt").exists()
-    check_manifest(out)
-    no_leftovers(out)
-
-
-def test_leftovers_of_interrupted_builds_are_removed(mini, tmp_path):
-    out = tmp_path / "out"
-    build_module.build(mini, out, ["agreement"])
-    before = snapshot(out)
-    (tmp_path / ".out.samverkan" / "next" / "rutiner").mkdir(parents=True)      # killed while staging
-    (tmp_path / ".out.samverkan" / "next" / "rutiner" / "x.pdf").write_bytes(b"%PDF")
-    (out / ".staging-abc123" / "rutiner").mkdir(parents=True)                  # samverkan 0.2
-    (out / ".staging-abc123" / "rutiner" / "y.pdf").write_bytes(b"%PDF")
-    build_module.build(mini, out, ["agreement"], force=True)
-    assert {p: v[2] for p, v in snapshot(out).items()} == {p: v[2] for p, v in before.items()}
-    no_leftovers(out)
-
-
-def test_journal_mode_when_working_inside_the_output_folder(mini, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    build_module.build(mini, out, ["agreement"])
-    monkeypatch.chdir(out)
-    report = build_module.build_project(mini, Path("."), ["agreement"], force=True)
-    assert len(report.written) == 2
-    check_manifest(out)
-    no_leftovers(out)
-
-
-# -- what it shows ----------------------------------------------------------------------------------
-
-class Stream:
-    def __init__(self, tty: bool):
-        self.tty, self.text = tty, ""
-
-    def isatty(self):
-        return self.tty
-
-    def write(self, text):
-        self.text += text
-
-    def flush(self):
-        pass
-
-
-def test_progress_is_a_line_per_target_off_a_terminal_a_bar_on_one_and_nothing_when_quiet(example, tmp_path):
-    lines, bar, quiet = Stream(False), Stream(True), Stream(False)
-    build_module.build_project(example / "content", tmp_path / "a", progress=Progress.for_terminal(False, lines))
-    assert sorted(re.findall(r"^(\w+): (\d+) files made", lines.text, re.M)) == [
-        ("agreement", "2"), ("commitments", "5"), ("routines", "20"), ("supplement", "2")]
-    build_module.build_project(example / "content", tmp_path / "b", progress=Progress.for_terminal(False, bar))
-    assert "29/29 files" in bar.text and "\r" in bar.text and "[" in bar.text
-    build_module.build_project(example / "content", tmp_path / "c", progress=Progress.for_terminal(True, quiet))
-    assert quiet.text == ""
-
-
-def test_an_output_folder_that_is_a_link_stays_a_link(mini, tmp_path):
-    (tmp_path / "real").mkdir()
-    out = tmp_path / "out"
-    out.symlink_to(tmp_path / "real")
-    build_module.build(mini, out, ["agreement"])
-    build_module.build(mini, out, ["agreement"], force=True)
-    assert out.is_symlink() and len(check_manifest(tmp_path / "real")) == 2
-    no_leftovers(tmp_path / "real")
-
-
-def test_files_and_folders_the_build_does_not_know_survive_the_switch(mini, tmp_path):
-    out = tmp_path / "out"
-    build_module.build(mini, out, ["agreement"])
-    (out / "notes").mkdir()
-    (out / "notes" / "läs mig.txt").write_text("egna anteckningar", encoding="utf-8")
-    (out / "empty").mkdir(mode=0o750)
-    (out / "empty").chmod(0o750)
-    inode = (out / "notes" / "läs mig.txt").stat().st_ino
-    report = build_module.build(mini, out, ["agreement"], force=True)
-    assert len(report) == 2
-    assert (out / "notes" / "läs mig.txt").read_text(encoding="utf-8") == "egna anteckningar"
-    assert (out / "notes" / "läs mig.txt").stat().st_ino == inode          # the same file, not a copy
-    assert (out / "empty").is_dir() and (out / "empty").stat().st_mode & 0o777 == 0o750

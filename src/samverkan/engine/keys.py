@@ -104,8 +104,10 @@ class Digests:
         cached = self._objects.get(id(value))
         if cached is not None and cached[0] is value:
             return cached[1]
+        from samverkan.project import Templates
+
         h = hashlib.sha256()
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if dataclasses.is_dataclass(value) and not isinstance(value, (type, Templates)):
             h.update(b"D" + type(value).__qualname__.encode())
             for field in dataclasses.fields(value):
                 self._feed(h, field.name)
@@ -132,7 +134,7 @@ class Digests:
             self._feed(h, "path:" + value.as_posix())
         elif isinstance(value, (dt.date, dt.datetime, dt.time)):
             self._feed(h, f"{type(value).__name__}:{value.isoformat()}")
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):   # templates: above, by content
             h.update(b"D" + self.of(value).encode())
         elif isinstance(value, dict):
             h.update(b"{" + len(value).to_bytes(8, "big"))

@@ -3,8 +3,10 @@
 Workers fork from a forkserver (a clean process that imported the writers once; forking the
 main process, whose threads may hold locks, can deadlock). No process of a build outlives it:
 
-- each worker asks the kernel to kill it when its parent dies (PR_SET_PDEATHSIG); its parent
-  is the forkserver, which exits as soon as the main process is gone, even after kill -9;
+- a thread in each worker watches its task pipe: when the main process is gone (kill -9
+  too) the kernel closes the pipe and the worker exits at once, busy or not; the forkserver
+  and multiprocessing's resource tracker exit when the last of them is gone;
+- each worker also asks the kernel to kill it if the forkserver dies (PR_SET_PDEATHSIG);
 - workers ignore Ctrl-C (the terminal sends it to every process in the group): the main
   process handles it, and SIGTERM, by killing the workers and leaving the output as it was.
 
