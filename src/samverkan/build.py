@@ -197,6 +197,14 @@ def _interruptible(tx: Transaction | None = None) -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+def start_forkserver() -> None:
+    """Start the process the workers fork from: it imports the writers while we load and render."""
+    from multiprocessing import forkserver, get_context
+
+    get_context("forkserver").set_forkserver_preload(["samverkan.engine.tasks"])
+    forkserver.ensure_running()
+
+
 class _Runner:
     """Runs jobs in a worker pool started on first need (or here, for a few)."""
 
@@ -206,10 +214,8 @@ class _Runner:
         self.workers = max(1, workers or cores())
         self.pool = None
         if self.workers > 1:
-            from multiprocessing import forkserver, get_context
+            start_forkserver()
 
-            get_context("forkserver").set_forkserver_preload(["samverkan.engine.tasks"])
-            forkserver.ensure_running()    # the forkserver imports the writers while we render
 
     def run(self, jobs: Sequence[Job], dest, source, on_made, run=None, timings: dict | None = None) -> None:
         from samverkan.engine.pool import Pool, execute
@@ -351,6 +357,8 @@ def build_project(content_dir: Path, out: Path, targets: Sequence[str] = (), opt
         done = nothing_to_do(content_dir, out, request)
         if done is not None:
             return done
+    if workers != 1:
+        start_forkserver()
     content = load_content(content_dir)
     chosen = list(targets)
     if not chosen:
