@@ -198,11 +198,21 @@ def _interruptible(tx: Transaction | None = None) -> Iterator[None]:
 
 
 def start_forkserver() -> None:
-    """Start the process the workers fork from: it imports the writers while we load and render."""
+    """Start the process the workers fork from: it imports the writers while we load and render.
+    It starts with Ctrl-C ignored, and so does every worker from its first instruction (a
+    terminal's Ctrl-C reaches the whole process group; only the main process handles it)."""
     from multiprocessing import forkserver, get_context
 
     get_context("forkserver").set_forkserver_preload(["samverkan.engine.tasks"])
-    forkserver.ensure_running()
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:          # not the main thread
+        previous = None
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 class _Runner:

@@ -147,10 +147,19 @@ def test_a_killed_build_leaves_a_complete_set_and_no_process(sets, point, expect
     assert_next_build_completes(sets, out)
 
 
-def test_ctrl_c_stops_the_build_and_every_worker_without_tracebacks(sets):
-    out = fresh_old_output(sets, "out-ctrl-c")
-    process = run(sets["project"], str(out), pause="rendering")
-    wait_for_pause(process, "rendering")
+@pytest.mark.parametrize("point", ["rendering", "starting"])
+def test_ctrl_c_stops_the_build_and_every_worker_without_tracebacks(sets, point):
+    """Also when it reaches a worker that has only just started: the worker ignores it (the
+    main process stops the workers), it does not die with a KeyboardInterrupt traceback."""
+    out = fresh_old_output(sets, f"out-ctrl-c-{point}")
+    process = run(sets["project"], str(out), pause=point)
+    announced = wait_for_pause(process, point)
+    if point == "starting":
+        worker = int(announced.rsplit("(pid ", 1)[1].split(")")[0])
+        assert worker != process.pid
+        os.kill(worker, signal.SIGINT)
+        time.sleep(1.0)
+        assert Path(f"/proc/{worker}").exists() and "Z" not in Path(f"/proc/{worker}/stat").read_text().split()[2]
     os.killpg(process.pid, signal.SIGINT)          # what a terminal does: the whole process group
     assert_no_process_survives(process)
     stderr = process.stderr.read().decode()

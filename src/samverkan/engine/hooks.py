@@ -7,7 +7,8 @@ that point and then wait until it is killed, so that a test's kill -9 or SIGTERM
 there. The points: `rendering` (workers busy, nothing staged yet), `writing` (a worker has
 just written a file into the staging folder), `staged` (every new file staged), `switching`
 (the new output set complete beside the old one, just before the switch), `switched` (after
-the switch, the old set not yet removed), `moving` (journal mode: half the files moved).
+the switch, the old set not yet removed), `moving` (journal mode: half the files moved),
+`starting` (a worker process's first moment).
 Without the variable a checkpoint costs one dictionary lookup.
 """
 

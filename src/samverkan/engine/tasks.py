@@ -151,6 +151,7 @@ def serve(connection, main_pid: int) -> None:
     """A worker process: do tasks until told to stop; die with the build (see pool.py)."""
     from samverkan.engine.pool import die_with_parent
 
+    checkpoint("starting")       # a worker's first moment: Ctrl-C must not reach it already here
     die_with_parent(main_pid, connection)
     while True:
         try:
