@@ -203,7 +203,9 @@ def start_forkserver() -> None:
     terminal's Ctrl-C reaches the whole process group; only the main process handles it)."""
     from multiprocessing import forkserver, get_context
 
-    get_context("forkserver").set_forkserver_preload(["samverkan.engine.tasks"])
+    # __main__ too: imported once there, not again by every worker (a script's main block
+    # must be guarded by `if __name__ == "__main__"`, as always with multiprocessing)
+    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.tasks"])
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:          # not the main thread

@@ -28,7 +28,7 @@ import time
 from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import wait
-from typing import Callable
+from typing import Callable, Sequence
 
 from samverkan.engine.hooks import checkpoint
 from samverkan.engine.tasks import Done, Made, Task, perform, serve
@@ -88,7 +88,6 @@ class Pool:
 
     def __init__(self, workers: int):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["samverkan.engine.tasks"])
         self.processes = []
         self.connections = []
         for _ in range(workers):
@@ -138,11 +137,16 @@ class Schedule:
         self.failed: set[str] = set()
         self.outstanding = len(tasks) + len(bundles)
 
-    def next(self, group: object) -> Task | None:
-        for i, task in enumerate(self.fills):           # the shared document this worker just did
-            if task.group == group:
-                del self.fills[i]
-                return task
+    def next(self, known: Sequence[object] = ()) -> Task | None:
+        """The next task for a worker that has done the shared documents `known` (the latest
+        first): their copies first, for typst reuses its work between copies of one document
+        (a copy costs a third of the first one), then preparations, single files, any copies,
+        ZIPs."""
+        for group in known:
+            for i, task in enumerate(self.fills):
+                if task.group == group:
+                    del self.fills[i]
+                    return task
         for queue in (self.prepare, self.single, self.fills, self.bundles):
             if queue:
                 return queue.popleft()
@@ -210,7 +214,7 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
     if pool is None:
         paused = False
         while schedule.outstanding:
-            task = schedule.next(None)
+            task = schedule.next()
             if task is None:
                 break
             done = perform(task, **kwargs)
@@ -223,18 +227,22 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
         return
     idle = list(range(len(pool.connections)))
     busy: dict[int, Task] = {}
-    last_group: dict[int, object] = {}
+    known: dict[int, list[object]] = {}     # per worker, the shared documents it did, the latest first
     announced = False
     while schedule.outstanding:
         while idle:
             worker = idle[-1]
-            task = schedule.next(last_group.get(worker))
+            task = schedule.next(known.get(worker, ()))
             if task is None:
                 break
             idle.pop()
             pool.connections[worker].send(task)
             busy[worker] = task
-            last_group[worker] = task.group
+            if task.group is not None:
+                groups = known.setdefault(worker, [])
+                if task.group in groups:
+                    groups.remove(task.group)
+                groups.insert(0, task.group)
         if not announced and busy:
             checkpoint("rendering")
             announced = True

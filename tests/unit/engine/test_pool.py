@@ -31,13 +31,13 @@ def test_fills_wait_for_their_prepared_document_and_go_to_the_worker_that_has_it
     other = Task("prepare", format="pdf", copies=copies("b1"), group=2)
     other_fill = Task("fill", format="pdf", copies=copies("b2"), group=2)
     schedule = Schedule([prepare, *fills, other, other_fill], [])
-    assert schedule.next(None) is prepare and schedule.next(None) is other
-    assert schedule.next(None) is None                      # the fills wait
+    assert schedule.next() is prepare and schedule.next() is other
+    assert schedule.next() is None                          # the fills wait
     schedule.finished(other, Done([Made("b1", "x", 1)], prepared="B"))
     schedule.finished(prepare, Done([Made("a1", "x", 1)], prepared="A"))
-    task = schedule.next(1)                                 # the worker that did group 1 gets group 1
+    task = schedule.next([1, 2])                            # the worker that did group 1 last gets group 1
     assert task.group == 1 and task.shared == "A"
-    assert schedule.next(2).shared == "B"
+    assert schedule.next([2]).shared == "B" and schedule.next([2, 1]).group == 1
 
 
 def test_a_failed_preparation_fails_every_copy_and_the_zips_that_hold_them():
@@ -46,11 +46,11 @@ def test_a_failed_preparation_fails_every_copy_and_the_zips_that_hold_them():
     zip_task, members = bundle("z.zip", ["a1", "a3"])
     schedule = Schedule([prepare, fill], [(zip_task, members)])
     assert schedule.outstanding == 3
-    made = schedule.finished(schedule.next(None), Done([], failed_to_prepare="pandoc failed"))
+    made = schedule.finished(schedule.next(), Done([], failed_to_prepare="pandoc failed"))
     assert {(m.path, m.error) for m in made} == {("a1", "pandoc failed"), ("a2", "pandoc failed"),
                                                   ("a3", "pandoc failed"),
                                                   ("z.zip", "not bundled: a file it contains failed")}
-    assert schedule.outstanding == 0 and schedule.next(None) is None
+    assert schedule.outstanding == 0 and schedule.next() is None
 
 
 def test_a_zip_waits_for_its_members_and_reads_them_as_released():
@@ -58,12 +58,12 @@ def test_a_zip_waits_for_its_members_and_reads_them_as_released():
     zip_task, members = bundle("z.zip", ["m1", "m2"])
     released = []
     schedule = Schedule(writes, [(zip_task, members)], release=lambda t: released.append(t) or t)
-    first, second = schedule.next(None), schedule.next(None)
-    assert schedule.next(None) is None
+    first, second = schedule.next(), schedule.next()
+    assert schedule.next() is None
     schedule.finished(first, Done([Made(first.job.path, "x", 1)]))
     assert not released
     schedule.finished(second, Done([Made(second.job.path, "x", 1)]))
-    assert released == [zip_task] and schedule.next(None) is zip_task
+    assert released == [zip_task] and schedule.next() is zip_task
 
 
 def test_without_a_pool_every_task_runs_here():
