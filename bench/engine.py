@@ -202,9 +202,11 @@ def main() -> None:
             print(f"{'peer: docxtpl + LibreOffice, same docx':<38} {result['seconds']:7.2f} s   peak "
                   f"{mb(result['peak']):>7}   rendered {result['of']} docx in {result['render']:.2f} s, "
                   f"converted in {result['convert']:.2f} s: {result['produced']} of {result['of']} PDFs written")
+            every = result["render"] + result["convert"] * result["of"] / max(1, result["produced"])
             print(f"  samverkan makes the {result['of']} docx, {result['of']} PDFs and the ZIPs "
                   f"{result['seconds'] / routines['seconds']:.1f}× as fast as the peer makes "
-                  f"{result['produced']} PDFs")
+                  f"{result['produced']} PDFs; {every / routines['seconds']:.1f}× as fast as the peer would make all "
+                  f"{result['of']} (its time per PDF × {result['of']}: {every:.1f} s)")
 
         if not args.no_national:
             region = work / "national" / "content"
