@@ -129,7 +129,8 @@ class DocxWriter(Writer):
         return args
 
     def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
-        return pandoc.run(doc.markdown, "docx", self.pandoc_args(doc), timestamp=int(timestamp.timestamp()))
+        return pandoc.run(pandoc.without_field_registry(doc.markdown), "docx", self.pandoc_args(doc),
+                          timestamp=int(timestamp.timestamp()))
 
     def finish(self, document, meta: dict[str, Any], timestamp: dt.datetime) -> None:
         """Everything pandoc cannot do; also used by writers that build on this one."""

@@ -55,25 +55,6 @@ def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime, f
     return pdffix.fix_stream_line_ends(pdf)
 
 
-def _without_fields(markdown: str) -> str:
-    """The intermediate without the field registry of its metadata block (`fields:`, what a
-    Word content control needs): the PDF template does not use it, and pandoc would parse each
-    of its values as Markdown, a fifth of its time for a routine template."""
-    if not markdown.startswith("---\n"):
-        return markdown
-    end = markdown.index("\n---\n", 4)
-    kept, skipping = [], False
-    for line in markdown[4:end].split("\n"):
-        if line.startswith("fields:"):
-            skipping = True
-            continue
-        if skipping and line.startswith(" "):
-            continue
-        skipping = False
-        kept.append(line)
-    return "---\n" + "\n".join(kept) + markdown[end:]
-
-
 class PdfWriter(Writer):
     name = "pdf"
     suffix = ".pdf"
@@ -91,7 +72,7 @@ class PdfWriter(Writer):
             "keywords": "\n".join(meta.get("keywords") or []),
             "date": str(meta.get("date-iso") or timestamp.date().isoformat()),
         }
-        return pandoc.run(_without_fields(doc.markdown), "typst", args).decode("utf-8"), inputs, doc.templates.font_dirs()
+        return pandoc.run(pandoc.without_field_registry(doc.markdown), "typst", args).decode("utf-8"), inputs, doc.templates.font_dirs()
 
     def fill(self, prepared: tuple[str, dict[str, str], tuple[str, ...]], values: dict[str, str], title: str,
              timestamp: dt.datetime) -> bytes:

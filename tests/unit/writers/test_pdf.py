@@ -12,28 +12,17 @@ from samverkan.content.loader import load_content
 from samverkan.render import FilledDocument
 from samverkan.targets import BuildOptions
 from samverkan.targets.routines import RoutinesTarget
-from samverkan.writers import pandoc, pdf
+from samverkan.writers import pdf
 
 from tests.inspect import pdf_text
 
 STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
 
 
-def routine_copies(example):
+def routine_copies(example) -> list:
     content = load_content(example / "content")
     jobs = [j for j in RoutinesTarget().jobs(content, BuildOptions()) if j.format == "pdf"]
     return [j for j in jobs if isinstance(j.artifact, FilledDocument) and j.artifact.base is jobs[0].artifact.base]
-
-
-def test_pandoc_gets_the_intermediate_without_its_field_registry_and_makes_the_same_typst(example):
-    base = routine_copies(example)[0].artifact.base
-    trimmed = pdf._without_fields(base.markdown)
-    head = trimmed.split("\n---\n", 1)[0]
-    assert "fields:" in base.markdown.split("\n---\n", 1)[0] and "fields:" not in head
-    assert "header-field:" in head and "title:" in head and trimmed.endswith(base.markdown.split("\n---\n", 1)[1])
-    args = [f"--template={base.templates.path('document.typ')}",
-            f"--lua-filter={base.templates.path('typst-filter.lua')}"]
-    assert pandoc.run(trimmed, "typst", args) == pandoc.run(base.markdown, "typst", args)
 
 
 def test_every_copy_shows_its_own_values_in_text_header_and_title(example, tmp_path):
