@@ -156,6 +156,7 @@ def _plan(jobs: Sequence[Job], dest, workers: int, source):
                            for j in members[start:start + size])
             tasks.append(Task("prepare" if start == 0 else "fill", format=fmt, timestamp=timestamp, copies=copies,
                               shared=members[0].artifact.base if start == 0 else None, group=number))
+    tasks = _together(tasks)
     made_here = {job.path for job in jobs}
 
     def release(bundle: Task) -> Task:
@@ -165,6 +166,25 @@ def _plan(jobs: Sequence[Job], dest, workers: int, source):
     pending = [(task, [m for m in members if m in made_here]) for task, members in bundles]
     ready = [release(task) for task, members in pending if not members]
     return Schedule(tasks + ready, [(t, m) for t, m in pending if m], release)
+
+
+def _together(tasks: list) -> list:
+    """Tasks of one intermediate in several formats (Word and PDF) become one task: pandoc
+    reads the text once for both (writers/pandoc.py `prefetch`)."""
+    first: dict[tuple, object] = {}
+    kept = []
+    for task in tasks:
+        source = task.shared if task.kind == "prepare" else task.job.artifact if task.kind == "write" else None
+        if not hasattr(source, "markdown"):
+            kept.append(task)
+            continue
+        key = (task.kind, id(source), task.timestamp or task.job.timestamp)
+        if key in first:
+            first[key].companions += (task,)
+        else:
+            first[key] = task
+            kept.append(task)
+    return kept
 
 
 @contextmanager

@@ -156,13 +156,14 @@ class Schedule:
         """Record a task's result; returns the files it made (or failed), and frees what waited."""
         self.outstanding -= 1
         made = list(done.made)
-        if task.kind == "prepare":
-            waiting = self.waiting_fills.pop(task.group, [])
-            if done.failed_to_prepare is not None:
-                made += [Made(c.path, error=done.failed_to_prepare) for t in [task, *waiting] for c in t.copies]
+        for prepared in (t for t in task.together if t.kind == "prepare"):
+            waiting = self.waiting_fills.pop(prepared.group, [])
+            if prepared.group in done.failed_to_prepare:
+                why = done.failed_to_prepare[prepared.group]
+                made += [Made(c.path, error=why) for t in [prepared, *waiting] for c in t.copies]
                 self.outstanding -= len(waiting)
             else:
-                self.fills.extend(replace(t, shared=done.prepared) for t in waiting)
+                self.fills.extend(replace(t, shared=done.prepared[prepared.group]) for t in waiting)
         self.failed |= {m.path for m in made if m.error or m.os_error}
         finished = {m.path for m in made}
         still = []
@@ -205,8 +206,7 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
 
     def account(task: Task, done: Done) -> None:
         if timings is not None:
-            fmt = task.format or (task.job.format if task.job is not None else "")
-            row = timings.setdefault((task.kind, fmt), [0, 0, 0.0])
+            row = timings.setdefault((task.kind, task.label), [0, 0, 0.0])
             row[0] += 1
             row[1] += len(done.made)
             row[2] += done.seconds
@@ -238,11 +238,11 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
             idle.pop()
             pool.connections[worker].send(task)
             busy[worker] = task
-            if task.group is not None:
+            for group in (t.group for t in reversed(task.together) if t.group is not None):
                 groups = known.setdefault(worker, [])
-                if task.group in groups:
-                    groups.remove(task.group)
-                groups.insert(0, task.group)
+                if group in groups:
+                    groups.remove(group)
+                groups.insert(0, group)
         if not announced and busy:
             checkpoint("rendering")
             announced = True

@@ -11,6 +11,10 @@ process. Tasks:
 - `fill`: more copies of a prepared document (a kommun's routine: its field values);
 - `bundle`: a ZIP of files already made (read back from the staging or the output folder).
 
+Tasks of one intermediate in several formats (an agreement as Word and PDF, a routine
+template's preparation for both) travel together (`companions`): pandoc reads the text once
+for all of them (writers/pandoc.py `prefetch`).
+
 Without a destination (`dest` None) a file's bytes are returned instead (`run_jobs`).
 """
 
@@ -20,14 +24,14 @@ import datetime as dt
 import hashlib
 import resource
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from samverkan.engine.hooks import checkpoint
 from samverkan.errors import BuildFailed
 from samverkan.targets.base import Job
-from samverkan.writers import writer_for
+from samverkan.writers import pandoc, writer_for
 from samverkan.writers.bundle import BundleData
 
 
@@ -52,10 +56,21 @@ class Task:
     members: tuple[tuple[str, Any], ...] = ()   # bundle: (name in the ZIP, a file to read, or bytes)
     dest: str | None = None                     # write, bundle: the staging file
     group: Any = None                           # prepare/fill: which shared document (for scheduling)
+    companions: tuple["Task", ...] = ()         # the same intermediate in other formats, done here too
+
+    @property
+    def together(self) -> list["Task"]:
+        return [self, *self.companions]
 
     @property
     def paths(self) -> list[str]:
-        return [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
+        own = [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
+        return own + [path for companion in self.companions for path in companion.paths]
+
+    @property
+    def label(self) -> str:
+        """kind and formats, for the timings: "prepare docx+pdf"."""
+        return "+".join(t.format or (t.job.format if t.job else "") for t in self.together)
 
 
 @dataclass
@@ -73,8 +88,8 @@ class Made:
 @dataclass
 class Done:
     made: list[Made]
-    prepared: Any = None
-    failed_to_prepare: str | None = None
+    prepared: dict = field(default_factory=dict)            # group → what was prepared
+    failed_to_prepare: dict = field(default_factory=dict)   # group → why it could not be
     seconds: float = 0.0       # the task's time in its process (CPU, with pandoc's)
 
 
@@ -122,8 +137,30 @@ def _cpu() -> float:
 
 
 def _perform(task: Task, run) -> Done:
+    _prefetch(task.together)
+    done = Done([])
+    for one in task.together:
+        _perform_one(one, run, done)
+    return done
+
+
+def _prefetch(tasks: list[Task]) -> None:
+    """Ask pandoc for every conversion of the tasks' intermediate at once (it reads it once)."""
+    requests = []
+    for task in tasks:
+        if task.kind == "write" and task.job is not None:
+            requests.append(writer_for(task.job.format).pandoc_request(task.job.artifact, task.job.timestamp))
+        elif task.kind == "prepare":
+            requests.append(writer_for(task.format).pandoc_request(task.shared, task.timestamp))
+    requests = [r for r in requests if r is not None]
+    if len(requests) > 1:
+        pandoc.prefetch(requests)
+
+
+def _perform_one(task: Task, run, done: Done) -> None:
     if task.kind == "write":
-        return Done([store(task.job.path, task.dest, lambda: run(task.job))])  # type: ignore[union-attr]
+        done.made.append(store(task.job.path, task.dest, lambda: run(task.job)))  # type: ignore[union-attr]
+        return
     if task.kind == "bundle":
         job = task.job
         assert job is not None
@@ -133,18 +170,19 @@ def _perform(task: Task, run) -> Done:
                           for name, source in task.members)
             return writer_for(job.format).write(BundleData(files), job.timestamp)
 
-        return Done([store(job.path, task.dest, bundle)])
+        done.made.append(store(job.path, task.dest, bundle))
+        return
     writer = writer_for(task.format)
     prepared = task.shared
     if task.kind == "prepare":
         try:
-            prepared = writer.prepare(task.shared, task.timestamp)
+            prepared = done.prepared[task.group] = writer.prepare(task.shared, task.timestamp)
         except Exception as exc:
-            return Done([], failed_to_prepare=_message(exc))
-    made = [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
-                                                                        task.timestamp))
-            for copy in task.copies]
-    return Done(made, prepared if task.kind == "prepare" else None)
+            done.failed_to_prepare[task.group] = _message(exc)
+            return
+    done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
+                                                                             task.timestamp))
+                  for copy in task.copies]
 
 
 def serve(connection, main_pid: int) -> None:

@@ -128,9 +128,13 @@ class DocxWriter(Writer):
             args += ["--toc", "--toc-depth=3"]
         return args
 
+    def pandoc_request(self, doc: Intermediate, timestamp: dt.datetime) -> pandoc.Request:
+        return pandoc.Request(pandoc.without_field_registry(doc.markdown), "docx", tuple(self.pandoc_args(doc)),
+                              int(timestamp.timestamp()))
+
     def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
-        return pandoc.run(pandoc.without_field_registry(doc.markdown), "docx", self.pandoc_args(doc),
-                          timestamp=int(timestamp.timestamp()))
+        request = self.pandoc_request(doc, timestamp)
+        return pandoc.run(request.markdown, request.to, list(request.args), timestamp=request.timestamp)
 
     def finish(self, document, meta: dict[str, Any], timestamp: dt.datetime) -> None:
         """Everything pandoc cannot do; also used by writers that build on this one."""

@@ -60,19 +60,24 @@ class PdfWriter(Writer):
     suffix = ".pdf"
     accepts = (Intermediate, FilledDocument, PreparedFill)
 
+    def pandoc_request(self, doc: Intermediate, timestamp: dt.datetime) -> pandoc.Request:
+        args = [f"--template={doc.templates.path('document.typ')}",
+                f"--lua-filter={doc.templates.path('typst-filter.lua')}"]
+        if doc.meta.get("toc"):
+            args.append("--toc")
+        return pandoc.Request(pandoc.without_field_registry(doc.markdown), "typst", tuple(args))
+
     def prepare(self, doc: Intermediate, timestamp: dt.datetime) -> tuple[str, dict[str, str], tuple[str, ...]]:
         """The Typst source (pandoc), the plain-text inputs of an intermediate and its fonts."""
         meta = doc.meta
-        args = [f"--template={doc.templates.path('document.typ')}",
-                f"--lua-filter={doc.templates.path('typst-filter.lua')}"]
-        if meta.get("toc"):
-            args.append("--toc")
         inputs = {
             "author": str(meta.get("creator") or ""),
             "keywords": "\n".join(meta.get("keywords") or []),
             "date": str(meta.get("date-iso") or timestamp.date().isoformat()),
         }
-        return pandoc.run(pandoc.without_field_registry(doc.markdown), "typst", args).decode("utf-8"), inputs, doc.templates.font_dirs()
+        request = self.pandoc_request(doc, timestamp)
+        source = pandoc.run(request.markdown, request.to, list(request.args)).decode("utf-8")
+        return source, inputs, doc.templates.font_dirs()
 
     def fill(self, prepared: tuple[str, dict[str, str], tuple[str, ...]], values: dict[str, str], title: str,
              timestamp: dt.datetime) -> bytes:

@@ -33,8 +33,8 @@ def test_fills_wait_for_their_prepared_document_and_go_to_the_worker_that_has_it
     schedule = Schedule([prepare, *fills, other, other_fill], [])
     assert schedule.next() is prepare and schedule.next() is other
     assert schedule.next() is None                          # the fills wait
-    schedule.finished(other, Done([Made("b1", "x", 1)], prepared="B"))
-    schedule.finished(prepare, Done([Made("a1", "x", 1)], prepared="A"))
+    schedule.finished(other, Done([Made("b1", "x", 1)], prepared={2: "B"}))
+    schedule.finished(prepare, Done([Made("a1", "x", 1)], prepared={1: "A"}))
     task = schedule.next([1, 2])                            # the worker that did group 1 last gets group 1
     assert task.group == 1 and task.shared == "A"
     assert schedule.next([2]).shared == "B" and schedule.next([2, 1]).group == 1
@@ -46,7 +46,7 @@ def test_a_failed_preparation_fails_every_copy_and_the_zips_that_hold_them():
     zip_task, members = bundle("z.zip", ["a1", "a3"])
     schedule = Schedule([prepare, fill], [(zip_task, members)])
     assert schedule.outstanding == 3
-    made = schedule.finished(schedule.next(), Done([], failed_to_prepare="pandoc failed"))
+    made = schedule.finished(schedule.next(), Done([], failed_to_prepare={1: "pandoc failed"}))
     assert {(m.path, m.error) for m in made} == {("a1", "pandoc failed"), ("a2", "pandoc failed"),
                                                   ("a3", "pandoc failed"),
                                                   ("z.zip", "not bundled: a file it contains failed")}
@@ -73,3 +73,16 @@ def test_without_a_pool_every_task_runs_here():
     execute(Schedule(writes, []), None, made.append, run=lambda job: job.path.encode(), timings=timings)
     assert sorted((m.path, m.data) for m in made) == [("a.csv", b"a.csv"), ("b.csv", b"b.csv")]
     assert timings[("write", "csv")][:2] == [2, 2]
+
+
+def test_one_task_prepares_a_document_in_both_formats_and_frees_both_formats_copies():
+    word = Task("prepare", format="docx", copies=copies("w1"), group=1)
+    pdf = Task("prepare", format="pdf", copies=copies("p1"), group=2)
+    word.companions = (pdf,)
+    fills = [Task("fill", format="docx", copies=copies("w2"), group=1),
+             Task("fill", format="pdf", copies=copies("p2"), group=2)]
+    schedule = Schedule([word, *fills], [])
+    assert schedule.outstanding == 3 and word.paths == ["w1", "p1"] and word.label == "docx+pdf"
+    assert schedule.next() is word and schedule.next() is None
+    schedule.finished(word, Done([Made("w1", "x", 1), Made("p1", "x", 1)], prepared={1: "W", 2: "P"}))
+    assert {(t.format, t.shared) for t in (schedule.next(), schedule.next())} == {("docx", "W"), ("pdf", "P")}

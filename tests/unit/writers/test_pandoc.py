@@ -39,3 +39,35 @@ def test_an_intermediate_without_metadata_or_fields_is_passed_as_it_is():
     assert pandoc.without_field_registry("# Rubrik\n") == "# Rubrik\n"
     text = "---\ntitle: A\nkeywords:\n- a\n---\n\nText\n"
     assert pandoc.without_field_registry(text) == text
+
+
+def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example):
+    """prefetch (pandoc lua, the text read once) makes exactly what the command line makes, for a
+    document with a table of contents (the agreement) and a routine template."""
+    import datetime as dt
+
+    from samverkan.content.loader import load_content
+    from samverkan.render import render_document
+    from samverkan.writers.docx import DocxWriter
+    from samverkan.writers.pdf import PdfWriter
+
+    stamp = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+    content = load_content(example / "content")
+    agreement = render_document(content, next(k for k, d in content.documents.items() if d.kind == "agreement"))
+    assert agreement.meta.get("toc")
+    for document in (agreement, routine_copies(example)[0].artifact.base):
+        requests = [DocxWriter().pandoc_request(document, stamp), PdfWriter().pandoc_request(document, stamp)]
+        separately = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
+        pandoc.prefetch(requests)
+        assert len(pandoc._prefetched) == 2
+        together = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
+        assert not pandoc._prefetched
+        assert together == separately
+
+
+def test_conversions_the_script_cannot_do_are_left_to_the_command_line():
+    request = pandoc.Request("# A\n", "docx", ("--standalone",), 1)
+    pandoc.prefetch([request, pandoc.Request("# A\n", "typst", ())])
+    assert not pandoc._prefetched
+    pandoc.prefetch([pandoc.Request("# A\n", "typst", ()), pandoc.Request("# B\n", "html", ())])
+    assert not pandoc._prefetched
