@@ -103,8 +103,10 @@ def build(content_dir: Path, out_dir: Path, deadline: str | None, force: bool, q
 @out_option
 @force_option
 @quiet_option
+@jobs_option
 @click.argument("kommuner", nargs=-1, required=True)
-def routines(content_dir: Path, out_dir: Path, force: bool, quiet: bool, kommuner: tuple[str, ...]) -> None:
+def routines(content_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: int | None,
+             kommuner: tuple[str, ...]) -> None:
     """Build the local routine templates of the named KOMMUNER (or stadsdelar).
 
     A name can be written in any case, without diacritics, as slug or as kommunkod:
@@ -112,8 +114,8 @@ def routines(content_dir: Path, out_dir: Path, force: bool, quiet: bool, kommune
     """
     content = load_content(content_dir)
     units = find_units(content, list(kommuner))
-    report = build_module.run_build(content, out_dir, ["routines"], BuildOptions({"units": units}), force=force,
-                                    progress=Progress.for_terminal(quiet))
+    report = build_module.run_build(content, out_dir, ["routines"], BuildOptions({"units": units}), jobs,
+                                    force=force, progress=Progress.for_terminal(quiet))
     for unit in units:
         click.echo(f"{unit.full_name}: {out_dir / 'rutiner' / unit.slug}")
     for line in build_module.report_lines(report):
