@@ -9,9 +9,9 @@ then manifest.json. Then one system call, renameat2(RENAME_EXCHANGE), swaps the 
 The old set (now in the work folder) is removed. Files a user opens as `output/<file>` are
 always complete; a program that had a file open keeps reading the old one.
 
-Where the swap is not possible — the output folder is a mount point, its parent is not
-writable, the file system lacks RENAME_EXCHANGE or hard links, or the current folder is inside
-it — the work folder is `output/.samverkan-build/` and the switch is a journal: every new file
+Where the swap is not possible or not wanted — the output folder is a mount point, its parent
+is not writable, the file system lacks RENAME_EXCHANGE or hard links, the current folder is
+inside it, or it is a folder samverkan did not make (not empty, no manifest) — the work folder is `output/.samverkan-build/` and the switch is a journal: every new file
 is written and flushed to disk first, then journal.json lists the moves, then the files are
 moved into place, manifest.json last. An interruption during the moves leaves the journal, and
 the next samverkan command that writes the folder completes the moves before anything else.
@@ -253,8 +253,11 @@ class Transaction:
             here = Path("/")
         inside_reasons = (
             self.real.exists() and os.stat(self.real).st_dev != os.stat(self.real.parent).st_dev,  # a mount point
+            self.real == self.real.parent,                          # the root folder
             here == self.real or self.real in here.parents,        # a shell or program working in it
             getattr(LIBC, "renameat2", None) is None,
+            # a folder samverkan did not make (no manifest, not empty): only its own files are touched
+            self.real.is_dir() and not (self.real / MANIFEST).is_file() and any(self.real.iterdir()),
         )
         if not any(inside_reasons):
             try:

@@ -96,3 +96,17 @@ def test_files_and_folders_the_build_does_not_know_survive_the_switch(mini, tmp_
     assert (out / "notes" / "läs mig.txt").read_text(encoding="utf-8") == "egna anteckningar"
     assert (out / "notes" / "läs mig.txt").stat().st_ino == inode          # the same file, not a copy
     assert (out / "empty").is_dir() and (out / "empty").stat().st_mode & 0o777 == 0o750
+
+
+def test_a_folder_samverkan_did_not_make_is_written_into_not_swapped(mini, tmp_path):
+    """--out pointing at someone's folder: only the build's files are added, the folder itself
+    (its inode, its other files) stays."""
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    inode = out.stat().st_ino
+    build_module.build(mini, out, ["agreement"])
+    assert out.stat().st_ino == inode and (out / "mine.txt").read_text() == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "mine.txt", "testavtal-v0.9-2026-11-24.docx",
+                                                     "testavtal-v0.9-2026-11-24.pdf"]
+    no_leftovers(out)
