@@ -32,15 +32,34 @@ def files(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_build_outlives_its_test():
+    """A test that fails halfway still ends the build it started (and its workers)."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        for pid in [process.pid, *(int(line.split()[0]) for line in session_processes(process.pid))]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait(10)
+
+
 def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None):
     env = dict(os.environ)
     env.pop("SAMVERKAN_TEST_PAUSE", None)
     env.pop("SOURCE_DATE_EPOCH", None)
     if pause:
         env["SAMVERKAN_TEST_PAUSE"] = pause
-    return subprocess.Popen([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
-                             "--out", out, *args], cwd=cwd or project, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
+                                "--out", out, *args], cwd=cwd or project, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    STARTED.append(process)
+    return process
 
 
 def session_processes(session: int) -> list[str]:
