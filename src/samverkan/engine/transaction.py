@@ -352,7 +352,8 @@ class Transaction:
             if reason:
                 refused.append(f"{who}: the file name {path!r} {reason}")
         if refused:
-            raise BuildFailed("refused to write outside the output folder; nothing was written:\n" + "\n".join(refused))
+            raise BuildFailed("refused file names (the output folder's files stay inside it, with names a file "
+                              "system takes); nothing was written:\n" + "\n".join(refused))
 
     # -- the switch -----------------------------------------------------------------------------
     def commit(self, manifest: dict, written: set[str], removed: set[str]) -> None:
