@@ -22,3 +22,15 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A project made by `samverkan init` (the packaged example): 29 files, routines for four
+    units (two kommuner, two stadsdelar)."""
+    import datetime as dt
+
+    from samverkan.scaffold import init_project
+
+    init_project(tmp_path / "project", today=dt.date(2026, 11, 24))
+    return tmp_path / "project"

@@ -244,3 +244,26 @@ def libreoffice_fill(jobs: list[dict]) -> None:
     for job in jobs:
         for path, _ in job["save"]:
             assert Path(path).is_file(), f"LibreOffice did not save {path}: {done.stderr}"
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int, str]]:
+    """Every file of an output folder: inode, mtime and sha256 (a file written again has a new
+    inode: the build replaces files, it never rewrites them in place)."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns,
+                                            hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    """The paths whose snapshot differs (added, removed or written again)."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def no_leftovers(out: Path) -> None:
+    """Nothing of a build's work folder is left, beside the output folder or in it."""
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], "work folder left beside"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "hidden leftovers in the output folder"

@@ -27,6 +27,7 @@ from samverkan.collect import answers as answers_module
 from samverkan.collect import followup as followup_module
 from samverkan.content.catalogues import PERIOD
 from samverkan.content import load_content, numbering
+from samverkan.engine.progress import Progress
 from samverkan.errors import UsageProblem
 from samverkan.project import CONTENT, OUTPUT
 from samverkan.revisions import diff as run_diff
@@ -75,29 +76,45 @@ def _targets_help() -> str:
     return "\n".join(f"  {name:<12} {target.help}" for name, target in TARGETS.items())
 
 
+force_option = click.option("--force", is_flag=True, help="Remake every file, even those whose inputs are unchanged.")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary (no progress).")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+                           help="Worker processes (default: one per core).")
+
+
 @cli.command(epilog="Targets:\n\n" + _targets_help())
 @content_option
 @out_option
 @click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")
 @click.option("--period", metavar="YYYY", help="The period followed up (target followup; default: follow_up.period).")
+@force_option
+@quiet_option
+@jobs_option
 @click.argument("targets", nargs=-1, type=click.Choice(list(TARGETS)))
-def build(content_dir: Path, out_dir: Path, deadline: str | None, period: str | None, targets: tuple[str, ...]) -> None:
-    """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json)."""
+def build(content_dir: Path, out_dir: Path, deadline: str | None, period: str | None, force: bool, quiet: bool,
+          jobs: int | None, targets: tuple[str, ...]) -> None:
+    """Build every document, or the named TARGETS, into OUT (with OUT/manifest.json).
+
+    Only files whose inputs changed are made again (--force: all); the output folder is
+    switched to the new set as a whole, so an interrupted build leaves the previous one."""
     options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline), "period": parse_period(period)})
-    content = load_content(content_dir)
-    if not targets:
-        targets, skipped = build_module.default_targets(content)
-        for name, reason in skipped.items():
-            click.echo(f"skipped {name}: {reason}", err=True)
-    written = build_module.build_content(content, out_dir, targets, options)
-    _report(written, out_dir)
+    report = build_module.build_project(content_dir, out_dir, targets, options, jobs, force=force,
+                                        progress=Progress.for_terminal(quiet),
+                                        on_skipped=lambda name, reason: click.echo(f"skipped {name}: {reason}",
+                                                                                   err=True))
+    for line in build_module.report_lines(report):
+        click.echo(line)
 
 
 @cli.command()
 @content_option
 @out_option
+@force_option
+@quiet_option
+@jobs_option
 @click.argument("kommuner", nargs=-1, required=True)
-def routines(content_dir: Path, out_dir: Path, kommuner: tuple[str, ...]) -> None:
+def routines(content_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: int | None,
+             kommuner: tuple[str, ...]) -> None:
     """Build the local routine templates of the named KOMMUNER (or stadsdelar).
 
     A name can be written in any case, without diacritics, as slug or as kommunkod:
@@ -105,10 +122,12 @@ def routines(content_dir: Path, out_dir: Path, kommuner: tuple[str, ...]) -> Non
     """
     content = load_content(content_dir)
     units = find_units(content, list(kommuner))
-    written = build_module.build_content(content, out_dir, ["routines"], BuildOptions({"units": units}))
+    report = build_module.run_build(content, out_dir, ["routines"], BuildOptions({"units": units}), jobs,
+                                    force=force, progress=Progress.for_terminal(quiet))
     for unit in units:
         click.echo(f"{unit.full_name}: {out_dir / 'rutiner' / unit.slug}")
-    click.echo(f"{len(written)} files in {out_dir}; list: {out_dir / build_module.MANIFEST}")
+    for line in build_module.report_lines(report):
+        click.echo(line)
 
 
 @cli.group()

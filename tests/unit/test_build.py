@@ -1,14 +1,30 @@
+"""The build engine: reproducible bytes, all or nothing, incremental, removal of stale files,
+targets that read the output, the last guard on paths, and OSErrors as one-line messages."""
+
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import hashlib
 import json
+import zipfile
+from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from samverkan import build as build_module
+from samverkan.content.loader import load_content
+from samverkan.engine import tasks, transaction
 from samverkan.errors import BuildFailed, ContentInvalid
+from samverkan.targets import TARGETS, BuildOptions, Job, Target
+from samverkan.targets.routines import find_units
 
 from tests.conftest import write
+from tests.inspect import changed, check_manifest, manifest, no_leftovers, snapshot
 
+
+# -- reproducible, all or nothing -------------------------------------------------------------
 
 def test_same_content_gives_the_same_bytes(mini, tmp_path):
     first = build_module.build(mini, tmp_path / "a", ["agreement"])
@@ -16,6 +32,7 @@ def test_same_content_gives_the_same_bytes(mini, tmp_path):
     assert [w.sha256 for w in first] == [w.sha256 for w in second]
     for w in first:
         assert (tmp_path / "a" / w.path).read_bytes() == (tmp_path / "b" / w.path).read_bytes()
+    assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
 
 
 def test_source_date_epoch_changes_only_the_timestamps(mini, tmp_path, monkeypatch):
@@ -24,29 +41,26 @@ def test_source_date_epoch_changes_only_the_timestamps(mini, tmp_path, monkeypat
     second = build_module.build(mini, tmp_path / "b", ["agreement"])
     assert [w.path for w in first] == [w.path for w in second]
     assert [w.sha256 for w in first] != [w.sha256 for w in second]
-    import zipfile
     core = zipfile.ZipFile(tmp_path / "b" / second[0].path).read("docProps/core.xml").decode()
     assert "2027-01-15T08:00:00Z" in core
 
 
 def test_a_failed_build_leaves_previous_output_intact(mini, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    written = build_module.build(mini, out, ["agreement"])
-    before = {w.path: (out / w.path).read_bytes() for w in written}
-    manifest_before = (out / "manifest.json").read_text(encoding="utf-8")
+    build_module.build(mini, out, ["agreement"])
+    before = snapshot(out)
 
     def explode(job):
         if job.format == "pdf":
             raise BuildFailed("typst could not make the PDF: simulated")
         return b"new docx bytes"
 
-    monkeypatch.setattr(build_module, "run_job", explode)
+    monkeypatch.setattr(tasks, "run_job", explode)
     with pytest.raises(BuildFailed) as info:
-        build_module.build(mini, out, ["agreement"], workers=1)
+        build_module.build(mini, out, ["agreement"], workers=1, force=True)
     assert "simulated" in info.value.message and "left as it was" in info.value.message
-    assert {p: (out / p).read_bytes() for p in before} == before
-    assert (out / "manifest.json").read_text(encoding="utf-8") == manifest_before
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]   # no staging left behind
+    assert snapshot(out) == before
+    no_leftovers(out)
 
 
 def test_invalid_content_writes_nothing(mini, tmp_path):
@@ -56,19 +70,20 @@ def test_invalid_content_writes_nothing(mini, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_manifest_keeps_entries_of_files_still_present(mini, tmp_path):
+def test_files_of_other_commands_stay_and_entries_of_missing_files_go(mini, tmp_path):
     out = tmp_path / "out"
     build_module.build(mini, out, ["agreement"])
-    (out / "old.pdf").write_bytes(b"x")
-    old = {"path": "old.pdf", "kind": "agreement", "format": "pdf", "title": "Gammal", "kommun": None,
-           "sha256": "0", "bytes": 1}
-    gone = dict(old, path="gone.pdf")
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    manifest["documents"] += [old, gone]
-    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    build_module.build(mini, out, ["agreement"])
-    paths = [e["path"] for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]]
-    assert "old.pdf" in paths and "gone.pdf" not in paths
+    (out / "andringar").mkdir()
+    (out / "andringar" / "report.json").write_bytes(b"{}")
+    theirs = {"path": "andringar/report.json", "kind": "change-report", "format": "json", "title": "Ändringar",
+              "kommun": None, "sha256": hashlib.sha256(b"{}").hexdigest(), "bytes": 2, "target": None}
+    gone = dict(theirs, path="andringar/gone.json")
+    data = manifest(out)
+    data["documents"] += [theirs, gone]
+    (out / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    build_module.build(mini, out, ["agreement"], force=True)
+    paths = [e["path"] for e in manifest(out)["documents"]]
+    assert "andringar/report.json" in paths and "andringar/gone.json" not in paths
     assert paths == sorted(paths)
 
 
@@ -146,5 +161,274 @@ def test_a_manifest_entry_pointing_outside_the_output_is_refused(mini, tmp_path)
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
         build_module.build(_with_site(mini), out, ["site"])
-    assert "refused the path" in info.value.message
+    assert "refused to offer" in info.value.message
     assert not (out / "site").exists() and secret.read_text() == "not for the site"
+    check_manifest(out)
+
+
+# -- incremental -------------------------------------------------------------------------------
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(example, tmp_path):
+    out = tmp_path / "out"
+    first = build_module.build_project(example / "content", out)
+    assert len(first.written) == 29 and not first.unchanged
+    before = snapshot(out)
+    manifest_before = (out / "manifest.json").read_bytes()
+    again = build_module.build_project(example / "content", out)
+    assert again.checked_only and not again.written and again.unchanged == 29
+    assert snapshot(out) == before and (out / "manifest.json").read_bytes() == manifest_before
+    # a content edit that changes no document (a comment): loaded and checked job by job, nothing written
+    with open(example / "content" / "kommuner.yaml", "a", encoding="utf-8") as handle:
+        handle.write("# en kommentar\n")
+    third = build_module.build_project(example / "content", out)
+    assert not third.checked_only and not third.written and third.unchanged == 29
+    assert changed(before, snapshot(out)) == {"manifest.json"}    # only the record of what was checked
+    assert manifest(out)["documents"] == json.loads(manifest_before)["documents"]
+    no_leftovers(out)
+
+
+def test_force_makes_every_file_again(example, tmp_path):
+    out = tmp_path / "out"
+    build_module.build_project(example / "content", out)
+    before = snapshot(out)
+    report = build_module.build_project(example / "content", out, force=True)
+    assert len(report.written) == 29
+    after = snapshot(out)
+    assert all(before[p][0] != after[p][0] and before[p][2] == after[p][2] for p in before if p != "manifest.json")
+
+
+def test_changing_one_kommun_makes_only_its_files_again(example, tmp_path):
+    out = tmp_path / "out"
+    build_module.build_project(example / "content", out)
+    before = snapshot(out)
+    kommuner = example / "content" / "kommuner.yaml"
+    kommuner.write_text(kommuner.read_text(encoding="utf-8").replace(
+        "committee: Social- och omsorgsnämnden", "committee: Omsorgsnämnden"), encoding="utf-8")
+    report = build_module.build_project(example / "content", out)
+    assert {w.path for w in report.written} == {p for p in before if p.startswith("rutiner/norrvik/")}
+    assert changed(before, snapshot(out)) == {p for p in before if p.startswith("rutiner/norrvik/")} | {"manifest.json"}
+    assert report.unchanged == 24
+    check_manifest(out)
+
+
+def test_changing_a_commitment_makes_what_quotes_it_again(example, tmp_path):
+    out = tmp_path / "out"
+    build_module.build_project(example / "content", out)
+    before = snapshot(out)
+    commitments = example / "content" / "agreement" / "commitments.yaml"
+    text = commitments.read_text(encoding="utf-8")
+    commitments.write_text(text.replace("Utveckla arbetet med samordnad individuell plan",
+                                        "Utveckla och följ upp arbetet med samordnad individuell plan"),
+                           encoding="utf-8")
+    report = build_module.build_project(example / "content", out)
+    remade = {w.path for w in report.written}
+    routine_files = {p for p in before if p.startswith("rutiner/")}
+    # A-2.1-1 is quoted by the agreement, the tables and the routine samordnad-vard, not by the
+    # supplement or the routine unga; every kommun's ZIP holds a changed routine
+    assert {p for p in remade if not p.startswith("rutiner/")} == \
+        {p for p in before if p.startswith(("overenskommelse", "ataganden/"))}
+    assert {p for p in remade if p.startswith("rutiner/")} == \
+        {p for p in routine_files if "samordnad-vard" in p or p.endswith(".zip")}
+    assert not any("tillagg" in p or "-unga-" in p for p in remade)
+    check_manifest(out)
+
+
+def test_a_template_override_makes_the_documents_again(example, tmp_path):
+    out = tmp_path / "out"
+    build_module.build_project(example / "content", out, ["agreement", "commitments"])
+    before = snapshot(out)
+    from samverkan.project import packaged
+
+    typ = (packaged("templates") / "document.typ").read_text(encoding="utf-8")
+    write(example / "templates" / "document.typ", typ.replace('rgb("#1f4e79")', 'rgb("#7a1f4e")'))
+    report = build_module.build_project(example / "content", out, ["agreement", "commitments"])
+    remade = {w.path for w in report.written}
+    assert {p for p in remade if p.endswith(".pdf")} == {p for p in before if p.endswith(".pdf")}
+    assert not any(p.endswith((".csv", ".json", ".xlsx")) for p in remade)   # made without templates
+    # an edit of the override (same file, new content) counts too
+    write(example / "templates" / "document.typ", typ.replace('rgb("#1f4e79")', 'rgb("#4e7a1f")'))
+    again = build_module.build_project(example / "content", out, ["agreement", "commitments"])
+    assert {w.path for w in again.written} == remade
+
+
+def test_a_deleted_or_edited_output_file_is_made_again(example, tmp_path):
+    out = tmp_path / "out"
+    build_module.build_project(example / "content", out)
+    pdfs = sorted(out.glob("rutiner/*/*.pdf"))
+    pdfs[0].unlink()
+    pdfs[1].write_bytes(b"edited by hand")
+    report = build_module.build_project(example / "content", out)
+    assert {w.path for w in report.written} == {p.relative_to(out).as_posix() for p in pdfs[:2]}
+    check_manifest(out)
+
+
+def test_removed_kommun_files_go_but_partial_builds_keep_the_others(example, tmp_path):
+    out = tmp_path / "out"
+    build_module.build_project(example / "content", out)
+    norrvik = sorted(p.relative_to(out).as_posix() for p in (out / "rutiner" / "norrvik").iterdir())
+    assert len(norrvik) == 5
+    kommuner = example / "content" / "kommuner.yaml"
+    text = kommuner.read_text(encoding="utf-8")
+    start = text.index("  - name: Norrvik")
+    kommuner.write_text(text[:start] + text[text.index("  - name: Sjöstad"):], encoding="utf-8")
+    content = load_content(example / "content")
+    # a partial build (one kommun; one other target) removes nothing of the others
+    build_module.run_build(content, out, ["routines"], BuildOptions({"units": find_units(content, ["Exempelby"])}),
+                           force=True)
+    build_module.run_build(content, out, ["agreement"], BuildOptions(), force=True)
+    assert (out / "rutiner" / "norrvik").is_dir()
+    check_manifest(out)
+    # the full build of the routines removes the kommun's files, folder and entries
+    report = build_module.run_build(content, out, ["routines"], BuildOptions())
+    assert sorted(report.removed) == norrvik
+    assert not (out / "rutiner" / "norrvik").exists()
+    assert not [e for e in manifest(out)["documents"] if "norrvik" in e["path"]]
+    check_manifest(out)
+
+
+# -- targets that read the output ------------------------------------------------------------------
+
+class IndexTarget(Target):
+    """A fake site: one page listing every file in the manifest."""
+
+    name = "index"
+    help = "an index of the output"
+    default = False
+    reads_output: ClassVar[bool] = True
+    seen: ClassVar[list] = []
+
+    def jobs(self, content, options):
+        from samverkan.writers.data import JsonData
+
+        entries = options.get("manifest")
+        IndexTarget.seen.append(entries)
+        listing = [{"path": e["path"], "sha256": e["sha256"]} for e in entries]
+        return [Job(JsonData(listing), "json", "index/index.json", "index", "Index",
+                    dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc))]
+
+
+def test_a_target_that_reads_the_output_runs_after_the_others_with_the_manifest(mini, tmp_path, monkeypatch):
+    monkeypatch.setitem(TARGETS, "index", IndexTarget)
+    IndexTarget.seen.clear()
+    out = tmp_path / "out"
+    (out / "remiss").mkdir(parents=True)
+    build_module.write_outputs(out, [Job(b"", "csv", "remiss/svar.csv", "remiss-compilation", "Svar",
+                                         dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))], [b"a;b\r\n"])
+    # listed before the target it reads: the engine still makes it last
+    report = build_module.build_project(mini, out, ["index", "agreement"])
+    entries = IndexTarget.seen[-1]
+    assert [e["path"] for e in entries] == ["remiss/svar.csv", "testavtal-v0.9-2026-11-24.docx",
+                                           "testavtal-v0.9-2026-11-24.pdf"]
+    on_disk = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in out.rglob("*") if p.is_file() and p.name != "manifest.json" and "index" not in p.parts}
+    assert {e["path"]: e["sha256"] for e in entries} == on_disk
+    index = json.loads((out / "index" / "index.json").read_text(encoding="utf-8"))
+    assert [row["path"] for row in index] == [e["path"] for e in entries]
+    assert "index/index.json" in {w.path for w in report.written}
+    check_manifest(out)
+    # a change in what it reads makes it again; nothing else changed: nothing is made
+    assert not build_module.build_project(mini, out, ["index", "agreement"]).written
+    (mini / "agreement" / "sections" / "01.md").write_text(
+        (mini / "agreement" / "sections" / "01.md").read_text(encoding="utf-8").replace("Syfte", "Syftet"),
+        encoding="utf-8")
+    again = build_module.build_project(mini, out, ["index", "agreement"])
+    assert "index/index.json" in {w.path for w in again.written}
+
+
+# -- the last guard on paths -----------------------------------------------------------------------
+
+class BadTarget(Target):
+    name = "bad"
+    help = "writes where it should not"
+    default = False
+    path: ClassVar[str] = ""
+
+    def jobs(self, content, options):
+        from samverkan.writers.data import JsonData
+
+        return [Job(JsonData({}), "json", self.path, "bad", "Bad", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))]
+
+
+@pytest.mark.parametrize("path", ["../escaped.json", "/tmp/absolute.json", "a/../../b.json", "a//b.json",
+                                  "manifest.json", "x" * 300 + ".json"])
+def test_a_job_path_outside_the_output_folder_is_refused(mini, tmp_path, monkeypatch, path):
+    monkeypatch.setitem(TARGETS, "bad", BadTarget)
+    monkeypatch.setattr(BadTarget, "path", path)
+    out = tmp_path / "deep" / "out"
+    with pytest.raises(BuildFailed) as info:
+        build_module.build(mini, out, ["agreement", "bad"])
+    assert "bad (bad, json)" in info.value.message and repr(path) in info.value.message
+    assert not (tmp_path / "deep" / "escaped.json").exists() and not Path("/tmp/absolute.json").exists()
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_link_in_the_output_folder_leading_outside_is_refused(mini, tmp_path, monkeypatch):
+    monkeypatch.setitem(TARGETS, "bad", BadTarget)
+    monkeypatch.setattr(BadTarget, "path", "elsewhere/x.json")
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "secret").mkdir()
+    (out / "elsewhere").symlink_to(tmp_path / "secret")
+    with pytest.raises(BuildFailed) as info:
+        build_module.build(mini, out, ["bad"])
+    assert "resolve outside" in info.value.message
+    assert not list((tmp_path / "secret").iterdir())
+
+
+# -- OSErrors: one line, the path, what to do; the previous output intact ---------------------------
+
+def one_line_message(info) -> str:
+    message = info.value.message
+    assert "\n" not in message.strip() and "Traceback" not in message
+    return message
+
+
+@pytest.mark.parametrize("where", ["/dev/null", "/proc/samverkan-out", "file-in-the-way/out"])
+def test_an_output_folder_that_cannot_be_one_is_named(mini, tmp_path, where):
+    (tmp_path / "file-in-the-way").write_text("x")
+    out = Path(where) if where.startswith("/") else tmp_path / where
+    with pytest.raises(BuildFailed) as info:
+        build_module.build(mini, out, ["agreement"])
+    message = one_line_message(info)
+    assert str(out) in message or str(out.parent) in message
+    assert "--out" in message
+
+
+@pytest.mark.parametrize("module,name,where", [(tasks, "open", "out/testavtal-v0.9-2026-11-24."),
+                                               (transaction, "atomic_write", "manifest.json")],
+                         ids=["writing a file", "only the manifest does not fit"])
+def test_a_full_disk_is_one_message_and_the_output_stays(mini, tmp_path, monkeypatch, module, name, where):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    before = snapshot(out)
+
+    def full(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(module, name, full, raising=False)
+    with pytest.raises(BuildFailed) as info:
+        build_module.build(mini, out, ["agreement"], workers=1, force=True)
+    message = one_line_message(info)
+    assert "No space left on device" in message and "disk is full" in message and where in message
+    assert snapshot(out) == before
+    no_leftovers(out)
+
+
+def test_a_read_only_folder_is_one_message(mini, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    before = snapshot(out)
+    real_mkdir = Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if self.name.endswith(".samverkan") or self.name in ("next", ".samverkan-build"):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    with pytest.raises(BuildFailed) as info:
+        build_module.build(mini, out, ["agreement"], workers=1, force=True)
+    message = one_line_message(info)
+    assert "Read-only file system" in message and "writable folder" in message
+    monkeypatch.undo()
+    assert snapshot(out) == before

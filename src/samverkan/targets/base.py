@@ -20,6 +20,7 @@ class Job:
     title: str
     timestamp: dt.datetime
     kommun: str | None = None
+    target: str | None = None   # the target that asked for it (set by the build; in the manifest)
 
 
 @dataclass
@@ -46,14 +47,10 @@ class Target:
     name: ClassVar[str]
     help: ClassVar[str]
     default: ClassVar[bool] = True     # built by a plain `samverkan build` (without target names)
-    # A target that reads what the other targets made (the download site): the build runs it
-    # after the other targets of the same run and passes it, as options.get("manifest"), the
-    # manifest's entries as they will be after this build (the files already in the output
-    # folder, and this run's).
+    # reads what the other targets made: built after them in the same run, with the manifest
+    # entries as they will be after it (files already in output and this run's) in
+    # options.get("manifest"); its files are switched into output together with theirs
     reads_output: ClassVar[bool] = False
-    # The folder this target alone writes: each build of the target replaces it, so files it
-    # made before and no longer makes are removed.
-    output_folder: ClassVar[str | None] = None
 
     def missing(self, content: Content) -> str | None:
         """Why this content cannot give the target (None when it can). A plain build skips such
@@ -62,3 +59,9 @@ class Target:
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def owns(self, entry: dict, options: BuildOptions) -> bool:
+        """Whether a manifest entry of this target is this run's to replace or remove. A full
+        build of the target owns all its files (those it no longer makes are removed); a
+        target built for a part (some kommuner) narrows this to that part."""
+        return True

@@ -115,3 +115,8 @@ class RoutinesTarget(Target):
                             "routine-bundle", f"{t.title_prefix}: alla mallar – {unit.name}",
                             build_timestamp(newest), unit.code))
         return jobs
+
+    def owns(self, entry: dict, options: BuildOptions) -> bool:
+        """`samverkan routines Täby` replaces and removes only Täby's files."""
+        units = options.get("units")
+        return not units or any(entry.get("path", "").startswith(f"{FOLDER}/{unit.slug}/") for unit in units)

@@ -130,7 +130,6 @@ class SiteTarget(Target):
     name = "site"
     help = "a download site in site/: the agreements as HTML, the commitments, every kommun's templates"
     reads_output = True
-    output_folder = FOLDER
 
     def missing(self, content: Content) -> str | None:
         return None if content.site is not None else f"no {content.root / 'site.yaml'} (the site's wording)"

@@ -42,6 +42,11 @@ class Writer:
                              timestamp)
         return self.fill(self.prepare(artifact, timestamp), {}, "", timestamp)
 
+    def pandoc_request(self, artifact: Any, timestamp: dt.datetime) -> Any:
+        """The pandoc conversion `prepare` will run (a writers.pandoc.Request), or None: the
+        build asks pandoc for the conversions of one intermediate at once (`pandoc.prefetch`)."""
+        return None
+
     def prepare(self, artifact: Any, timestamp: dt.datetime) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
 

@@ -153,8 +153,13 @@ class DocxWriter(Writer):
         """The page of each heading of the table of contents, from the PDF's layout."""
         return heading_pages(doc, timestamp) if doc.meta.get("toc") else {}
 
+    def pandoc_request(self, doc: Intermediate, timestamp: dt.datetime) -> pandoc.Request:
+        return pandoc.Request(pandoc.without_field_registry(doc.markdown), "docx", tuple(self.pandoc_args(doc)),
+                              int(timestamp.timestamp()))
+
     def pandoc_docx(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
-        return pandoc.run(doc.markdown, "docx", self.pandoc_args(doc), timestamp=int(timestamp.timestamp()))
+        request = self.pandoc_request(doc, timestamp)
+        return pandoc.run(request.markdown, request.to, list(request.args), timestamp=request.timestamp)
 
     def finish(self, document, meta: dict[str, Any], timestamp: dt.datetime,
                pages: dict[str, int] | None = None) -> None:

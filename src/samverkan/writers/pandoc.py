@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from samverkan.errors import BuildFailed
 from samverkan.render.markdown import GRID_WIDTH, PANDOC_READER
@@ -20,7 +24,11 @@ def pandoc_path() -> str:
 def run(markdown: str, to: str, args: list[str] = (), timestamp: int | None = None,
         reader: str = PANDOC_READER) -> bytes:
     """Convert the intermediate Markdown to `to`; returns the output bytes. `reader` is the
-    input format: the intermediate's Markdown, or "json" for a pandoc document tree (the redline)."""
+    input format: the intermediate's Markdown, or "json" for a pandoc document tree (the redline).
+    A conversion `prefetch` made already is returned from memory."""
+    done = _prefetched.pop((markdown, to, tuple(args), timestamp, reader), None)
+    if done is not None:
+        return done
     env = dict(os.environ)
     if timestamp is not None:
         env["SOURCE_DATE_EPOCH"] = str(timestamp)
@@ -33,3 +41,88 @@ def run(markdown: str, to: str, args: list[str] = (), timestamp: int | None = No
     if done.returncode != 0:
         raise BuildFailed(f"pandoc failed converting to {to}: {done.stderr.decode('utf-8', 'replace').strip()}")
     return done.stdout
+
+
+@dataclass(frozen=True)
+class Request:
+    """One conversion a writer will ask for (see `prefetch`); `timestamp` None: the output does
+    not depend on SOURCE_DATE_EPOCH (Word's does)."""
+
+    markdown: str
+    to: str
+    args: tuple[str, ...]
+    timestamp: int | None = None
+
+
+_prefetched: dict[tuple, bytes] = {}
+CONVERT = Path(__file__).with_name("convert.lua")
+
+
+def _output(to: str, args: tuple[str, ...], out: Path) -> dict | None:
+    """The options of one output for convert.lua, or None for an argument it does not know."""
+    output: dict = {"to": to, "out": str(out), "filters": []}
+    for arg in args:
+        name, _, value = arg.partition("=")
+        if name == "--lua-filter":
+            output["filters"].append(value)
+        elif name == "--template":
+            output["template"] = value
+        elif name == "--reference-doc":
+            output["reference_doc"] = value
+        elif arg == "--toc":
+            output["toc"] = True
+        elif name == "--toc-depth":
+            output["toc_depth"] = int(value)
+        else:
+            return None
+    return output
+
+
+def prefetch(requests: list[Request], reader: str = PANDOC_READER) -> None:
+    """Make several conversions of one text with one pandoc process, which reads the text once
+    (reading is most of pandoc's time: a routine template as Word and PDF in 160 ms, not 260);
+    `run` then returns them from memory. Anything convert.lua cannot do exactly as the command
+    line would (other arguments, other texts or timestamps) is left to `run`."""
+    _prefetched.clear()              # one text at a time: what was not asked for goes
+    stamps = {r.timestamp for r in requests} - {None}
+    if len(requests) < 2 or len({r.markdown for r in requests}) != 1 or len(stamps) > 1:
+        return
+    with tempfile.TemporaryDirectory(prefix="samverkan-pandoc-") as folder:
+        outputs = [_output(r.to, r.args, Path(folder) / f"{i}.out") for i, r in enumerate(requests)]
+        if any(o is None for o in outputs):
+            return
+        env = dict(os.environ)
+        if stamps:
+            env["SOURCE_DATE_EPOCH"] = str(stamps.pop())
+        spec = json.dumps({"columns": GRID_WIDTH, "outputs": outputs})
+        try:
+            done = subprocess.run([pandoc_path(), "lua", str(CONVERT), reader, spec],
+                                  input=requests[0].markdown.encode("utf-8"), capture_output=True, env=env,
+                                  check=False)
+        except OSError:
+            return                       # `run` reports it, once per file
+        if done.returncode != 0:
+            return
+        for request, output in zip(requests, outputs):
+            _prefetched[(request.markdown, request.to, request.args, request.timestamp, reader)] = \
+                Path(output["out"]).read_bytes()
+
+
+def without_field_registry(markdown: str) -> str:
+    """The intermediate without the field registry of its metadata block (`fields:`): the
+    writers read it from the intermediate's metadata themselves, pandoc's templates never use
+    it, and pandoc would parse each of its values as Markdown (a fifth of its time for a
+    routine template; in Word it only became an empty custom property)."""
+    if not markdown.startswith("---\n"):
+        return markdown
+    end = markdown.index("\n---\n", 4)
+    kept, skipping = [], False
+    for line in markdown[4:end].split("\n"):
+        if line.startswith("fields:"):
+            skipping = True
+            continue
+        if skipping and line.startswith(" "):
+            continue
+        skipping = False
+        kept.append(line)
+    return "---\n" + "\n".join(kept) + markdown[end:]

@@ -1,12 +1,66 @@
+"""The PDF writer: its dates (as Word's), what pandoc is given, and typst's work kept between the
+copies of one document."""
+
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zipfile
 
 import pypdf
 from lxml import etree
+from pypdf import PdfReader
 
 from samverkan.build import build
+from samverkan.content.loader import load_content
+from samverkan.render import FilledDocument
+from samverkan.targets import BuildOptions
+from samverkan.targets.routines import RoutinesTarget
+from samverkan.writers import pdf
+
+from tests.inspect import pdf_text
+
+STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+
+
+def routine_copies(example) -> list:
+    content = load_content(example / "content")
+    jobs = [j for j in RoutinesTarget().jobs(content, BuildOptions()) if j.format == "pdf"]
+    return [j for j in jobs if isinstance(j.artifact, FilledDocument) and j.artifact.base is jobs[0].artifact.base]
+
+
+def test_every_copy_shows_its_own_values_in_text_header_and_title(example, tmp_path):
+    copies = routine_copies(example)
+    writer = pdf.PdfWriter()
+    prepared = writer.prepare(copies[0].artifact.base, STAMP)
+    for copy in copies:
+        values = dict(copy.artifact.values)
+        path = tmp_path / "copy.pdf"
+        path.write_bytes(writer.fill(prepared, values, copy.artifact.title, STAMP))
+        text = pdf_text(path)
+        unit = values["enhet"]
+        assert unit in text and text.count(values["sidhuvud-enhet"]) >= 2      # the page header too
+        assert all(v not in text for c in copies if c is not copy for v in [dict(c.artifact.values)["enhet"]])
+        assert PdfReader(path).metadata.title.endswith(values["titel-enhet"])
+
+
+def test_the_compiler_is_given_inputs_only_when_they_change(monkeypatch):
+    calls = []
+    compiling = pdf.compiler(("/nonexistent-fonts",))
+
+    class Recorder:
+        def compile_with_warnings(self, **kwargs):
+            calls.append(kwargs["sys_inputs"])
+            assert json.loads(kwargs["input"]["fields.json"]) in ({}, {"a": "1"})
+            return b"%PDF-1.7\n%%EOF", []
+
+    monkeypatch.setattr(compiling, "typst", Recorder())
+    monkeypatch.setattr(compiling, "inputs", None)
+    for fields in ("{}", '{"a": "1"}'):
+        pdf.compile_typst("#[x]", {"author": "A"}, STAMP, ("/nonexistent-fonts",), fields)
+    pdf.compile_typst("#[x]", {"author": "B"}, STAMP, ("/nonexistent-fonts",))
+    assert calls == [{"author": "A"}, ..., {"author": "B"}]
+
 
 UTC = dt.timezone.utc
 

@@ -1,0 +1,175 @@
+"""What a file is made from, as one hash: the build is incremental on these.
+
+Every output's manifest entry records `inputs`: the sha256 of everything the file was made
+from (`job_key`):
+
+- the content slice it shows: the job's artifact (for documents the intermediate Markdown,
+  which is the content as the templates rendered it; a kommun's copy adds its field values;
+  records and JSON data as they are; a ZIP the keys of its members),
+- the templates it was written with, the project's overrides included, by content (fonts too),
+- the generator: samverkan's version and the digest of its own code, and the versions of the
+  tools and libraries the writers use (pandoc, typst, python-docx, openpyxl, lxml, …),
+- the writer (format), the timestamp written into the file, and its manifest entry (path,
+  kind, title, kommun).
+
+A rebuild skips a job whose key is the one recorded for its file (and whose file is intact).
+
+`request_fingerprint` hashes the *files* a build request reads (content/, templates, the
+generator) without loading anything: when it equals the one recorded after the last build, and
+no file was touched since, the build has nothing to do and says so at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path, PurePath
+from typing import Any, Iterable
+
+KEY_VERSION = b"samverkan-inputs/1"
+
+# the distributions whose code makes the bytes of some output
+TOOLCHAIN = ("pypandoc-binary", "pypandoc", "typst", "python-docx", "openpyxl", "lxml", "jinja2", "pyyaml",
+             "markupsafe")
+
+
+def _hash(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path, skip_hidden: bool = True) -> str:
+    """Every file below `folder`: relative path and bytes (a missing folder hashes as empty)."""
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")))
+            for name in sorted(files):
+                if skip_hidden and name.startswith("."):
+                    continue
+                path = Path(root) / name
+                rel = path.relative_to(folder).as_posix().encode("utf-8")
+                data = path.read_bytes()
+                h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big"))
+                h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def generator_digest() -> str:
+    """samverkan's version, its code (every .py of the package) and the toolchain's versions.
+    Templates are not here: they are hashed per build (a project may override them)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import samverkan
+
+    package = Path(samverkan.__file__).parent
+    h = hashlib.sha256(KEY_VERSION + samverkan.__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in TOOLCHAIN:
+        try:
+            h.update(f"{name}={version(name)};".encode())
+        except PackageNotFoundError:
+            h.update(f"{name}=-;".encode())
+    return h.hexdigest()
+
+
+class Digests:
+    """Hashes of one build: every template folder once, every shared intermediate once."""
+
+    def __init__(self) -> None:
+        self._trees: dict[Path, str] = {}
+        self._objects: dict[int, tuple[Any, str]] = {}
+
+    def templates(self, templates: Any) -> str:
+        return _hash(*(self.tree(Path(folder)) for folder in templates.dirs))
+
+    def tree(self, folder: Path) -> str:
+        if folder not in self._trees:
+            self._trees[folder] = tree_digest(folder, skip_hidden=False)
+        return self._trees[folder]
+
+    def of(self, value: Any) -> str:
+        """A stable hash of a value: dataclasses, containers, text, dates; templates by content.
+        Dataclasses (intermediates, shared by many jobs) are hashed once per build."""
+        cached = self._objects.get(id(value))
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        from samverkan.project import Templates
+
+        h = hashlib.sha256()
+        if dataclasses.is_dataclass(value) and not isinstance(value, (type, Templates)):
+            h.update(b"D" + type(value).__qualname__.encode())
+            for field in dataclasses.fields(value):
+                self._feed(h, field.name)
+                self._feed(h, getattr(value, field.name))
+            digest = h.hexdigest()
+            self._objects[id(value)] = (value, digest)
+            return digest
+        self._feed(h, value)
+        return h.hexdigest()
+
+    def _feed(self, h, value: Any) -> None:
+        from samverkan.project import Templates
+
+        if value is None or isinstance(value, (bool, int, float)):
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+        elif isinstance(value, str):
+            data = value.encode("utf-8")
+            h.update(b"s" + len(data).to_bytes(8, "big") + data)
+        elif isinstance(value, (bytes, bytearray)):
+            h.update(b"b" + len(value).to_bytes(8, "big") + bytes(value))
+        elif isinstance(value, Templates):
+            h.update(b"T" + self.templates(value).encode())
+        elif isinstance(value, PurePath):
+            self._feed(h, "path:" + value.as_posix())
+        elif isinstance(value, (dt.date, dt.datetime, dt.time)):
+            self._feed(h, f"{type(value).__name__}:{value.isoformat()}")
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):   # templates: above, by content
+            h.update(b"D" + self.of(value).encode())
+        elif isinstance(value, dict):
+            h.update(b"{" + len(value).to_bytes(8, "big"))
+            for key, item in value.items():
+                self._feed(h, key)
+                self._feed(h, item)
+        elif isinstance(value, (list, tuple)):
+            h.update(b"[" + len(value).to_bytes(8, "big"))
+            for item in value:
+                self._feed(h, item)
+        elif isinstance(value, (set, frozenset)):
+            self._feed(h, sorted(self.of(item) for item in value))
+        else:
+            h.update(b"P" + pickle.dumps(value, protocol=4))
+
+
+def bundle_digest(members: Iterable[str], member_keys: Iterable[str]) -> str:
+    """What a ZIP is made from: its members' names and their own input hashes."""
+    return _hash(*members, *member_keys)
+
+
+def job_key(job: Any, artifact_digest: str) -> str:
+    """The `inputs` of a job's file (see the module's docstring)."""
+    return _hash(KEY_VERSION, generator_digest(), job.format, job.path, job.kind, job.title, str(job.kommun),
+                 job.timestamp.isoformat(), artifact_digest)
+
+
+def request_fingerprint(content_dir: Path, templates: Any, request: str, documents_digest: str) -> str:
+    """The files a build request reads, hashed without loading them as content: content/,
+    the templates, the generator, SOURCE_DATE_EPOCH, the request (targets and options) and
+    the manifest's list of documents (targets that read the output see it)."""
+    digests = Digests()
+    return _hash(KEY_VERSION, generator_digest(), tree_digest(Path(content_dir)), digests.templates(templates),
+                 os.environ.get("SOURCE_DATE_EPOCH", "").strip(), request, documents_digest)
+
+
+def documents_digest(entries: Iterable[dict]) -> str:
+    return _hash(*(repr(sorted(entry.items())) for entry in entries))

@@ -1,0 +1,264 @@
+"""Worker processes and the scheduler that feeds them.
+
+Workers fork from a forkserver (a clean process that imported the writers once; forking the
+main process, whose threads may hold locks, can deadlock). No process of a build outlives it:
+
+- a thread in each worker watches its task pipe: when the main process is gone (kill -9
+  too) the kernel closes the pipe and the worker exits at once, busy or not; the forkserver
+  and multiprocessing's resource tracker exit when the last of them is gone;
+- each worker also asks the kernel to kill it if the forkserver dies (PR_SET_PDEATHSIG);
+- workers ignore Ctrl-C (the terminal sends it to every process in the group): the main
+  process handles it, and SIGTERM, by killing the workers and leaving the output as it was.
+
+The scheduler hands each idle worker the next task: shared documents first (one prepares a
+routine template, then its copies go out in batches, preferably to the worker that has the
+document's typst work in memory), single documents largest first, ZIPs once their files exist.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from collections import deque
+from dataclasses import replace
+from multiprocessing.connection import wait
+from typing import Callable, Sequence
+
+from samverkan.engine.hooks import checkpoint
+from samverkan.engine.tasks import Done, Made, Task, perform, serve
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(main_pid: int, connection=None) -> None:
+    """In a worker: die when the build's main process does; ignore Ctrl-C (see above).
+
+    The worker's parent is the forkserver (PR_SET_PDEATHSIG covers its death), and the
+    forkserver lives as long as any worker does. So a thread also watches the worker's end of
+    the task pipe: when the main process is gone the kernel closes the other end (after
+    kill -9 too) and the thread ends the worker, even one busy with a long document."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the main process kills us
+        pass
+    try:
+        os.kill(main_pid, 0)           # the build died before we could ask: go
+    except ProcessLookupError:
+        os._exit(1)
+    if connection is not None and hasattr(select, "poll"):
+        threading.Thread(target=_exit_when_closed, args=(connection.fileno(),), daemon=True).start()
+
+
+def _exit_when_closed(fd: int) -> None:
+    hangup = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR | select.POLLNVAL
+    watcher = select.poll()
+    watcher.register(fd, getattr(select, "POLLRDHUP", 0) or select.POLLHUP)
+    while True:
+        for _, events in watcher.poll():
+            if events & hangup:
+                os._exit(1)
+
+
+def cores() -> int:
+    """The cores this process may use (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class Interrupted(BaseException):
+    """SIGTERM (or SIGHUP) reached the main process during a build."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class Pool:
+    """N worker processes, each with its own pipe."""
+
+    def __init__(self, workers: int):
+        context = multiprocessing.get_context("forkserver")
+        self.processes = []
+        self.connections = []
+        for _ in range(workers):
+            here, there = context.Pipe()
+            process = context.Process(target=serve, args=(there, os.getpid()), daemon=True)
+            process.start()
+            there.close()
+            self.processes.append(process)
+            self.connections.append(here)
+
+    def close(self) -> None:
+        for connection in self.connections:
+            try:
+                connection.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 5
+        for process in self.processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        self.kill()
+
+    def kill(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+        for process in self.processes:
+            process.join(5)
+        for connection in self.connections:
+            connection.close()
+
+
+class Schedule:
+    """Tasks, what they wait for, and which comes next."""
+
+    def __init__(self, tasks: list[Task], bundles: list[tuple[Task, list[str]]],
+                 release: Callable[[Task], Task] = lambda task: task):
+        self.prepare = deque(t for t in tasks if t.kind == "prepare")
+        self.single = deque(sorted((t for t in tasks if t.kind == "write"), key=_size, reverse=True))
+        self.fills: deque[Task] = deque()
+        self.bundles: deque[Task] = deque()
+        self.waiting_fills: dict[object, list[Task]] = {}
+        for task in tasks:
+            if task.kind == "fill":
+                self.waiting_fills.setdefault(task.group, []).append(task)
+        self.waiting_bundles = [(task, set(members), set(members)) for task, members in bundles]
+        self.release = release          # a bundle's members become readable: give the task its sources
+        self.failed: set[str] = set()
+        self.outstanding = len(tasks) + len(bundles)
+
+    def next(self, known: Sequence[object] = ()) -> Task | None:
+        """The next task for a worker that has done the shared documents `known` (the latest
+        first): their copies first, for typst reuses its work between copies of one document
+        (a copy costs a third of the first one), then preparations, single files, any copies,
+        ZIPs."""
+        for group in known:
+            for i, task in enumerate(self.fills):
+                if task.group == group:
+                    del self.fills[i]
+                    return task
+        for queue in (self.prepare, self.single, self.fills, self.bundles):
+            if queue:
+                return queue.popleft()
+        return None
+
+    def finished(self, task: Task, done: Done) -> list[Made]:
+        """Record a task's result; returns the files it made (or failed), and frees what waited."""
+        self.outstanding -= 1
+        made = list(done.made)
+        for prepared in (t for t in task.together if t.kind == "prepare"):
+            waiting = self.waiting_fills.pop(prepared.group, [])
+            if prepared.group in done.failed_to_prepare:
+                why = done.failed_to_prepare[prepared.group]
+                made += [Made(c.path, error=why) for t in [prepared, *waiting] for c in t.copies]
+                self.outstanding -= len(waiting)
+            else:
+                self.fills.extend(replace(t, shared=done.prepared[prepared.group]) for t in waiting)
+        self.failed |= {m.path for m in made if m.error or m.os_error}
+        finished = {m.path for m in made}
+        still = []
+        for bundle, members, every in self.waiting_bundles:
+            members -= finished
+            if members:
+                still.append((bundle, members, every))
+            elif every & self.failed:
+                self.outstanding -= 1
+                made.append(Made(bundle.job.path, error="not bundled: a file it contains failed"))  # type: ignore[union-attr]
+            else:
+                self.bundles.append(self.release(bundle))
+        self.waiting_bundles = still
+        return made
+
+    def abandon(self) -> list[Made]:
+        """What is left when no worker is left to do it."""
+        left = [*self.prepare, *self.single, *self.fills, *self.bundles,
+                *(t for ts in self.waiting_fills.values() for t in ts), *(b for b, _, _ in self.waiting_bundles)]
+        self.outstanding = 0
+        return [Made(path, error="not made: no worker process was left") for task in left for path in task.paths]
+
+
+def _size(task: Task) -> int:
+    artifact = task.job.artifact if task.job is not None else None
+    return len(getattr(artifact, "markdown", "")) + (1 if task.job and task.job.format == "pdf" else 0)
+
+
+def batches(count: int, workers: int, largest: int = 16) -> int:
+    """How many copies of a shared document go in one task: enough tasks for every worker
+    to have some, few enough that a task is worth sending."""
+    return max(1, min(largest, math.ceil(count / max(1, workers * 4))))
+
+
+def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], None],
+            run=None, timings: dict | None = None) -> None:
+    """Run every task of the schedule, in the workers (or here, without a pool). `timings`
+    collects the CPU seconds per kind of task: {(kind, format): [tasks, files, seconds]}."""
+    kwargs = {"run": run} if run is not None else {}
+
+    def account(task: Task, done: Done) -> None:
+        if timings is not None:
+            row = timings.setdefault((task.kind, task.label), [0, 0, 0.0])
+            row[0] += 1
+            row[1] += len(done.made)
+            row[2] += done.seconds
+
+    if pool is None:
+        paused = False
+        while schedule.outstanding:
+            task = schedule.next()
+            if task is None:
+                break
+            done = perform(task, **kwargs)
+            account(task, done)
+            for made in schedule.finished(task, done):
+                on_made(made)
+            if not paused:
+                checkpoint("rendering")
+                paused = True
+        return
+    idle = list(range(len(pool.connections)))
+    busy: dict[int, Task] = {}
+    known: dict[int, list[object]] = {}     # per worker, the shared documents it did, the latest first
+    announced = False
+    while schedule.outstanding:
+        while idle:
+            worker = idle[-1]
+            task = schedule.next(known.get(worker, ()))
+            if task is None:
+                break
+            idle.pop()
+            pool.connections[worker].send(task)
+            busy[worker] = task
+            for group in (t.group for t in reversed(task.together) if t.group is not None):
+                groups = known.setdefault(worker, [])
+                if group in groups:
+                    groups.remove(group)
+                groups.insert(0, group)
+        if not announced and busy:
+            checkpoint("rendering")
+            announced = True
+        if not busy:
+            for made in schedule.abandon():
+                on_made(made)
+            break
+        ready = wait([pool.connections[w] for w in busy])
+        for connection in ready:
+            worker = pool.connections.index(connection)   # type: ignore[arg-type]
+            task = busy.pop(worker)
+            try:
+                done = connection.recv()
+                idle.append(worker)
+            except (EOFError, OSError):     # the worker died (killed, out of memory): not used again
+                done = Done([Made(path, error="a worker process died making this file") for path in task.paths])
+            account(task, done)
+            for made in schedule.finished(task, done):
+                on_made(made)

@@ -1,0 +1,201 @@
+"""The work a build hands to its worker processes, and how a worker does it.
+
+A task makes one or more files and writes each straight into the staging folder as soon as it
+is made (nothing is held until the end): only the path, sha256 and size go back to the main
+process. Tasks:
+
+- `write`: one job (an intermediate, records, JSON …) by its writer;
+- `prepare`: a document shared by many copies (a routine template): the expensive part once
+  (pandoc, styles), then the first copies filled; it returns what it prepared, so that the
+  other copies go out as `fill` tasks without preparing again;
+- `fill`: more copies of a prepared document (a kommun's routine: its field values);
+- `bundle`: a ZIP of files already made (read back from the staging or the output folder).
+
+Tasks of one intermediate in several formats (an agreement as Word and PDF, a routine
+template's preparation for both) travel together (`companions`): pandoc reads the text once
+for all of them (writers/pandoc.py `prefetch`).
+
+Without a destination (`dest` None) a file's bytes are returned instead (`run_jobs`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samverkan.engine.hooks import checkpoint
+from samverkan.errors import BuildFailed
+from samverkan.targets.base import Job
+from samverkan.writers import pandoc, writer_for
+from samverkan.writers.bundle import BundleData
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One copy of a shared document: its file and the values of its fields."""
+
+    path: str
+    values: tuple[tuple[str, str], ...]
+    title: str
+    dest: str | None
+
+
+@dataclass
+class Task:
+    kind: str                                   # write | prepare | fill | bundle
+    job: Job | None = None                      # write, bundle
+    format: str = ""                            # prepare, fill
+    shared: Any = None                          # prepare: the intermediate; fill: what was prepared
+    timestamp: dt.datetime | None = None
+    copies: tuple[Copy, ...] = ()
+    members: tuple[tuple[str, Any], ...] = ()   # bundle: (name in the ZIP, a file to read, or bytes)
+    dest: str | None = None                     # write, bundle: the staging file
+    group: Any = None                           # prepare/fill: which shared document (for scheduling)
+    companions: tuple["Task", ...] = ()         # the same intermediate in other formats, done here too
+
+    @property
+    def together(self) -> list["Task"]:
+        return [self, *self.companions]
+
+    @property
+    def paths(self) -> list[str]:
+        own = [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
+        return own + [path for companion in self.companions for path in companion.paths]
+
+    @property
+    def label(self) -> str:
+        """kind and formats, for the timings: "prepare docx+pdf"."""
+        return "+".join(t.format or (t.job.format if t.job else "") for t in self.together)
+
+
+@dataclass
+class Made:
+    """What became of one file."""
+
+    path: str
+    sha256: str = ""
+    bytes: int = 0
+    data: bytes | None = None
+    error: str | None = None                     # the writer's message
+    os_error: tuple[int, str, str] | None = None  # (errno, strerror, file) writing it
+
+
+@dataclass
+class Done:
+    made: list[Made]
+    prepared: dict = field(default_factory=dict)            # group → what was prepared
+    failed_to_prepare: dict = field(default_factory=dict)   # group → why it could not be
+    seconds: float = 0.0       # the task's time in its process (CPU, with pandoc's)
+
+
+def run_job(job: Job) -> bytes:
+    """The bytes of one job's file."""
+    return writer_for(job.format).write(job.artifact, job.timestamp)
+
+
+def _message(exc: Exception) -> str:
+    return exc.message if isinstance(exc, BuildFailed) else f"{type(exc).__name__}: {exc}"
+
+
+def store(path: str, dest: str | None, make) -> Made:
+    """Make one file and write it to `dest` (or keep its bytes when there is none)."""
+    try:
+        data = make()
+    except Exception as exc:  # a writer's failure is reported with its file, never a traceback
+        return Made(path, error=_message(exc))
+    digest = hashlib.sha256(data).hexdigest()
+    if dest is None:
+        return Made(path, digest, len(data), data)
+    try:
+        target = Path(dest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        return Made(path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or dest)))
+    checkpoint("writing")
+    return Made(path, digest, len(data))
+
+
+def perform(task: Task, run=None) -> Done:
+    """Do one task (in a worker, or in the main process for small builds)."""
+    start = _cpu()
+    done = _perform(task, run or run_job)
+    done.seconds = _cpu() - start
+    return done
+
+
+def _cpu() -> float:
+    """CPU time of this process and of the programs it ran (pandoc)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _perform(task: Task, run) -> Done:
+    _prefetch(task.together)
+    done = Done([])
+    for one in task.together:
+        _perform_one(one, run, done)
+    return done
+
+
+def _prefetch(tasks: list[Task]) -> None:
+    """Ask pandoc for every conversion of the tasks' intermediate at once (it reads it once)."""
+    requests = []
+    for task in tasks:
+        if task.kind == "write" and task.job is not None:
+            requests.append(writer_for(task.job.format).pandoc_request(task.job.artifact, task.job.timestamp))
+        elif task.kind == "prepare":
+            requests.append(writer_for(task.format).pandoc_request(task.shared, task.timestamp))
+    requests = [r for r in requests if r is not None]
+    if len(requests) > 1:
+        pandoc.prefetch(requests)
+
+
+def _perform_one(task: Task, run, done: Done) -> None:
+    if task.kind == "write":
+        done.made.append(store(task.job.path, task.dest, lambda: run(task.job)))  # type: ignore[union-attr]
+        return
+    if task.kind == "bundle":
+        job = task.job
+        assert job is not None
+
+        def bundle() -> bytes:
+            files = tuple((name, source if isinstance(source, bytes) else Path(source).read_bytes())
+                          for name, source in task.members)
+            return writer_for(job.format).write(BundleData(files), job.timestamp)
+
+        done.made.append(store(job.path, task.dest, bundle))
+        return
+    writer = writer_for(task.format)
+    prepared = task.shared
+    if task.kind == "prepare":
+        try:
+            prepared = done.prepared[task.group] = writer.prepare(task.shared, task.timestamp)
+        except Exception as exc:
+            done.failed_to_prepare[task.group] = _message(exc)
+            return
+    done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
+                                                                             task.timestamp))
+                  for copy in task.copies]
+
+
+def serve(connection, main_pid: int) -> None:
+    """A worker process: do tasks until told to stop; die with the build (see pool.py)."""
+    from samverkan.engine.pool import die_with_parent
+
+    checkpoint("starting")       # a worker's first moment: Ctrl-C must not reach it already here
+    die_with_parent(main_pid, connection)
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        connection.send(perform(task))

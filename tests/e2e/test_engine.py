@@ -1,0 +1,286 @@
+"""A real `samverkan build` killed at named moments (kill -9, SIGTERM, Ctrl-C): the output
+folder is the previous complete set or the new complete set with a manifest that matches it,
+no process of the build survives, and the next build cleans up and completes.
+
+The kill lands deterministically: SAMVERKAN_TEST_PAUSE=<point> makes the build announce the
+point on stderr and wait there (engine/hooks.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from samverkan.scaffold import init_project
+
+from tests.inspect import check_manifest
+
+
+
+def files(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+
+
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_build_outlives_its_test():
+    """A test that fails halfway still ends the build it started (and its workers)."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        for pid in [process.pid, *(int(line.split()[0]) for line in session_processes(process.pid))]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait(10)
+
+
+def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None):
+    env = dict(os.environ)
+    env.pop("SAMVERKAN_TEST_PAUSE", None)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    if pause:
+        env["SAMVERKAN_TEST_PAUSE"] = pause
+    process = subprocess.Popen([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
+                                "--out", out, *args], cwd=cwd or project, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    STARTED.append(process)
+    return process
+
+
+def session_processes(session: int) -> list[str]:
+    """The processes still alive in the build's session (pid and command)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                alive.append(f"{entry.name} {command}")
+        except (OSError, ValueError, IndexError):
+            continue
+    return alive
+
+
+def wait_for_pause(process: subprocess.Popen, point: str) -> str:
+    seen = ""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stderr.readline().decode()
+        seen += line
+        if f"paused at {point}" in line:
+            return seen
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"the build did not reach {point}:\n{seen}")
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory):
+    """Two versions of a project (the new one dated a day later: every file but the
+    supplement's has a new name or new bytes), and their complete output sets."""
+    root = tmp_path_factory.mktemp("engine")
+    for name in ("old", "new"):
+        init_project(root / f"{name}-project", today=dt.date(2026, 11, 24))
+    document = root / "new-project" / "content" / "agreement" / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace("date: 2026-11-24", "date: 2026-11-25", 1),
+                        encoding="utf-8")
+    for name in ("old", "new"):
+        process = run(root / f"{name}-project", str(root / name))
+        assert process.wait(120) == 0, process.stderr.read().decode()
+    old, new = files(root / "old"), files(root / "new")
+    assert len(old) == len(new) == 29 and len(set(old.items()) & set(new.items())) == 2   # the supplement
+    return {"project": root / "new-project", "root": root, "old": old, "new": new}
+
+
+def fresh_old_output(sets, name: str) -> Path:
+    out = sets["root"] / name
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(sets["root"] / "old", out)
+    return out
+
+
+def assert_complete_set(out: Path, sets) -> str:
+    """The folder is exactly the old or exactly the new set, and its manifest matches it."""
+    now = files(out)
+    assert now in (sets["old"], sets["new"]), "a mix of old and new files"
+    check_manifest(out)
+    return "old" if now == sets["old"] else "new"
+
+
+def assert_no_process_survives(process: subprocess.Popen) -> None:
+    process.wait(30)
+    deadline = time.monotonic() + 10
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(process.pid) == []
+
+
+def assert_next_build_completes(sets, out: Path, cwd: Path | None = None, out_arg: str | None = None) -> None:
+    process = run(sets["project"], out_arg or str(out), cwd=cwd)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr.decode()
+    assert files(out) == sets["new"]
+    check_manifest(out)
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("point,expected", [("rendering", "old"), ("writing", "old"), ("staged", "old"),
+                                            ("switching", "old"), ("switched", "new")])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_leaves_a_complete_set_and_no_process(sets, point, expected, how):
+    out = fresh_old_output(sets, f"out-{point}-{how.name}")
+    process = run(sets["project"], str(out), pause=point)
+    wait_for_pause(process, point)
+    os.kill(process.pid, how)
+    assert_no_process_survives(process)
+    stderr = process.stderr.read().decode()
+    if how == signal.SIGTERM:
+        assert process.returncode == 128 + signal.SIGTERM
+        assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
+        assert ("left as it was" if expected == "old" else "new output was already in place") in stderr
+        if expected == "old":
+            assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], \
+                "a stopped build cleans up after itself"
+    else:
+        assert process.returncode == -signal.SIGKILL
+    assert assert_complete_set(out, sets) == expected
+    assert_next_build_completes(sets, out)
+
+
+@pytest.mark.parametrize("point", ["rendering", "starting"])
+def test_ctrl_c_stops_the_build_and_every_worker_without_tracebacks(sets, point):
+    """Also when it reaches a worker that has only just started: the worker ignores it (the
+    main process stops the workers), it does not die with a KeyboardInterrupt traceback."""
+    out = fresh_old_output(sets, f"out-ctrl-c-{point}")
+    process = run(sets["project"], str(out), pause=point)
+    announced = wait_for_pause(process, point)
+    if point == "starting":
+        worker = int(announced.rsplit("(pid ", 1)[1].split(")")[0])
+        assert worker != process.pid
+        os.kill(worker, signal.SIGINT)
+        time.sleep(1.0)
+        assert Path(f"/proc/{worker}").exists() and "Z" not in Path(f"/proc/{worker}/stat").read_text().split()[2]
+    os.killpg(process.pid, signal.SIGINT)          # what a terminal does: the whole process group
+    assert_no_process_survives(process)
+    stderr = process.stderr.read().decode()
+    assert process.returncode == 128 + signal.SIGINT
+    assert "stopped by Ctrl-C; the output was left as it was" in stderr and "Traceback" not in stderr
+    assert assert_complete_set(out, sets) == "old"
+    assert_next_build_completes(sets, out)
+
+
+@pytest.mark.parametrize("point", ["switching", "moving"])
+def test_journal_mode_is_completed_by_the_next_build(sets, point):
+    """Working inside the output folder (`--out .`) the folder is not swapped but moved into
+    file by file under a journal: killed in the middle, the next command completes the moves."""
+    out = fresh_old_output(sets, f"out-journal-{point}")
+    process = run(sets["project"], ".", pause=point, cwd=out)
+    wait_for_pause(process, point)
+    assert (out / ".samverkan-build" / "next").is_dir()
+    os.kill(process.pid, signal.SIGKILL)
+    assert_no_process_survives(process)
+    if point == "switching":
+        # the old set, beside the staged new files (in the work folder the next command removes)
+        assert {p: h for p, h in files(out).items() if not p.startswith(".samverkan-build/")} == sets["old"]
+    else:
+        assert (out / ".samverkan-build" / "journal.json").exists()
+    assert_next_build_completes(sets, out, cwd=out, out_arg=".")
+
+
+# -- a real file system that is full, or read-only (a tmpfs in a private mount namespace) ----------
+
+IN_NAMESPACE = r"""
+import hashlib, json, os, subprocess, sys
+from pathlib import Path
+
+folder, content, case = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], check=True)
+out = folder / "output"
+
+
+def build(*args):
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "--content", content, "--out", str(out),
+                           "--quiet", *args], capture_output=True, text=True)
+    return {"code": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+
+def files():
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+first = build()
+before = files()
+if case == "full":
+    free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+    with open(folder / "filler", "wb") as handle:
+        handle.write(b"x" * (free - 300_000))
+else:
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+second = build("--force")
+print(json.dumps({"first": first, "second": second, "same": files() == before, "files": len(before),
+                  "left": sorted(p.name for p in folder.iterdir() if p.name not in ("output", "filler"))
+                          + sorted(p.name for p in out.iterdir() if p.name.startswith("."))}))
+"""
+
+
+@pytest.mark.parametrize("case,reason,advice", [("full", "No space left on device", "the disk is full"),
+                                                ("read-only", "Read-only file system", "read-only file system")])
+def test_a_full_or_read_only_file_system_is_one_line_and_the_output_stays(sets, tmp_path, case, reason, advice):
+    folder = tmp_path / "mnt"
+    folder.mkdir()
+    script = tmp_path / "in_namespace.py"
+    script.write_text(IN_NAMESPACE)
+    done = subprocess.run(["unshare", "--mount", "--map-root-user", "--propagation", "private", sys.executable,
+                           str(script), str(folder), str(sets["project"] / "content"), case],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["first"]["code"] == 0 and result["files"] == 30
+    second = result["second"]
+    assert second["code"] == 1 and second["stdout"] == ""
+    message = second["stderr"].strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in message, message
+    assert message.startswith("Error: cannot write ") and reason in message and advice in message
+    assert "The previous output was left as it was." in message
+    assert result["same"], "the previous output changed"
+    assert result["left"] == [], "the failed build left its work folder"
+
+
+def test_a_rebuild_in_a_new_process_makes_nothing_and_says_so(sets, tmp_path):
+    """The input hashes are the same in every process: nothing changed, nothing made."""
+    project = tmp_path / "project"
+    shutil.copytree(sets["project"], project)
+    out = sets["root"] / "rebuild"
+    shutil.copytree(sets["root"] / "new", out)
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "--quiet", "--content",
+                           str(project / "content"), "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith(f"nothing to do: 29 files in {out} are up to date")
+    with open(project / "content" / "routines.yaml", "a", encoding="utf-8") as handle:
+        handle.write("# a comment changes no document\n")
+    done = subprocess.run([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "routines: 0 files made, 20 up to date" in done.stderr
+    assert done.stdout.startswith("nothing to do: 29 files")
+    assert files(out) == sets["new"]

@@ -1,0 +1,102 @@
+"""What a file is made from, as one hash: equal inputs give equal hashes in any process, and
+every input counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+
+from samverkan.engine import keys
+from samverkan.project import Templates
+from samverkan.render import FilledDocument, Intermediate
+from samverkan.targets import Job
+
+from tests.conftest import write
+
+STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    values: tuple
+
+
+def job(artifact, **changes) -> Job:
+    return replace(Job(artifact, "pdf", "a/b.pdf", "routine", "Titel", STAMP, "0160"), **changes)
+
+
+def key(j: Job) -> str:
+    return keys.job_key(j, keys.Digests().of(j.artifact))
+
+
+def test_equal_inputs_give_equal_keys_and_every_input_counts():
+    document = Intermediate("---\ntitle: A\n---\n\nText.\n", "A")
+    same = key(job(Intermediate("---\ntitle: A\n---\n\nText.\n", "A")))
+    assert key(job(document)) == same
+    different = [job(Intermediate("---\ntitle: A\n---\n\nText!\n", "A")), job(document, format="docx"),
+                 job(document, path="a/c.pdf"), job(document, title="Annan"), job(document, kommun="0162"),
+                 job(document, timestamp=STAMP + dt.timedelta(seconds=1)), job(document, kind="agreement")]
+    assert len({key(j) for j in different} | {same}) == len(different) + 1
+
+
+def test_a_copy_of_a_shared_document_counts_its_values():
+    base = Intermediate("# R\n", "R")
+    a = key(job(FilledDocument(base, (("enhet", "Täby kommun"),), "R – Täby")))
+    assert a == key(job(FilledDocument(Intermediate("# R\n", "R"), (("enhet", "Täby kommun"),), "R – Täby")))
+    assert a != key(job(FilledDocument(base, (("enhet", "Solna stad"),), "R – Täby")))
+
+
+def test_templates_count_by_content_with_the_project_overrides(tmp_path):
+    digests = keys.Digests()
+    packaged = digests.of(Templates())
+    write(tmp_path / "templates" / "document.typ", "// mine\n")
+    project = Templates(tmp_path / "templates")
+    assert keys.Digests().of(project) != packaged
+    first = keys.Digests().of(project)
+    write(tmp_path / "templates" / "document.typ", "// mine, changed\n")
+    assert keys.Digests().of(project) not in (first, packaged)
+    write(tmp_path / "templates" / "fonts" / "Extra.otf", "font bytes")
+    assert keys.Digests().of(Templates(tmp_path / "templates")) != first
+
+
+def test_containers_dates_and_other_objects_hash_by_value():
+    digests = keys.Digests()
+    value = {"rows": [Row("a", (1, 2.5, None, True)), Row("b", ())], "day": dt.date(2026, 11, 24),
+             "set": frozenset({"x", "y"}), "bytes": b"\x00\x01"}
+    again = {"rows": [Row("a", (1, 2.5, None, True)), Row("b", ())], "day": dt.date(2026, 11, 24),
+             "set": frozenset({"y", "x"}), "bytes": b"\x00\x01"}
+    assert digests.of(value) == keys.Digests().of(again)
+    assert digests.of(value) != digests.of(dict(value, day=dt.date(2026, 11, 25)))
+    assert digests.of(["1"]) != digests.of([1]) and digests.of(("a", "b")) != digests.of(("ab",))
+
+
+def test_a_key_is_the_same_in_another_process():
+    code = ("import datetime as dt; from samverkan.engine import keys; from samverkan.render import Intermediate; "
+            "from samverkan.targets import Job; "
+            "j = Job(Intermediate('# A\\n', 'A'), 'pdf', 'a.pdf', 'k', 'T', "
+            "dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)); "
+            "print(keys.job_key(j, keys.Digests().of(j.artifact)))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    here = Job(Intermediate("# A\n", "A"), "pdf", "a.pdf", "k", "T", STAMP)
+    assert other == keys.job_key(here, keys.Digests().of(here.artifact))
+
+
+def test_a_bundle_counts_its_members_inputs():
+    assert keys.bundle_digest(["a.pdf", "b.pdf"], ["1", "2"]) != keys.bundle_digest(["a.pdf", "b.pdf"], ["1", "3"])
+    assert keys.bundle_digest(["a.pdf"], ["1"]) != keys.bundle_digest(["b.pdf"], ["1"])
+
+
+def test_the_request_fingerprint_reads_the_content_files(tmp_path, monkeypatch):
+    write(tmp_path / "content" / "a.yaml", "x: 1\n")
+    first = keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs")
+    assert first == keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs")
+    write(tmp_path / "content" / "a.yaml", "x: 2\n")
+    second = keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs")
+    assert second != first
+    assert keys.request_fingerprint(tmp_path / "content", Templates(), "other", "docs") != second
+    assert keys.request_fingerprint(tmp_path / "content", Templates(), "req", "changed") != second
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs") != second

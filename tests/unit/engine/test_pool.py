@@ -1,0 +1,88 @@
+"""The scheduler: shared documents prepared once then filled in batches, ZIPs after their
+files, failures reported per file and passed on to what depends on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from samverkan.engine.pool import Schedule, batches, execute
+from samverkan.engine.tasks import Copy, Done, Made, Task
+from samverkan.targets import Job
+from samverkan.writers.bundle import Bundle
+
+STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+
+
+def copies(*paths: str) -> tuple[Copy, ...]:
+    return tuple(Copy(p, (), p, None) for p in paths)
+
+
+def bundle(path: str, members: list[str]) -> tuple[Task, list[str]]:
+    return Task("bundle", job=Job(Bundle(tuple(members)), "zip", path, "routine-bundle", "", STAMP)), members
+
+
+def test_batches_give_every_worker_work_and_are_worth_sending():
+    assert batches(38, 2) == 5 and batches(290, 2) == 16 and batches(3, 2) == 1 and batches(1000, 8) == 16
+
+
+def test_fills_wait_for_their_prepared_document_and_go_to_the_worker_that_has_it():
+    prepare = Task("prepare", format="pdf", copies=copies("a1"), group=1)
+    fills = [Task("fill", format="pdf", copies=copies(f"a{i}"), group=1) for i in (2, 3)]
+    other = Task("prepare", format="pdf", copies=copies("b1"), group=2)
+    other_fill = Task("fill", format="pdf", copies=copies("b2"), group=2)
+    schedule = Schedule([prepare, *fills, other, other_fill], [])
+    assert schedule.next() is prepare and schedule.next() is other
+    assert schedule.next() is None                          # the fills wait
+    schedule.finished(other, Done([Made("b1", "x", 1)], prepared={2: "B"}))
+    schedule.finished(prepare, Done([Made("a1", "x", 1)], prepared={1: "A"}))
+    task = schedule.next([1, 2])                            # the worker that did group 1 last gets group 1
+    assert task.group == 1 and task.shared == "A"
+    assert schedule.next([2]).shared == "B" and schedule.next([2, 1]).group == 1
+
+
+def test_a_failed_preparation_fails_every_copy_and_the_zips_that_hold_them():
+    prepare = Task("prepare", format="pdf", copies=copies("a1", "a2"), group=1)
+    fill = Task("fill", format="pdf", copies=copies("a3"), group=1)
+    zip_task, members = bundle("z.zip", ["a1", "a3"])
+    schedule = Schedule([prepare, fill], [(zip_task, members)])
+    assert schedule.outstanding == 3
+    made = schedule.finished(schedule.next(), Done([], failed_to_prepare={1: "pandoc failed"}))
+    assert {(m.path, m.error) for m in made} == {("a1", "pandoc failed"), ("a2", "pandoc failed"),
+                                                  ("a3", "pandoc failed"),
+                                                  ("z.zip", "not bundled: a file it contains failed")}
+    assert schedule.outstanding == 0 and schedule.next() is None
+
+
+def test_a_zip_waits_for_its_members_and_reads_them_as_released():
+    writes = [Task("write", job=Job(None, "pdf", p, "k", "", STAMP)) for p in ("m1", "m2")]
+    zip_task, members = bundle("z.zip", ["m1", "m2"])
+    released = []
+    schedule = Schedule(writes, [(zip_task, members)], release=lambda t: released.append(t) or t)
+    first, second = schedule.next(), schedule.next()
+    assert schedule.next() is None
+    schedule.finished(first, Done([Made(first.job.path, "x", 1)]))
+    assert not released
+    schedule.finished(second, Done([Made(second.job.path, "x", 1)]))
+    assert released == [zip_task] and schedule.next() is zip_task
+
+
+def test_without_a_pool_every_task_runs_here():
+    writes = [Task("write", job=Job(None, "csv", p, "k", "", STAMP)) for p in ("a.csv", "b.csv")]
+    made = []
+    timings: dict = {}
+    execute(Schedule(writes, []), None, made.append, run=lambda job: job.path.encode(), timings=timings)
+    assert sorted((m.path, m.data) for m in made) == [("a.csv", b"a.csv"), ("b.csv", b"b.csv")]
+    assert timings[("write", "csv")][:2] == [2, 2]
+
+
+def test_one_task_prepares_a_document_in_both_formats_and_frees_both_formats_copies():
+    word = Task("prepare", format="docx", copies=copies("w1"), group=1)
+    pdf = Task("prepare", format="pdf", copies=copies("p1"), group=2)
+    word.companions = (pdf,)
+    fills = [Task("fill", format="docx", copies=copies("w2"), group=1),
+             Task("fill", format="pdf", copies=copies("p2"), group=2)]
+    schedule = Schedule([word, *fills], [])
+    assert schedule.outstanding == 3 and word.paths == ["w1", "p1"] and word.label == "docx+pdf"
+    assert schedule.next() is word and schedule.next() is None
+    schedule.finished(word, Done([Made("w1", "x", 1), Made("p1", "x", 1)], prepared={1: "W", 2: "P"}))
+    assert {(t.format, t.shared) for t in (schedule.next(), schedule.next())} == {("docx", "W"), ("pdf", "P")}

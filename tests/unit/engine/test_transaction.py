@@ -1,0 +1,112 @@
+"""The output folder as one transaction: lock, recovery of interrupted builds, the journal mode,
+links and files the build does not know."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from samverkan import build as build_module
+from samverkan.engine import transaction
+from samverkan.errors import BuildFailed
+
+from tests.inspect import check_manifest, manifest, no_leftovers, snapshot
+
+
+def test_a_second_command_writing_the_same_folder_stops_with_a_message(mini, tmp_path):
+    out = tmp_path / "out"
+    with transaction.Transaction(out):
+        with pytest.raises(BuildFailed) as info:
+            build_module.build(mini, out, ["agreement"])
+    assert f"process {os.getpid()}" in info.value.message and "is writing" in info.value.message
+    build_module.build(mini, out, ["agreement"])
+    check_manifest(out)
+    no_leftovers(out)
+
+
+def test_an_interrupted_journal_is_completed_by_the_next_build(mini, tmp_path):
+    """The journal mode (a mount point, or no room beside): moves half done, then killed."""
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    work = out / transaction.INSIDE
+    (work / "next").mkdir(parents=True)
+    (work / "next" / "new.txt").write_text("new")
+    (out / "old.txt").write_text("old")
+    data = manifest(out)
+    data["documents"].append({"path": "new.txt", "kind": "x", "format": "txt", "title": "", "kommun": None,
+                              "sha256": hashlib.sha256(b"new").hexdigest(), "bytes": 3, "target": None})
+    (work / "next" / "manifest.json").write_text(json.dumps(data))
+    (work / transaction.JOURNAL).write_text(json.dumps({"place": ["new.txt", "manifest.json"],
+                                                        "remove": ["old.txt"]}))
+    build_module.build(mini, out, ["agreement"])
+    assert (out / "new.txt").read_text() == "new" and not (out / "old.txt").exists()
+    check_manifest(out)
+    no_leftovers(out)
+
+
+def test_leftovers_of_interrupted_builds_are_removed(mini, tmp_path):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    before = snapshot(out)
+    (tmp_path / ".out.samverkan" / "next" / "rutiner").mkdir(parents=True)      # killed while staging
+    (tmp_path / ".out.samverkan" / "next" / "rutiner" / "x.pdf").write_bytes(b"%PDF")
+    (out / ".staging-abc123" / "rutiner").mkdir(parents=True)                  # samverkan 0.2
+    (out / ".staging-abc123" / "rutiner" / "y.pdf").write_bytes(b"%PDF")
+    build_module.build(mini, out, ["agreement"], force=True)
+    assert {p: v[2] for p, v in snapshot(out).items()} == {p: v[2] for p, v in before.items()}
+    no_leftovers(out)
+
+
+def test_journal_mode_when_working_inside_the_output_folder(mini, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    monkeypatch.chdir(out)
+    report = build_module.build_project(mini, Path("."), ["agreement"], force=True)
+    assert len(report.written) == 2
+    check_manifest(out)
+    no_leftovers(out)
+
+
+
+
+def test_an_output_folder_that_is_a_link_stays_a_link(mini, tmp_path):
+    (tmp_path / "real").mkdir()
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "real")
+    build_module.build(mini, out, ["agreement"])
+    build_module.build(mini, out, ["agreement"], force=True)
+    assert out.is_symlink() and len(check_manifest(tmp_path / "real")) == 2
+    no_leftovers(tmp_path / "real")
+
+
+def test_files_and_folders_the_build_does_not_know_survive_the_switch(mini, tmp_path):
+    out = tmp_path / "out"
+    build_module.build(mini, out, ["agreement"])
+    (out / "notes").mkdir()
+    (out / "notes" / "läs mig.txt").write_text("egna anteckningar", encoding="utf-8")
+    (out / "empty").mkdir(mode=0o750)
+    (out / "empty").chmod(0o750)
+    inode = (out / "notes" / "läs mig.txt").stat().st_ino
+    report = build_module.build(mini, out, ["agreement"], force=True)
+    assert len(report) == 2
+    assert (out / "notes" / "läs mig.txt").read_text(encoding="utf-8") == "egna anteckningar"
+    assert (out / "notes" / "läs mig.txt").stat().st_ino == inode          # the same file, not a copy
+    assert (out / "empty").is_dir() and (out / "empty").stat().st_mode & 0o777 == 0o750
+
+
+def test_a_folder_samverkan_did_not_make_is_written_into_not_swapped(mini, tmp_path):
+    """--out pointing at someone's folder: only the build's files are added, the folder itself
+    (its inode, its other files) stays."""
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    inode = out.stat().st_ino
+    build_module.build(mini, out, ["agreement"])
+    assert out.stat().st_ino == inode and (out / "mine.txt").read_text() == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "mine.txt", "testavtal-v0.9-2026-11-24.docx",
+                                                     "testavtal-v0.9-2026-11-24.pdf"]
+    no_leftovers(out)

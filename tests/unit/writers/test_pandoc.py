@@ -1,0 +1,73 @@
+"""What pandoc is given: the intermediate without the field registry, which only the writers'
+Python code reads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from samverkan.writers import pandoc
+
+from tests.unit.writers.test_pdf import routine_copies
+
+
+def test_pandoc_gets_the_intermediate_without_its_field_registry_and_makes_the_same_typst(example):
+    base = routine_copies(example)[0].artifact.base
+    trimmed = pandoc.without_field_registry(base.markdown)
+    head = trimmed.split("\n---\n", 1)[0]
+    assert "fields:" in base.markdown.split("\n---\n", 1)[0] and "fields:" not in head
+    assert "header-field:" in head and "title:" in head and trimmed.endswith(base.markdown.split("\n---\n", 1)[1])
+    args = [f"--template={base.templates.path('document.typ')}",
+            f"--lua-filter={base.templates.path('typst-filter.lua')}"]
+    assert pandoc.run(trimmed, "typst", args) == pandoc.run(base.markdown, "typst", args)
+
+
+def test_word_keeps_everything_but_an_empty_custom_property(example):
+    base = routine_copies(example)[0].artifact.base
+    args = [f"--reference-doc={base.templates.path('reference.docx')}",
+            f"--lua-filter={base.templates.path('docx-filter.lua')}"]
+    full = zipfile.ZipFile(io.BytesIO(pandoc.run(base.markdown, "docx", args, timestamp=0)))
+    trimmed = zipfile.ZipFile(io.BytesIO(pandoc.run(pandoc.without_field_registry(base.markdown), "docx", args,
+                                                    timestamp=0)))
+    assert full.namelist() == trimmed.namelist()
+    assert [n for n in full.namelist() if full.read(n) != trimmed.read(n)] == ["docProps/custom.xml"]
+    assert b'name="fields"' in full.read("docProps/custom.xml")
+    assert b'name="fields"' not in trimmed.read("docProps/custom.xml")
+
+
+def test_an_intermediate_without_metadata_or_fields_is_passed_as_it_is():
+    assert pandoc.without_field_registry("# Rubrik\n") == "# Rubrik\n"
+    text = "---\ntitle: A\nkeywords:\n- a\n---\n\nText\n"
+    assert pandoc.without_field_registry(text) == text
+
+
+def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example):
+    """prefetch (pandoc lua, the text read once) makes exactly what the command line makes, for a
+    document with a table of contents (the agreement) and a routine template."""
+    import datetime as dt
+
+    from samverkan.content.loader import load_content
+    from samverkan.render import render_document
+    from samverkan.writers.docx import DocxWriter
+    from samverkan.writers.pdf import PdfWriter
+
+    stamp = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+    content = load_content(example / "content")
+    agreement = render_document(content, next(k for k, d in content.documents.items() if d.kind == "agreement"))
+    assert agreement.meta.get("toc")
+    for document in (agreement, routine_copies(example)[0].artifact.base):
+        requests = [DocxWriter().pandoc_request(document, stamp), PdfWriter().pandoc_request(document, stamp)]
+        separately = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
+        pandoc.prefetch(requests)
+        assert len(pandoc._prefetched) == 2
+        together = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
+        assert not pandoc._prefetched
+        assert together == separately
+
+
+def test_conversions_the_script_cannot_do_are_left_to_the_command_line():
+    request = pandoc.Request("# A\n", "docx", ("--standalone",), 1)
+    pandoc.prefetch([request, pandoc.Request("# A\n", "typst", ())])
+    assert not pandoc._prefetched
+    pandoc.prefetch([pandoc.Request("# A\n", "typst", ()), pandoc.Request("# B\n", "html", ())])
+    assert not pandoc._prefetched
