@@ -125,7 +125,7 @@ def test_without_hard_links_the_files_are_copied(mini, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build_module.build(mini, out, ["agreement"])
 
-    def refuse(*args):
+    def refuse(*args, **kwargs):
         raise OSError("hard links not supported")
 
     monkeypatch.setattr(build_module.os, "link", refuse)
@@ -161,9 +161,9 @@ def test_a_manifest_entry_pointing_outside_the_output_is_refused(mini, tmp_path)
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
         build_module.build(_with_site(mini), out, ["site"])
-    assert "refused to offer" in info.value.message
+    assert "secret.txt" in info.value.message and "nothing was written" in info.value.message
     assert not (out / "site").exists() and secret.read_text() == "not for the site"
-    check_manifest(out)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == manifest     # left as it was
 
 
 # -- incremental -------------------------------------------------------------------------------
@@ -171,17 +171,18 @@ def test_a_manifest_entry_pointing_outside_the_output_is_refused(mini, tmp_path)
 def test_a_rebuild_with_nothing_changed_writes_nothing(example, tmp_path):
     out = tmp_path / "out"
     first = build_module.build_project(example / "content", out)
-    assert len(first.written) == 29 and not first.unchanged
+    total = len(manifest(out)["documents"])
+    assert len(first.written) == total > 90 and not first.unchanged      # the site's pages and copies too
     before = snapshot(out)
     manifest_before = (out / "manifest.json").read_bytes()
     again = build_module.build_project(example / "content", out)
-    assert again.checked_only and not again.written and again.unchanged == 29
+    assert again.checked_only and not again.written and again.unchanged == total
     assert snapshot(out) == before and (out / "manifest.json").read_bytes() == manifest_before
     # a content edit that changes no document (a comment): loaded and checked job by job, nothing written
     with open(example / "content" / "kommuner.yaml", "a", encoding="utf-8") as handle:
         handle.write("# en kommentar\n")
     third = build_module.build_project(example / "content", out)
-    assert not third.checked_only and not third.written and third.unchanged == 29
+    assert not third.checked_only and not third.written and third.unchanged == total
     assert changed(before, snapshot(out)) == {"manifest.json"}    # only the record of what was checked
     assert manifest(out)["documents"] == json.loads(manifest_before)["documents"]
     no_leftovers(out)
@@ -192,7 +193,7 @@ def test_force_makes_every_file_again(example, tmp_path):
     build_module.build_project(example / "content", out)
     before = snapshot(out)
     report = build_module.build_project(example / "content", out, force=True)
-    assert len(report.written) == 29
+    assert len(report.written) == len(manifest(out)["documents"])
     after = snapshot(out)
     assert all(before[p][0] != after[p][0] and before[p][2] == after[p][2] for p in before if p != "manifest.json")
 
@@ -205,9 +206,12 @@ def test_changing_one_kommun_makes_only_its_files_again(example, tmp_path):
     kommuner.write_text(kommuner.read_text(encoding="utf-8").replace(
         "committee: Social- och omsorgsnämnden", "committee: Omsorgsnämnden"), encoding="utf-8")
     report = build_module.build_project(example / "content", out)
-    assert {w.path for w in report.written} == {p for p in before if p.startswith("rutiner/norrvik/")}
-    assert changed(before, snapshot(out)) == {p for p in before if p.startswith("rutiner/norrvik/")} | {"manifest.json"}
-    assert report.unchanged == 24
+    # the kommun's routine files, and on the site its page and the copies of those files
+    expected = {p for p in before if p.startswith(("rutiner/norrvik/", "site/filer/rutiner/norrvik/"))} | \
+        {"site/kommuner/norrvik.html"}
+    assert {w.path for w in report.written} == expected and len(expected) == 11
+    assert changed(before, snapshot(out)) == expected | {"manifest.json"}
+    assert report.unchanged == len(before) - 1 - len(expected)
     check_manifest(out)
 
 
@@ -225,10 +229,14 @@ def test_changing_a_commitment_makes_what_quotes_it_again(example, tmp_path):
     routine_files = {p for p in before if p.startswith("rutiner/")}
     # A-2.1-1 is quoted by the agreement, the tables and the routine samordnad-vard, not by the
     # supplement or the routine unga; every kommun's ZIP holds a changed routine
-    assert {p for p in remade if not p.startswith("rutiner/")} == \
-        {p for p in before if p.startswith(("overenskommelse", "ataganden/"))}
+    documents = {p for p in remade if not p.startswith(("rutiner/", "site/", "uppfoljning/"))}
+    assert documents == {p for p in before if p.startswith(("overenskommelse", "ataganden/"))}
     assert {p for p in remade if p.startswith("rutiner/")} == \
         {p for p in routine_files if "samordnad-vard" in p or p.endswith(".zip")}
+    # every follow-up workbook lists the commitment; the site copies exactly what was remade
+    assert {p for p in remade if p.startswith("uppfoljning/")} == {p for p in before if p.startswith("uppfoljning/")}
+    assert {p for p in remade if p.startswith("site/filer/")} == \
+        {f"site/filer/{p}" for p in remade if not p.startswith("site/")}
     assert not any("tillagg" in p or "-unga-" in p for p in remade)
     check_manifest(out)
 
@@ -256,9 +264,10 @@ def test_a_deleted_or_edited_output_file_is_made_again(example, tmp_path):
     build_module.build_project(example / "content", out)
     pdfs = sorted(out.glob("rutiner/*/*.pdf"))
     pdfs[0].unlink()
-    pdfs[1].write_bytes(b"edited by hand")
+    pdfs[1].write_bytes(b"edited by hand")     # in place: the site's copy is the same file (a hard link)
     report = build_module.build_project(example / "content", out)
-    assert {w.path for w in report.written} == {p.relative_to(out).as_posix() for p in pdfs[:2]}
+    names = [p.relative_to(out).as_posix() for p in pdfs[:2]]
+    assert {w.path for w in report.written} == set(names) | {f"site/filer/{names[1]}"}
     check_manifest(out)
 
 
@@ -282,7 +291,12 @@ def test_removed_kommun_files_go_but_partial_builds_keep_the_others(example, tmp
     report = build_module.run_build(content, out, ["routines"], BuildOptions())
     assert sorted(report.removed) == norrvik
     assert not (out / "rutiner" / "norrvik").exists()
-    assert not [e for e in manifest(out)["documents"] if "norrvik" in e["path"]]
+    assert not [e for e in manifest(out)["documents"] if e["path"].startswith("rutiner/norrvik/")]
+    check_manifest(out)
+    # a full build removes what the other targets made for it too (its follow-up workbook, the
+    # site's page and the copies the site offered)
+    build_module.build_project(example / "content", out)
+    assert [e["path"] for e in manifest(out)["documents"] if "norrvik" in e["path"]] == []
     check_manifest(out)
 
 

@@ -427,7 +427,7 @@ class Transaction:
                 destination = target / name
                 if os.path.lexists(destination):
                     continue
-                os.link(here / name, destination, follow_symlinks=False)
+                _keep(here / name, destination)
                 kept += 1
             if not files and not dirs:
                 continue            # a folder that was empty stays, empty
@@ -452,3 +452,15 @@ class Transaction:
                     pass
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _keep(source: Path, destination: Path) -> None:
+    """A file of the current set in the new one: a hard link (no copy, same inode), or a copy
+    where the file system has no hard links (FAT, some network shares)."""
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), destination)
+        else:
+            shutil.copy2(source, destination)

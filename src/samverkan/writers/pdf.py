@@ -70,7 +70,8 @@ def heading_pages(doc: Intermediate, timestamp: dt.datetime) -> dict[str, int]:
     page numbers a Word table of contents shows before Word updates its fields."""
     source, inputs, fonts = PdfWriter().prepare(doc, timestamp)
     try:
-        found = typst.query((source + HEADING_PAGES_QUERY).encode("utf-8"), f"<{HEADING_PAGES}>", field="value",
+        found = typst.query({"main.typ": (source + HEADING_PAGES_QUERY).encode("utf-8"), "fields.json": b"{}"},
+                            f"<{HEADING_PAGES}>", field="value",
                             one=True, font_paths=list(fonts), ignore_system_fonts=True, sys_inputs=inputs)
     except Exception as exc:  # typst raises its own error types with the diagnostics
         raise BuildFailed(f"typst could not lay out the document to number its table of contents: {exc}") from exc

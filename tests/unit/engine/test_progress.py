@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from samverkan import build as build_module
 from samverkan.engine.progress import Progress
+
+from tests.inspect import manifest
 
 
 class Stream:
@@ -25,9 +28,12 @@ class Stream:
 def test_progress_is_a_line_per_target_off_a_terminal_a_bar_on_one_and_nothing_when_quiet(example, tmp_path):
     lines, bar, quiet = Stream(False), Stream(True), Stream(False)
     build_module.build_project(example / "content", tmp_path / "a", progress=Progress.for_terminal(False, lines))
-    assert sorted(re.findall(r"^(\w+): (\d+) files made", lines.text, re.M)) == [
-        ("agreement", "2"), ("commitments", "5"), ("routines", "20"), ("supplement", "2")]
+    made = Counter(e["target"] for e in manifest(tmp_path / "a")["documents"])
+    assert set(made) == {"agreement", "supplement", "commitments", "followup", "routines", "site"}
+    assert sorted(re.findall(r"^(\w+): (\d+) files made", lines.text, re.M)) == \
+        sorted((target, str(count)) for target, count in made.items())
     build_module.build_project(example / "content", tmp_path / "b", progress=Progress.for_terminal(False, bar))
-    assert "29/29 files" in bar.text and "\r" in bar.text and "[" in bar.text
+    total = sum(made.values())
+    assert f"{total}/{total} files" in bar.text and "\r" in bar.text and "[" in bar.text
     build_module.build_project(example / "content", tmp_path / "c", progress=Progress.for_terminal(True, quiet))
     assert quiet.text == ""
