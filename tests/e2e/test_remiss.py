@@ -97,7 +97,7 @@ def test_cover_letter(remiss, content):
     assert fields.read(docx.read_bytes()) == {} and "Ange e-postadress" not in text
     pdf = norm(pdf_text(files(remiss, "remiss-missiv", "pdf")[0]))
     for shown in (text, pdf):
-        assert f"Skicka den ifyllda svarsmallen som Word-fil till {spec.answers.email}" in shown
+        assert f"{spec.texts.missiv.send_to} {spec.answers.email}" in shown
         assert f"Diarienummer: {spec.sender.diarienummer}" in shown and "Datum: 2026-11-24" in shown
         assert spec.sender.organisation in shown and " ".join(spec.sender.address) in shown
         assert "Med vänliga hälsningar " + " ".join(spec.sender.signature) in shown

@@ -9,9 +9,14 @@ from typing import Iterable
 
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from samverkan.ooxml import package
 
@@ -66,16 +71,29 @@ def complex_field(instruction: str, result: str) -> list[OxmlElement]:
             element("w:r", children=[element("w:fldChar", {"w:fldCharType": "end"})])]
 
 
-CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"     # the format id Word gives user-defined properties
 
 
-def drop_custom_properties(doc: DocxDocument) -> None:
-    """Remove docProps/custom.xml: pandoc lists there every metadata field it does not know,
-    which are the intermediate's internal settings (chapter-break, hyphenate, titlepage, …),
-    nothing a reader's document properties should show."""
-    rels = doc.part.package.rels
-    for rid in [rid for rid, rel in rels.items() if rel.reltype == CUSTOM_PROPERTIES]:
-        del rels[rid]
+def set_custom_properties(doc: DocxDocument, values: dict[str, str]) -> None:
+    """docProps/custom.xml with exactly `values` (text properties), or none at all. Pandoc lists
+    there every metadata field it does not know, which are the intermediate's internal settings
+    (chapter-break, hyphenate, titlepage, …), nothing a reader's document properties should
+    show; a template declares the properties a document really carries (`custom-properties` in
+    its metadata: a response form's remiss id, which Word and LibreOffice keep when they save)."""
+    package = doc.part.package
+    for rid in [rid for rid, rel in package.rels.items() if rel.reltype == RT.CUSTOM_PROPERTIES]:
+        del package.rels[rid]
+    if not values:
+        return
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    for pid, (name, value) in enumerate(sorted(values.items()), start=2):
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID, pid=str(pid), name=str(name))
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = str(value)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package.relate_to(Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml, package),
+                      RT.CUSTOM_PROPERTIES)
 
 
 def paragraph_style(paragraph: Paragraph, style_id: str) -> None:

@@ -3,7 +3,7 @@
 Pandoc does the text, lists, tables, footnotes and styles; python-docx adds what pandoc
 cannot: the title page lines (or a letter's letterhead), a table of contents with the page
 numbers of the PDF, header and footer with "Sida 3 (24)", watermark, keep-together rules,
-full-width tables, core properties (and no custom ones: pandoc would list the intermediate's
+full-width tables, core properties (and only the custom ones a template declares: pandoc would list the intermediate's
 internal settings there), repeating table header rows and a byte-stable package.
 """
 
@@ -176,7 +176,7 @@ class DocxWriter(Writer):
         layout.keep_together(document)
         layout.list_indents(document)
         layout.full_width_tables(document)
-        wordml.drop_custom_properties(document)
+        wordml.set_custom_properties(document, meta.get("custom-properties") or {})
         if meta.get("chapter-break") is False:
             _no_chapter_page_breaks(document, keep_first=not meta.get("no-title-page"))
         labels = field_labels(meta)
