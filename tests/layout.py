@@ -20,9 +20,22 @@ SLACK = 0.75                    # points: glyph side bearings
 BODY_SIZE = 10.5
 HEADING_SIZE = 17.0
 WATERMARK_SIZE = 30             # a line this large is a letter of a watermark ("UTKAST"), set at an angle
-LINE_HEIGHT = 1.424             # poppler's line box for Source Sans Pro, in ems: the size is its height / this
 BULLET = "•"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _line_height() -> float:
+    """poppler's line box for the PDFs' font, in ems (its typographic ascent less descent, as the
+    PDF's font descriptor gives them): a line's type size is its height divided by this."""
+    from fontTools.ttLib import TTFont
+
+    from samverkan.project import packaged
+
+    font = TTFont(packaged("templates") / "fonts" / "SourceSansPro-Regular.ttf")
+    return (font["OS/2"].sTypoAscender - font["OS/2"].sTypoDescender) / font["head"].unitsPerEm
+
+
+LINE_HEIGHT = _line_height()
 
 
 @dataclass
