@@ -15,7 +15,7 @@
    in one batch; the PDFs it really wrote are counted (it may exit 0 with files missing);
 6. national scale: a synthetic region of N kommuner × the routines of content/, cold.
 
-Every build runs as its own process; its peak memory is the sum of the resident memory of
+Every build runs as its own process; its peak memory is the sum of the proportional memory (PSS) of
 the whole process tree (main process, forkserver, workers, pandoc), sampled every 20 ms.
 The peer needs `pip install -e '.[bench]'` (docxtpl) and LibreOffice (soffice).
 """
@@ -36,9 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def tree_rss(session: int) -> int:
-    """Resident memory (bytes) of every process in a session."""
-    total = 0
+def tree_memory(session: int) -> tuple[int, int]:
+    """Memory (bytes) of every process in a session: the sum of their proportional set sizes
+    (a page shared by several processes, as workers forked from one server share theirs, counts
+    once in all), and the sum of their resident sizes (which counts it in each: an upper bound)."""
+    pss = rss = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -46,17 +48,19 @@ def tree_rss(session: int) -> int:
             stat = (entry / "stat").read_text()
             if int(stat[stat.rindex(")") + 2:].split()[3]) != session:
                 continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
         except (OSError, ValueError, IndexError):
             continue
-    return total
+    return pss, rss
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
     """Run a command in its own session: wall time, peak memory of its process tree, output."""
-    peak = [0]
+    peak = [0, 0]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
@@ -64,7 +68,8 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(process.pid))
+            pss, rss = tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -75,7 +80,8 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr.decode()}")
-    return {"seconds": seconds, "peak": peak[0], "stdout": stdout.decode(), "stderr": stderr.decode()}
+    return {"seconds": seconds, "peak": peak[0], "peak_rss": peak[1], "stdout": stdout.decode(),
+            "stderr": stderr.decode()}
 
 
 def samverkan_build(content: Path, out: Path, *args: str) -> dict:
@@ -107,7 +113,8 @@ def mb(n: float) -> str:
 
 def line(label: str, r: dict, extra: str = "") -> None:
     files = f"{r['written']} files made, {r['unchanged']} up to date" + (f", {mb(r['bytes'])}" if r["bytes"] else "")
-    print(f"{label:<38} {r['seconds']:7.2f} s   peak {mb(r['peak']):>7}   {files}{extra}")
+    print(f"{label:<38} {r['seconds']:7.2f} s   peak {mb(r['peak']):>7} (RSS sum {mb(r['peak_rss'])})   "
+          f"{files}{extra}")
 
 
 def breakdown(r: dict) -> None:

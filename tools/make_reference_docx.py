@@ -8,7 +8,7 @@ version; running it again overwrites any restyling done in Word.
     python tools/make_reference_docx.py src/samverkan/templates/reference.docx
 
 It sets every style to Source Sans Pro, the PDFs' font, and embeds its Regular and Bold
-(templates/fonts, SIL Open Font License) whole, so that Word and LibreOffice show the font
+(templates/fonts, SIL Open Font License; subsets with every Latin letter, see ooxml/fonts.py), so that Word and LibreOffice show the font
 where it is not installed; pandoc copies the embedded fonts into every Word file it writes.
 """
 
@@ -355,7 +355,7 @@ def main(target: Path) -> None:
     doc.core_properties.author = "samverkan"
     buffer = io.BytesIO()
     doc.save(buffer)
-    embedded = {style: (FONTS / name).read_bytes() for style, name in EMBEDDED.items()}
+    embedded = {style: fonts.subset((FONTS / name).read_bytes()) for style, name in EMBEDDED.items()}
     target.write_bytes(fonts.embed_fonts(buffer.getvalue(), FONT, embedded))
 
 

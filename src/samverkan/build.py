@@ -533,8 +533,11 @@ class _Build:
                 os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
-            with target.open("rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            if source_path in self.written:         # made by this build: its hash is known
+                digest = self.entries[source_path]["sha256"]
+            else:                                   # from the output: as the manifest says?
+                with target.open("rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
             size = target.stat().st_size
         except OSError as exc:
             return Made(job.path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or target)))

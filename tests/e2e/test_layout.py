@@ -5,10 +5,12 @@ the title pages, and the Word files' font, table widths, table of contents and p
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
 import pytest
+from fontTools.ttLib import TTFont
 from lxml import etree
 from pypdf import PdfReader
 
@@ -200,8 +202,12 @@ def test_word_uses_the_pdfs_font_embedded_and_no_internal_properties(built_agree
         data = obfuscate(zipfile.ZipFile(path).read("word/" + targets[embed.get(f"{R}id")]), embed.get(f"{W}fontKey"))
         assert data[:4] == b"\x00\x01\x00\x00"                       # a TrueType font, which Word shows
         assert metrics(data).width("Överenskommelse", 10) > 0
+        # a subset, with every character of the document and what a form filler may type
+        cmap = TTFont(io.BytesIO(data)).getBestCmap()
+        missing = {ch for ch in docx_text(path) + "åäöÅÄÖéüáčđŋšŧž€–—’”…§½" if not ch.isspace() and ord(ch) not in cmap}
+        assert not missing and len(cmap) < 900
     settings = docx_xml(path, "word/settings.xml")
-    assert settings.find(f"{W}embedTrueTypeFonts") is not None
+    assert settings.find(f"{W}embedTrueTypeFonts") is not None and settings.find(f"{W}saveSubsetFonts") is not None
     assert "docProps/custom.xml" not in docx_parts(path)
     everything = " ".join(zipfile.ZipFile(path).read(n).decode("utf-8") for n in docx_parts(path) if n.endswith(".xml"))
     for internal in ("chapter-break", "hyphenate", "titlepage", "page-label"):

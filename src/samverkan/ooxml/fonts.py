@@ -73,10 +73,44 @@ def _panose(data: bytes) -> str:
     return data[offset + 32:offset + 42].hex().upper()
 
 
+# What the embedded fonts keep (`subset`): every Latin letter, with the accents of the Nordic
+# languages (Sami too) and the rest of Europe's Latin script, punctuation, spaces, currency and
+# the symbols of running text. That is what anyone filling in a form may type; the documents'
+# own text passes `samverkan check`, which allows only what the (whole) PDF fonts have.
+EMBEDDED_TEXT = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070), *range(0x20A0, 0x20C0),
+                 *range(0x2100, 0x2200), *range(0x2190, 0x2200), *range(0x2200, 0x2270), *range(0x25A0, 0x2600),
+                 0x2713, 0x2714, 0xFB01, 0xFB02]
+
+
+def subset(data: bytes) -> bytes:
+    """A font file with only the characters of EMBEDDED_TEXT (and their ligatures, kerning and
+    hinting): a third of the size, in every Word file. Embedding a subset in a document, as PDFs
+    do, is what the SIL Open Font License allows without renaming the font."""
+    from fontTools import subset as subsetting
+    from fontTools.ttLib import TTFont
+
+    options = subsetting.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.legacy_kern = True
+    options.notdef_outline = True
+    options.hinting = True
+    font = TTFont(io.BytesIO(data))
+    subsetter = subsetting.Subsetter(options)
+    subsetter.populate(unicodes=EMBEDDED_TEXT)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 def embed_fonts(docx: bytes, family: str, files: dict[str, bytes]) -> bytes:
     """The Word file `docx` with the font files of `family` (by style: Regular, Bold, Italic,
-    BoldItalic) embedded whole and named in the font table, so that Word and LibreOffice show
-    the documents in that font where it is not installed, and Word keeps it when saving."""
+    BoldItalic) embedded (as given: see `subset`) and named in the font table, so that Word and
+    LibreOffice show the documents in that font where it is not installed, and Word keeps it
+    when saving."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     parts = {name: source.read(name) for name in source.namelist()}
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -118,6 +152,8 @@ def embed_fonts(docx: bytes, family: str, files: dict[str, bytes]) -> bytes:
         before = [child for child in settings if etree.QName(child).localname in SETTINGS_BEFORE_EMBED]
         at = settings.index(before[-1]) + 1 if before else 0
         settings.insert(at, etree.Element(f"{{{w}}}embedTrueTypeFonts"))
+    if settings.find(qn("w:saveSubsetFonts")) is None:              # a subset: Word saves one too
+        settings.find(qn("w:embedTrueTypeFonts")).addnext(etree.Element(f"{{{w}}}saveSubsetFonts"))
     parts["word/settings.xml"] = etree.tostring(settings, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     out = io.BytesIO()

@@ -205,4 +205,4 @@ class DocxWriter(Writer):
         rewrite = {name: (lambda _old, new=xml: new) for name, xml in controls.fill(prepared, values).items()}
         if title:
             rewrite["docProps/core.xml"] = package.core_title(title)
-        return package.normalised(prepared, timestamp, rewrite)
+        return package.normalised(prepared, timestamp, rewrite, ours=True)
