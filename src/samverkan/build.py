@@ -54,11 +54,13 @@ class Written:
     bytes: int
     inputs: str = ""             # the hash of everything the file was made from (engine/keys.py)
     target: str | None = None    # the target that made it (None: written by another command)
+    facts: tuple[tuple[str, str], ...] = ()   # Job.facts
 
     def entry(self) -> dict:
-        return {"path": self.path, "kind": self.kind, "format": self.format, "title": self.title,
-                "kommun": self.kommun, "sha256": self.sha256, "bytes": self.bytes, "inputs": self.inputs,
-                "target": self.target}
+        entry = {"path": self.path, "kind": self.kind, "format": self.format, "title": self.title,
+                 "kommun": self.kommun, "sha256": self.sha256, "bytes": self.bytes, "inputs": self.inputs,
+                 "target": self.target}
+        return dict(entry, facts=dict(self.facts)) if self.facts else entry
 
 
 @dataclass
@@ -471,7 +473,7 @@ class _Build:
             if job.path in made:
                 result = made[job.path]
                 written = Written(job.path, job.kind, job.format, job.title, job.kommun, result.sha256, result.bytes,
-                                  inputs[job.path], job.target)
+                                  inputs[job.path], job.target, job.facts)
                 self.report.written.append(written)
                 self.written.add(job.path)
                 self.entries[job.path] = written.entry()

@@ -134,6 +134,8 @@ def test_response_form_is_short_and_plain(remiss, content):
     text = docx_text(form)
     assert remiss_edition.id not in text                       # no technical strings: the id is a property
     assert remiss_words(remiss_edition) in text and "24 november 2026" in text and "29 januari 2027" in text
+    spec = content.remiss            # the form says where to send it, as the cover letter does
+    assert f"{spec.texts.missiv.send_to} {spec.answers.email} {spec.texts.missiv.send_by_post}" in text
     tables = [b for b in document.blocks if isinstance(b, Table)]
     answers = [t for t in tables if t.rows[0] == ("Hänvisning", "Synpunkt", "Förslag till ändring")]
     expected = [c.heading for d in remiss_edition.documents for c in chapters(d)]

@@ -117,6 +117,12 @@ def test_every_page_is_reached_by_links_and_no_link_is_broken(site):
     # every document of the manifest is linked from some page
     documents = {e["path"] for e in site.entries if not e["path"].startswith("site/")}
     assert {f"filer/{p}" for p in documents} <= linked
+    # a kommun's page offers its own routine templates, their ZIP and its follow-up workbook
+    taby = pages[PurePosixPath("kommuner/taby.html")]
+    offered = {re.sub(r"^(\.\./)+", "", link) for link in taby.links if "filer/" in link}
+    mine = {f"filer/{e['path']}" for e in site.entries if e["kind"] in ("routine", "routine-bundle", "follow-up-workbook")
+            and e.get("kommun") == "0160"}
+    assert offered == mine and any(p.endswith(".xlsx") for p in mine) and any(p.endswith(".zip") for p in mine)
 
 
 def test_the_pages_and_the_style_sheet_pass_the_nu_html_checker(site):
@@ -399,3 +405,24 @@ def test_samverkan_serve_previews_the_site_and_ctrl_c_stops_it(site):
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0 and "stopped" in out and "Traceback" not in err, (out, err)
+
+
+def test_a_plain_build_after_a_remiss_keeps_the_remiss_page_with_its_deadline(tmp_path):
+    """The secretariat builds the remiss once with its deadline, then goes on with plain builds."""
+    from click.testing import CliRunner
+
+    from samverkan.cli import cli
+
+    from samverkan.dates import long_date
+
+    project = tmp_path / "p"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(project)]).exit_code == 0       # a draft dated today
+    deadline = dt.date.today() + dt.timedelta(days=60)
+    args = ["--content", str(project / "content"), "--out", str(project / "output")]
+    done = runner.invoke(cli, ["build", "remiss", "--deadline", deadline.isoformat(), *args])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli, ["build", *args])                      # no --deadline
+    assert done.exit_code == 0, done.output
+    page = (project / "output" / "site" / "remiss.html").read_text(encoding="utf-8")
+    assert f'datetime="{deadline.isoformat()}"' in page and long_date(deadline) in page

@@ -425,7 +425,8 @@ SITE_TEXTS = {
                  "list_heading", "units_heading"),
     "kommun": ("code", "parties_heading", "committee", "region", "region_units", "local_council",
                "local_council_missing", "templates_heading", "template", "fill_in", "read", "bundle",
-               "guide_heading", ("guide", list), "units_heading", "units_text", "back"),
+               "guide_heading", ("guide", list), "units_heading", "units_text", "back", "followup_heading",
+               "followup_text"),
     "remiss": ("title", "intro", "date", "deadline", "missiv", "editions", "form", "form_text", "recipients",
                "contact"),
 }

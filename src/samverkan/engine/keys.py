@@ -159,7 +159,7 @@ def bundle_digest(members: Iterable[str], member_keys: Iterable[str]) -> str:
 def job_key(job: Any, artifact_digest: str) -> str:
     """The `inputs` of a job's file (see the module's docstring)."""
     return _hash(KEY_VERSION, generator_digest(), job.format, job.path, job.kind, job.title, str(job.kommun),
-                 job.timestamp.isoformat(), artifact_digest)
+                 job.timestamp.isoformat(), repr(getattr(job, "facts", ())), artifact_digest)
 
 
 def request_fingerprint(content_dir: Path, templates: Any, request: str, documents_digest: str) -> str:

@@ -21,6 +21,9 @@ class Job:
     timestamp: dt.datetime
     kommun: str | None = None
     target: str | None = None   # the target that asked for it (set by the build; in the manifest)
+    # what a target that reads the output needs to know of this file, in its manifest entry
+    # (text values; e.g. a remiss's deadline, which the site's remiss page states)
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -41,17 +41,21 @@ class FollowUpTarget(Target):
         return None
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        return list(self.workbooks(content, options).values())
+
+    def workbooks(self, content: Content, options: BuildOptions) -> dict[str, Job]:
+        """Each unit's workbook by the unit's key (a kommun's or stadsdel's slug; the region's)."""
         if content.commitment_tables is None or content.kommuner is None:
             raise BuildFailed(f"target 'followup': {self.missing(content)}")
         follow = content.commitment_tables.follow_up
         period = check_period(options.get("period"), follow)
         timestamp = build_timestamp(_date(content))
-        jobs = []
+        jobs = {}
         for unit in units_of(content):
             workbook = follow_up_workbook(content, unit.name, unit.code, period, unit.region)
             path = f"{FOLDER}/{period}/{follow.file_stem}-{unit.key}-{period}.xlsx"
-            jobs.append(Job(workbook, "xlsx", path, "follow-up-workbook", workbook.subject, timestamp,
-                            None if unit.region else unit.name))
+            jobs[unit.key] = Job(workbook, "xlsx", path, "follow-up-workbook", workbook.subject, timestamp,
+                                 None if unit.region else unit.code)
         return jobs
 
 

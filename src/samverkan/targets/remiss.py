@@ -7,6 +7,8 @@ compilation of the answers (`samverkan remiss collect`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from samverkan.dates import build_timestamp, iso_date
 from samverkan.model import Content
 from samverkan.rules.records import Column, Records
@@ -44,7 +46,9 @@ class RemissTarget(Target):
                             remiss_words=remiss_words(remiss), form_property=FORM_PROPERTY)
         jobs.append(Job(form, "docx", f"{FOLDER}/svarsmall-{date}.docx", "remiss-form",
                         f"{t.form.title}: {remiss.spec.title}", timestamp))
-        return jobs
+        # the deadline in the manifest: a later build of the site states it without --deadline
+        facts = (("deadline", iso_date(remiss.deadline)),)
+        return [replace(job, facts=facts) for job in jobs]
 
 
 COMPILATION_COLUMNS = (

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from samverkan.dates import build_timestamp, iso_date
-from samverkan.errors import BuildFailed, UsageProblem
+from samverkan.errors import BuildFailed
 from samverkan.model import Content, LocalUnit
 from samverkan.remiss import edition
 from samverkan.render import STATUS_LABELS, ref_anchor
@@ -38,6 +38,7 @@ from samverkan.rules import names
 from samverkan.targets.base import BuildOptions, Job, Linked, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
+from samverkan.targets.followup import FollowUpTarget
 from samverkan.targets.remiss import RemissTarget
 from samverkan.targets.routines import FOLDER as ROUTINES, RoutinesTarget, unit_values
 from samverkan.text import slugify
@@ -152,6 +153,7 @@ class Site:
         self.timestamp = build_timestamp(max(dates))
         self.pages: list[Job] = []
         self.shared: dict[str, Any] = {}    # what every page shows: the navigation, the kommun search
+        self.workbooks: dict[str, Job] = {}  # each unit's follow-up workbook, by its slug (kommuner())
 
     # --- what the site has -----------------------------------------------------------------
 
@@ -238,6 +240,8 @@ class Site:
         """A page per kommun and stadsdel, and the index; returns the index's places."""
         region = self.content.kommuner.region           # type: ignore[union-attr]
         jobs = RoutinesTarget().jobs(self.content, BuildOptions())
+        followup = FollowUpTarget()
+        self.workbooks = followup.workbooks(self.content, self.options) if not followup.missing(self.content) else {}
         groups: dict[str, list[LocalUnit]] = {}
         for unit in self.content.kommuner.units:        # type: ignore[union-attr]
             groups.setdefault(unit.kommun_name, []).append(unit)
@@ -277,21 +281,26 @@ class Site:
             "region": values["region_name"], "region_units": list(region.units),
             "stadsdel": unit.name != unit.kommun_name,
             "kommun_href": f"{KOMMUNER}/{slugify(unit.kommun_name)}.html" if unit.name != unit.kommun_name else None,
-        }, templates=list(templates.values()), bundle=bundle)
+        }, templates=list(templates.values()), bundle=bundle, followup=self.workbook(unit))
         return Place(unit.name, path, unit.code)
+
+    def workbook(self, unit: LocalUnit) -> Download | None:
+        """The unit's follow-up workbook, where it is built."""
+        job = self.workbooks.get(unit.slug)
+        return self.offer.download(job.path, iso_date(job.timestamp.date())) if job else None
 
     def remiss(self, documents: list[dict]) -> dict | None:
         """The remiss page, when the remiss of this content (and the given --deadline) is built."""
         deadline = self.options.get("deadline")
-        if deadline is None:
-            built = [e["path"] for e in self.offer.entries.values() if e["kind"] in REMISS_KINDS]
-            if built:
-                raise UsageProblem(f"the output holds a remiss ({built[0]}, …): the site's remiss page states its "
-                                   "deadline, so build with the remiss's --deadline YYYY-MM-DD")
-            return None
+        if deadline is None:      # the remiss built before: its deadline is in the manifest
+            deadlines = sorted({e.get("facts", {}).get("deadline") for e in self.offer.entries.values()
+                                if e["kind"] in REMISS_KINDS} - {None})
+            if not deadlines:
+                return None
+            deadline = dt.date.fromisoformat(deadlines[-1])
         if self.content.remiss is None:
             return None
-        jobs = RemissTarget().jobs(self.content, self.options)
+        jobs = RemissTarget().jobs(self.content, BuildOptions(dict(self.options.values, deadline=deadline)))
         if not all(job.path in self.offer.entries for job in jobs):
             return None
         round_ = edition(self.content, deadline)

@@ -8,7 +8,7 @@ import pytest
 
 from samverkan import scaffold
 from samverkan.content import load_content
-from samverkan.errors import BuildFailed, UsageProblem
+from samverkan.errors import BuildFailed
 from samverkan.targets import TARGETS, BuildOptions
 from samverkan.targets.base import Linked
 from samverkan.targets.site import SiteTarget, commitments_page
@@ -25,7 +25,7 @@ def example(tmp_path_factory):
 def manifest_of(content, targets, options=BuildOptions()):
     """A manifest as a build of `targets` would write it (without writing the files)."""
     return [{"path": job.path, "kind": job.kind, "format": job.format, "title": job.title, "kommun": job.kommun,
-             "sha256": "0" * 64, "bytes": 1000 + index}
+             "sha256": "0" * 64, "bytes": 1000 + index} | ({"facts": dict(job.facts)} if job.facts else {})
             for name in targets for index, job in enumerate(TARGETS[name]().jobs(content, options))]
 
 
@@ -102,16 +102,15 @@ def test_the_commitment_filter_has_a_page_for_every_choice_with_commitments(exam
     assert commitments_page("kommunerna", "sip") == "ataganden/part-kommunerna_malgrupp-sip.html"
 
 
-def test_the_remiss_page_needs_the_remiss_built_and_its_deadline(example):
+def test_the_remiss_page_needs_the_remiss_built_and_states_its_deadline(example):
     deadline = BuildOptions({"deadline": dt.date(2026, 5, 1)})
     manifest = manifest_of(example, ["agreement", "remiss"], deadline)
-    with pytest.raises(UsageProblem) as info:
-        SiteTarget().jobs(example, BuildOptions({"manifest": manifest}))
-    assert "--deadline" in info.value.message
-    jobs = SiteTarget().jobs(example, BuildOptions({"manifest": manifest, "deadline": dt.date(2026, 5, 1)}))
-    remiss = pages(jobs)["site/remiss.html"].context["remiss"]
-    assert remiss["deadline"] == "2026-05-01" and [len(e["downloads"]) for e in remiss["editions"]] == [2, 2]
-    assert [d.format for d in remiss["missiv"]] == ["docx", "pdf"] and [d.format for d in remiss["form"]] == ["docx"]
+    for options in ({"manifest": manifest, "deadline": dt.date(2026, 5, 1)},
+                    {"manifest": manifest}):           # a later plain build: the deadline from the manifest
+        jobs = SiteTarget().jobs(example, BuildOptions(options))
+        remiss = pages(jobs)["site/remiss.html"].context["remiss"]
+        assert remiss["deadline"] == "2026-05-01" and [len(e["downloads"]) for e in remiss["editions"]] == [2, 2]
+        assert [d.format for d in remiss["missiv"]] == ["docx", "pdf"] and [d.format for d in remiss["form"]] == ["docx"]
     # with a deadline but no remiss in the output: no remiss page
     jobs = SiteTarget().jobs(example, BuildOptions({"manifest": [], "deadline": dt.date(2026, 5, 1)}))
     assert "site/remiss.html" not in pages(jobs)
