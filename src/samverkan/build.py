@@ -38,7 +38,7 @@ from samverkan.targets import DEFAULT_TARGETS, TARGETS, BuildOptions, Job
 from samverkan.targets.base import Linked
 
 __all__ = ["MANIFEST", "BuildReport", "Written", "build", "build_content", "build_project", "collect_jobs",
-           "default_targets", "run_build", "run_job", "run_jobs", "summary", "write_outputs"]
+           "default_targets", "planned_jobs", "run_build", "run_job", "run_jobs", "summary", "write_outputs"]
 
 SMALL = 2    # at most this many tasks run in the main process (a worker pool costs more)
 
@@ -93,6 +93,19 @@ def collect_jobs(content: Content, targets: Iterable[str], options: BuildOptions
     for name in targets:
         jobs.extend(replace(job, target=name) if job.target is None else job
                     for job in TARGETS[name]().jobs(content, options))
+    return jobs
+
+
+def planned_jobs(content: Content, targets: Iterable[str], options: BuildOptions) -> list[Job]:
+    """Every job a build of `targets` would run, made nothing: the targets that read the output
+    see the manifest the others' files would give (without their hashes and sizes)."""
+    targets = list(targets)
+    jobs = collect_jobs(content, [t for t in targets if not TARGETS[t].reads_output], options)
+    readers = [t for t in targets if TARGETS[t].reads_output]
+    if readers:
+        manifest = [{"path": j.path, "kind": j.kind, "format": j.format, "title": j.title, "kommun": j.kommun,
+                     "sha256": "", "bytes": 0} | ({"facts": dict(j.facts)} if j.facts else {}) for j in jobs]
+        jobs += collect_jobs(content, readers, BuildOptions(dict(options.values, manifest=manifest)))
     return jobs
 
 

@@ -217,7 +217,7 @@ def check(content_dir: Path) -> None:
             click.echo(f"template addition: {override.path} (no packaged template has this name; it is used "
                        "only where another template names it)")
     targets, skipped = build_module.default_targets(content)
-    jobs = build_module.collect_jobs(content, targets, BuildOptions())
+    jobs = build_module.planned_jobs(content, targets, BuildOptions())
     commitments = len(content.all_commitments())
     click.echo(f"content OK: {len(content.documents)} documents, {commitments} commitments, "
                f"{len(jobs)} files would be built")
