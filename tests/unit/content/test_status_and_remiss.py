@@ -77,7 +77,7 @@ def test_a_remiss_that_does_not_say_where_to_answer_is_refused_with_file_and_lin
 
 
 def test_a_remiss_needs_its_sender_diarienummer_and_a_way_to_ask(project):
-    edit_remiss(project, '  diarienummer: "2026/0147"', "  diarienumer: x")
+    edit_remiss(project, '  diarienummer: "(tilldelas av registrator)"', "  diarienumer: x")
     edit_remiss(project, "  email: info@storsthlm.se\n  phone: 08-615 94 00\n", "")
     edit_remiss(project, "  email: info@storsthlm.se\n", "  email: inte-en-adress\n")
     found = "\n".join(problems_of(project))
