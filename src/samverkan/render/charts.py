@@ -10,18 +10,13 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
-import matplotlib
+from markupsafe import Markup
 
-matplotlib.use("Agg")
-
-from matplotlib import font_manager, pyplot  # noqa: E402  (after choosing the backend)
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from markupsafe import Markup  # noqa: E402
-
-from samverkan.render import markdown  # noqa: E402
+from samverkan.render import markdown
 
 # Okabe–Ito colours (distinguishable with colour blindness): done, ongoing, not started, not
 # relevant, further choices; "not filled in" is always the last colour.
@@ -53,34 +48,50 @@ def colours(statuses: list[str]) -> dict[str, str]:
     return chosen
 
 
-def _setup(font_dirs: tuple[str, ...]) -> str:
+@lru_cache(maxsize=1)
+def _matplotlib() -> SimpleNamespace:
+    """matplotlib, imported when a chart is drawn (not by every command: it takes a third of a
+    second), with the Agg backend (no screen)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, pyplot
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    return SimpleNamespace(matplotlib=matplotlib, font_manager=font_manager, pyplot=pyplot,
+                           ListedColormap=ListedColormap, Patch=Patch)
+
+
+def _setup(font_dirs: tuple[str, ...]) -> SimpleNamespace:
+    mpl = _matplotlib()
     family = "DejaVu Sans"
     for folder in font_dirs:
         for path in sorted(Path(folder).glob("*.otf")) + sorted(Path(folder).glob("*.ttf")):
-            font_manager.fontManager.addfont(str(path))
+            mpl.font_manager.fontManager.addfont(str(path))
             if "Regular" in path.name:
-                family = font_manager.FontProperties(fname=str(path)).get_name()
-    matplotlib.rcParams.update({
+                family = mpl.font_manager.FontProperties(fname=str(path)).get_name()
+    mpl.matplotlib.rcParams.update({
         "svg.hashsalt": "samverkan", "svg.fonttype": "path", "font.family": family, "font.size": 8,
         "axes.spines.top": False, "axes.spines.right": False, "path.simplify": False,
     })
-    return family
+    return mpl
 
 
 def _render(figure) -> tuple[bytes, bytes]:
     png, svg = io.BytesIO(), io.BytesIO()
     figure.savefig(png, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
     figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    pyplot.close(figure)
+    _matplotlib().pyplot.close(figure)
     return png.getvalue(), svg.getvalue()
 
 
 def stacked_bars(labels: list[str], counts: list[dict[str, int]], statuses: list[str], xlabel: str, alt: str,
                  font_dirs: tuple[str, ...]) -> Chart:
     """One horizontal bar per label (kommun), split by status, first label on top."""
-    _setup(font_dirs)
+    mpl = _setup(font_dirs)
     palette = colours(statuses)
-    figure, axes = pyplot.subplots(figsize=(7.2, 0.6 + 0.2 * len(labels)))
+    figure, axes = mpl.pyplot.subplots(figsize=(7.2, 0.6 + 0.2 * len(labels)))
     positions = list(range(len(labels)))[::-1]
     left = [0] * len(labels)
     for status in statuses:
@@ -100,12 +111,12 @@ def status_matrix(rows: list[str], columns: list[str], cells: list[list[str | No
                   alt: str, font_dirs: tuple[str, ...]) -> Chart:
     """A grid: rows (commitments) × columns (kommuner), each cell coloured by its status;
     None where the column does not report on the row (light grey)."""
-    _setup(font_dirs)
+    mpl = _setup(font_dirs)
     palette = colours(statuses)
     index = {s: i for i, s in enumerate(statuses)}
     values = [[index[c] if c is not None else len(statuses) for c in row] for row in cells]
-    cmap = ListedColormap([palette[s] for s in statuses] + [NOT_PART])
-    figure, axes = pyplot.subplots(figsize=(1.6 + 0.15 * len(columns), 1.4 + 0.13 * len(rows)))
+    cmap = mpl.ListedColormap([palette[s] for s in statuses] + [NOT_PART])
+    figure, axes = mpl.pyplot.subplots(figsize=(1.6 + 0.15 * len(columns), 1.4 + 0.13 * len(rows)))
     axes.pcolormesh(values, cmap=cmap, vmin=-0.5, vmax=len(statuses) + 0.5, edgecolors="#777777", linewidth=0.3)
     axes.set_xticks([i + 0.5 for i in range(len(columns))], columns, rotation=90, fontsize=6)
     axes.set_yticks([i + 0.5 for i in range(len(rows))], rows, fontsize=6)
@@ -114,7 +125,7 @@ def status_matrix(rows: list[str], columns: list[str], cells: list[list[str | No
     axes.tick_params(length=0)
     for side in ("left", "bottom", "top", "right"):
         axes.spines[side].set_visible(False)
-    handles = [Patch(facecolor=palette[s], edgecolor="#555555", label=s) for s in statuses]
+    handles = [mpl.Patch(facecolor=palette[s], edgecolor="#555555", label=s) for s in statuses]
     axes.legend(handles=handles, ncols=min(len(statuses), 5), loc="upper left", bbox_to_anchor=(0, -0.01),
                 frameon=False, fontsize=7)
     return Chart(*_render(figure), alt)
