@@ -414,6 +414,9 @@ class Content:
     remiss: Remiss | None = None                                   # remiss/remiss.yaml
     site: Texts | None = None                                      # site.yaml: the download site's wording
     templates: Templates = field(default_factory=Templates)        # the project's templates (project.py)
+    # what has been rendered from this content (it never changes once loaded): a target that
+    # reads the others' files (the site) asks them for their jobs without rendering again
+    rendered: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all_commitments(self) -> list[Commitment]:
         return [c for d in self.documents.values() for c in d.commitments]

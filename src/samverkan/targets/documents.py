@@ -33,7 +33,9 @@ class DocumentTarget(Target):
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
         doc = self.document(content)
-        intermediate = render_document(content, doc.key)
+        if ("document", doc.key) not in content.rendered:
+            content.rendered[("document", doc.key)] = render_document(content, doc.key)
+        intermediate = content.rendered[("document", doc.key)]
         stem = document_file_stem(doc)
         timestamp = build_timestamp(doc.meta.date)
         return [Job(intermediate, fmt, f"{stem}.{fmt}", self.kind, doc.meta.title, timestamp) for fmt in self.formats]

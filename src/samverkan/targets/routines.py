@@ -70,6 +70,14 @@ def _units(content: Content) -> list[LocalUnit]:
 
 
 def routine_intermediate(content: Content, routine: Routine) -> tuple[Intermediate, dict]:
+    """The routine's template as an intermediate and its fields, rendered once per content."""
+    key = ("routine", routine.id)
+    if key not in content.rendered:
+        content.rendered[key] = _render_routine(content, routine)
+    return content.rendered[key]
+
+
+def _render_routine(content: Content, routine: Routine) -> tuple[Intermediate, dict]:
     fields = FieldRegistry()
     document = intermediate("routine.md.j2", content, routine.title, routine=routine, field=fields,
                             rows_per_phase=ROWS_PER_PHASE)
