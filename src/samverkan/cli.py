@@ -73,7 +73,8 @@ def _report(written, out_dir: Path) -> None:
 
 
 def _targets_help() -> str:
-    return "\n".join(f"  {name:<12} {target.help}" for name, target in TARGETS.items())
+    """The list of targets under `build --help`, a line each (\\b: click keeps the lines as they are)."""
+    return "\b\nTargets:\n" + "\n".join(f"  {name:<12} {target.help}" for name, target in TARGETS.items())
 
 
 force_option = click.option("--force", is_flag=True, help="Remake every file, even those whose inputs are unchanged.")
@@ -82,7 +83,7 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 256), default=
                            help="Worker processes (default: one per core).")
 
 
-@cli.command(epilog="Targets:\n\n" + _targets_help())
+@cli.command(epilog=_targets_help())
 @content_option
 @out_option
 @click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")

@@ -51,3 +51,15 @@ def test_missing_content_folder(tmp_path):
     result = CliRunner().invoke(cli, ["check", "--content", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "content folder not found" in result.output
+
+
+def test_build_help_lists_every_target_on_its_own_line():
+    from samverkan.targets import TARGETS
+
+    result = CliRunner().invoke(cli, ["build", "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for name, target in TARGETS.items():
+        line = next((l for l in lines if l.split()[:1] == [name]), None)
+        assert line is not None, f"no line starts with target {name!r}:\n{result.output}"
+        assert target.help in line
