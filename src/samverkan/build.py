@@ -31,6 +31,7 @@ from typing import Iterable, Iterator, Sequence
 
 from samverkan.engine import keys
 from samverkan.engine.progress import Progress
+from samverkan.engine.tasks import WORKER_DIED, WORKER_DIED_ADVICE
 from samverkan.engine.transaction import MANIFEST, Transaction, describe, read_manifest
 from samverkan.errors import BuildFailed, SamverkanError
 from samverkan.model import Content
@@ -145,7 +146,9 @@ def _raise_failures(results: Iterable, out: Path | None) -> None:
     failures = [f"{made.path}: {made.error}" for made in results]
     if failures:
         shown = failures[:20] + ([f"… and {len(failures) - 20} more"] if len(failures) > 20 else [])
-        raise BuildFailed("the build failed; output/ was left as it was:\n" + "\n".join(shown))
+        folder = f"{out.name}/" if out is not None else "the output folder"
+        advice = [WORKER_DIED_ADVICE] if any(made.error == WORKER_DIED for made in results) else []
+        raise BuildFailed(f"the build failed; {folder} was left as it was:\n" + "\n".join(shown + advice))
 
 
 def _plan(jobs: Sequence[Job], dest, workers: int, source):

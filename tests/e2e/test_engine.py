@@ -49,12 +49,16 @@ def no_build_outlives_its_test():
         process.wait(10)
 
 
-def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None):
+def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None,
+        once: Path | None = None):
     env = dict(os.environ)
     env.pop("SAMVERKAN_TEST_PAUSE", None)
+    env.pop("SAMVERKAN_TEST_PAUSE_ONCE", None)
     env.pop("SOURCE_DATE_EPOCH", None)
     if pause:
         env["SAMVERKAN_TEST_PAUSE"] = pause
+    if once:
+        env["SAMVERKAN_TEST_PAUSE_ONCE"] = str(once)
     process = subprocess.Popen([sys.executable, "-m", "samverkan", "build", "--content", str(project / "content"),
                                 "--out", out, *args], cwd=cwd or project, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)
@@ -189,6 +193,27 @@ def test_ctrl_c_stops_the_build_and_every_worker_without_tracebacks(sets, point)
     assert process.returncode == 128 + signal.SIGINT
     assert "stopped by Ctrl-C; the output was left as it was" in stderr and "Traceback" not in stderr
     assert assert_complete_set(out, sets) == "old"
+    assert_next_build_completes(sets, out)
+
+
+def test_a_worker_killed_mid_file_fails_its_files_by_name_and_the_output_stays(sets, tmp_path):
+    """One worker dies (kill -9, as the kernel's out-of-memory killer would) while it writes; the
+    other worker goes on. The build names the files that could not be made, exits 1 without a
+    traceback, and leaves the previous complete set."""
+    out = fresh_old_output(sets, "out-worker-killed")
+    process = run(sets["project"], str(out), "--jobs", "2", pause="writing", once=tmp_path / "paused")
+    announced = wait_for_pause(process, "writing")
+    worker = int(announced.rsplit("(pid ", 1)[1].split(")")[0])
+    assert worker != process.pid
+    os.kill(worker, signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=120)
+    text = stdout.decode() + stderr.decode()
+    assert process.returncode == 1, text
+    assert "Traceback" not in text
+    assert "a worker process died making this file" in text
+    assert "run the build again" in text and "--jobs 1" in text
+    assert assert_complete_set(out, sets) == "old"
+    assert_no_process_survives(process)
     assert_next_build_completes(sets, out)
 
 

@@ -9,6 +9,8 @@ just written a file into the staging folder), `staged` (every new file staged), 
 (the new output set complete beside the old one, just before the switch), `switched` (after
 the switch, the old set not yet removed), `moving` (journal mode: half the files moved),
 `starting` (a worker process's first moment).
+With SAMVERKAN_TEST_PAUSE_ONCE=FILE too, only the first process to reach the point pauses (the
+one that creates FILE); the others go on, e.g. to kill one worker while the other works.
 Without the variable a checkpoint costs one dictionary lookup.
 """
 
@@ -19,11 +21,17 @@ import sys
 import time
 
 VARIABLE = "SAMVERKAN_TEST_PAUSE"
+ONCE = "SAMVERKAN_TEST_PAUSE_ONCE"
 
 
 def checkpoint(name: str) -> None:
     if os.environ.get(VARIABLE) != name:
         return
+    if once := os.environ.get(ONCE):
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
     sys.stderr.write(f"samverkan-test: paused at {name} (pid {os.getpid()})\n")
     sys.stderr.flush()
     while True:            # until killed; a signal handler that raises ends the wait too

@@ -31,7 +31,7 @@ from multiprocessing.connection import wait
 from typing import Callable, Sequence
 
 from samverkan.engine.hooks import checkpoint
-from samverkan.engine.tasks import Done, Made, Task, perform, serve
+from samverkan.engine.tasks import WORKER_DIED, Done, Made, Task, perform, serve
 
 PR_SET_PDEATHSIG = 1
 
@@ -152,6 +152,11 @@ class Schedule:
                 return queue.popleft()
         return None
 
+    def put_back(self, task: Task) -> None:
+        """A task handed out but never started goes back to the front of its queue."""
+        queue = {"prepare": self.prepare, "write": self.single, "fill": self.fills, "bundle": self.bundles}[task.kind]
+        queue.appendleft(task)
+
     def finished(self, task: Task, done: Done) -> list[Made]:
         """Record a task's result; returns the files it made (or failed), and frees what waited."""
         self.outstanding -= 1
@@ -236,7 +241,11 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
             if task is None:
                 break
             idle.pop()
-            pool.connections[worker].send(task)
+            try:
+                pool.connections[worker].send(task)
+            except OSError:             # the worker died while idle: not used again; another does the task
+                schedule.put_back(task)
+                continue
             busy[worker] = task
             for group in (t.group for t in reversed(task.together) if t.group is not None):
                 groups = known.setdefault(worker, [])
@@ -258,7 +267,7 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
                 done = connection.recv()
                 idle.append(worker)
             except (EOFError, OSError):     # the worker died (killed, out of memory): not used again
-                done = Done([Made(path, error="a worker process died making this file") for path in task.paths])
+                done = Done.lost(task, WORKER_DIED)
             account(task, done)
             for made in schedule.finished(task, done):
                 on_made(made)

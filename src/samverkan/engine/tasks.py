@@ -63,14 +63,23 @@ class Task:
         return [self, *self.companions]
 
     @property
+    def own_paths(self) -> list[str]:
+        """The files this task makes itself, not its companions."""
+        return [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
+
+    @property
     def paths(self) -> list[str]:
-        own = [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
-        return own + [path for companion in self.companions for path in companion.paths]
+        return [path for task in self.together for path in task.own_paths]
 
     @property
     def label(self) -> str:
         """kind and formats, for the timings: "prepare docx+pdf"."""
         return "+".join(t.format or (t.job.format if t.job else "") for t in self.together)
+
+
+WORKER_DIED = "a worker process died making this file"
+WORKER_DIED_ADVICE = ("A worker process was killed (out of memory, or by hand): run the build again; if it "
+                      "happens again, give it fewer workers (--jobs 1) or more memory.")
 
 
 @dataclass
@@ -91,6 +100,15 @@ class Done:
     prepared: dict = field(default_factory=dict)            # group → what was prepared
     failed_to_prepare: dict = field(default_factory=dict)   # group → why it could not be
     seconds: float = 0.0       # the task's time in its process (CPU, with pandoc's)
+
+    @classmethod
+    def lost(cls, task: Task, why: str) -> "Done":
+        """A task that came to nothing (its worker died): every file it would have made fails
+        with `why`, and so does each document it would have prepared, so that the copies
+        waiting for those fail too instead of waiting for ever."""
+        preparing = [t for t in task.together if t.kind == "prepare"]
+        made = [Made(path, error=why) for t in task.together if t.kind != "prepare" for path in t.own_paths]
+        return cls(made, failed_to_prepare={t.group: why for t in preparing})
 
 
 def run_job(job: Job) -> bytes:

@@ -86,3 +86,20 @@ def test_one_task_prepares_a_document_in_both_formats_and_frees_both_formats_cop
     assert schedule.next() is word and schedule.next() is None
     schedule.finished(word, Done([Made("w1", "x", 1), Made("p1", "x", 1)], prepared={1: "W", 2: "P"}))
     assert {(t.format, t.shared) for t in (schedule.next(), schedule.next())} == {("docx", "W"), ("pdf", "P")}
+
+
+def test_a_worker_dying_while_preparing_fails_the_copies_that_wait_for_it_and_the_rest_goes_on():
+    word = Task("prepare", format="docx", copies=copies("w1"), group=1)
+    word.companions = (Task("prepare", format="pdf", copies=copies("p1"), group=2),)
+    waiting = [Task("fill", format="docx", copies=copies("w2"), group=1),
+               Task("fill", format="pdf", copies=copies("p2"), group=2)]
+    single = Task("write", job=Job(None, "csv", "t.csv", "k", "", STAMP))
+    zip_task, members = bundle("z.zip", ["w1", "w2", "p1", "p2"])
+    schedule = Schedule([word, *waiting, single], [(zip_task, members)])
+    assert schedule.next() is word
+    made = schedule.finished(word, Done.lost(word, "a worker process died making this file"))
+    assert sorted((m.path, m.error) for m in made) == [
+        ("p1", "a worker process died making this file"), ("p2", "a worker process died making this file"),
+        ("w1", "a worker process died making this file"), ("w2", "a worker process died making this file"),
+        ("z.zip", "not bundled: a file it contains failed")]
+    assert schedule.next() is single and schedule.next() is None and schedule.outstanding == 1
