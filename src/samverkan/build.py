@@ -245,7 +245,9 @@ def start_forkserver() -> None:
 
     # __main__ too: imported once there, not again by every worker (a script's main block
     # must be guarded by `if __name__ == "__main__"`, as always with multiprocessing)
-    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.tasks"])
+    from samverkan.writers import MODULES
+
+    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.tasks", *MODULES])
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:          # not the main thread

@@ -23,14 +23,11 @@ from samverkan import build as build_module
 from samverkan import preview
 from samverkan import remiss as remiss_module
 from samverkan import scaffold
-from samverkan.collect import answers as answers_module
-from samverkan.collect import followup as followup_module
 from samverkan.content.catalogues import PERIOD
 from samverkan.content import load_content, numbering
 from samverkan.engine.progress import Progress
 from samverkan.errors import UsageProblem
 from samverkan.project import CONTENT, OUTPUT
-from samverkan.revisions import diff as run_diff
 from samverkan.targets import TARGETS, BuildOptions
 from samverkan.targets.followup import report_jobs
 from samverkan.targets.remiss import compilation_jobs
@@ -146,6 +143,8 @@ def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
     or LibreOffice) into a remiss compilation (Word and CSV) in OUT/remiss/. Exits with 1 when a
     file could not be compiled (the others are)."""
     content = load_content(content_dir)
+    from samverkan.collect import answers as answers_module   # the forms' readers: only for this command
+
     compilation = answers_module.collect(content, list(forms))
     jobs = compilation_jobs(content, compilation)
     written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
@@ -176,6 +175,8 @@ def collect_followup(content_dir: Path, out_dir: Path, period: str | None, workb
     or LibreOffice) into the regional follow-up report (Word, PDF, xlsx, CSV) in OUT/uppfoljning/.
     Exits with 1 when a file could not be compiled (the others are)."""
     content = load_content(content_dir)
+    from samverkan.collect import followup as followup_module   # the workbooks' readers: only here
+
     report = followup_module.collect(content, list(workbooks), parse_period(period))
     jobs = report_jobs(content, report)
     written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
@@ -242,6 +243,8 @@ def diff(old: str, new: str, out_dir: Path, repo: Path) -> None:
     OLD and NEW are content folders, or revisions of the repository written git:REV
     (git:v1.0, git:HEAD~3, git:main).
     """
+    from samverkan.revisions import diff as run_diff   # the redline's Word libraries: only here
+
     result = run_diff(old, new, out_dir, repo)
     _report(result.written, out_dir)
     click.echo("no changes" if result.changes.empty else
