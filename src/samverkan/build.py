@@ -623,7 +623,8 @@ def summary(written: Sequence[Written], out: Path, each_up_to: int = 20, *, unch
     if len(removed) > each_up_to:
         lines.append(f"removed {len(removed)} files in all")
     extra = f" ({unchanged} more up to date)" if unchanged else ""
-    return lines + [f"{len(written)} files in {out}{extra}; list: {out / MANIFEST}"]
+    listed = len(read_manifest(out).get("documents", []))
+    return lines + [f"{len(written)} files made{extra}; {out} holds {listed} files, listed in {out / MANIFEST}"]
 
 
 def report_lines(report: BuildReport) -> list[str]:

@@ -63,3 +63,14 @@ def test_build_help_lists_every_target_on_its_own_line():
         line = next((l for l in lines if l.split()[:1] == [name]), None)
         assert line is not None, f"no line starts with target {name!r}:\n{result.output}"
         assert target.help in line
+
+
+def test_building_one_target_says_how_many_it_made_and_how_many_the_folder_holds(mini, tmp_path):
+    out = tmp_path / "out"
+    first = CliRunner().invoke(cli, ["build", "--content", str(mini), "--out", str(out), "agreement"])
+    assert first.exit_code == 0, first.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    forced = CliRunner().invoke(cli, ["build", "--content", str(mini), "--out", str(out), "--force", "agreement"])
+    assert forced.exit_code == 0, forced.output
+    listed = len(manifest["documents"])
+    assert f"2 files made; {out} holds {listed} files, listed in {out / 'manifest.json'}" in forced.output
