@@ -51,6 +51,7 @@ def test_missing_content_folder(tmp_path):
     result = CliRunner().invoke(cli, ["check", "--content", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "content folder not found" in result.output
+    assert "samverkan init DIR" in result.output          # a new user learns how to start
 
 
 def test_build_help_lists_every_target_on_its_own_line():

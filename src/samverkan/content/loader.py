@@ -519,7 +519,9 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
     root = Path(root)
     problems = Problems(root)
     if not root.is_dir():
-        problems.add(Location(root), "content folder not found", "pass --content DIR pointing at the content folder")
+        problems.add(Location(root), "content folder not found",
+                     "run samverkan in a project folder (one with content/), pass --content DIR, or start a "
+                     "project with `samverkan init DIR`")
         problems.raise_if_any()
     parties = _load_parties(root, problems)
     topics = _load_topics(root, problems)
