@@ -7,6 +7,7 @@ conversion is the real-client check.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -267,3 +268,35 @@ def no_leftovers(out: Path) -> None:
     """Nothing of a build's work folder is left, beside the output folder or in it."""
     assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], "work folder left beside"
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "hidden leftovers in the output folder"
+
+
+def libreoffice_page_break_sweep(docx: Path, before: str, shifts: int, work: Path) -> list[list[str]]:
+    """Where LibreOffice breaks the pages of `docx` when the text above the paragraph that holds
+    `before` grows line by line: `shifts` copies of the file with 0, 1, 2, … one-line paragraphs
+    inserted there (so that a page break falls on every line below), converted in one batch.
+    Returns, per copy, the text of each page (white space made single)."""
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(docx) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    body = etree.fromstring(parts["word/document.xml"])
+    marker = next(p for p in body.iter(f"{W}p") if before in "".join(t.text or "" for t in p.iter(f"{W}t")))
+    line = etree.fromstring(f'<w:p xmlns:w="{W[1:-1]}"><w:r><w:t>Rad.</w:t></w:r></w:p>')
+    copies = []
+    for shift in range(shifts):
+        if shift:
+            marker.addprevious(copy.deepcopy(line))
+        path = work / f"shift-{shift:03d}.docx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in parts.items():
+                package.writestr(name, etree.tostring(body) if name == "word/document.xml" else data)
+        copies.append(path)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: .ci/run installs libreoffice-writer-nogui"
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                           "--convert-to", "pdf", "--outdir", str(work), *map(str, copies)],
+                          capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    return [[" ".join((page.extract_text() or "").split()) for page in PdfReader(path.with_suffix(".pdf")).pages]
+            for path in copies]

@@ -19,7 +19,8 @@ from samverkan.fontmetrics import metrics
 from samverkan.ooxml.fonts import obfuscate
 
 from tests.conftest import write
-from tests.inspect import W, docx_parts, docx_text, docx_xml, libreoffice_convert, norm, pdf_text, skeleton
+from tests.inspect import (W, docx_parts, docx_text, docx_xml, libreoffice_convert, libreoffice_page_break_sweep,
+                           norm, pdf_text, skeleton)
 from tests.layout import (
     BODY_SIZE, HEADING_SIZE, LEFT, RIGHT, hyphenated_lines, hyphenation_problems, is_list_line, item_indent,
     outside_text_block, pages,
@@ -276,3 +277,36 @@ def test_tabell_2_spans_the_text_in_the_pdf_too(built_agreement):
     assert header.x0 < LEFT + 6 and not outside_text_block(page)         # the first column at the left edge
     last = [line for line in page.body if abs(line.top - header.top) < 1]
     assert max(line.x0 for line in last) > RIGHT - 0.3 * (RIGHT - LEFT)  # … and the last one towards the right
+
+
+def _page_of(pages: list[str], text: str) -> int:
+    """The last page that shows `text` (1-based), 0 when none does."""
+    return max((number for number, page in enumerate(pages, 1) if text in page), default=0)
+
+
+def test_libreoffice_keeps_the_missivs_closing_and_signature_together_wherever_the_page_breaks(
+        built_remiss, content, tmp_path):
+    """The letter's closing, sign-off and signature are one block: in LibreOffice (which splits
+    chains of keep-with-next paragraphs) it stays on one page whichever line the page breaks at."""
+    out, written = built_remiss
+    missiv = next(out / w.path for w in written if w.kind == "remiss-missiv" and w.format == "docx")
+    spec, texts = content.remiss, content.remiss.texts.missiv
+    pages = libreoffice_page_break_sweep(missiv, texts.contact_heading, 45, tmp_path)
+    closing, signature = texts.closing, spec.sender.signature[-1]
+    moved = {_page_of(p, closing) for p in pages}
+    assert len(moved) > 1, "the sweep never pushed the closing onto another page"
+    split = [shift for shift, p in enumerate(pages) if _page_of(p, closing) != _page_of(p, signature)]
+    assert split == [], f"closing and signature on different pages after {split} lines"
+
+
+def test_libreoffice_keeps_a_routines_signature_heading_text_and_table_together_wherever_the_page_breaks(
+        built_routines, content, tmp_path):
+    out, written = built_routines
+    docx = next(out / w.path for w in written if w.format == "docx" and "/taby/" in w.path
+                and "vuxna-samsjuklighet" in w.path)
+    t = content.routine_texts
+    pages = libreoffice_page_break_sweep(docx, t.headings.follow_up, 50, tmp_path)
+    heading, last_row = t.headings.signatures, f"{t.labels.position}: {t.placeholders.position}"
+    assert len({_page_of(p, heading) for p in pages}) > 1, "the sweep never moved the signatures"
+    split = [shift for shift, p in enumerate(pages) if _page_of(p, heading) != _page_of(p, last_row)]
+    assert split == [], f"signature heading and table's last row on different pages after {split} lines"

@@ -40,6 +40,15 @@ def keep_next(p: etree._Element) -> None:
     ppr.insert(1 if style is not None else 0, element("w:keepNext"))
 
 
+def keep_lines(p: etree._Element) -> None:
+    """Never split the paragraph across pages (w:keepLines, after w:keepNext in the schema)."""
+    ppr = _ppr(p)
+    if ppr.find(qn("w:keepLines")) is not None:
+        return
+    after = [child for child in (ppr.find(qn("w:pStyle")), ppr.find(qn("w:keepNext"))) if child is not None]
+    ppr.insert(ppr.index(after[-1]) + 1 if after else 0, element("w:keepLines"))
+
+
 def _text(p: etree._Element) -> str:
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
 
@@ -68,7 +77,10 @@ def _keep_table(tbl: etree._Element, with_next: bool) -> None:
 
 
 def _keep_blocks(body: etree._Element) -> None:
-    """Everything between a keep-N bookmark's start and end stays on one page; the bookmarks go."""
+    """Everything between a keep-N bookmark's start and end stays on one page; the bookmarks go.
+    (LibreOffice does not always honour a chain of three or more keep-with-next paragraphs: a
+    block of lines that must stay whole, such as a letter's closing and signature, is best one
+    paragraph, which keepLines holds together in every office suite.)"""
     ends = {e.get(qn("w:id")): e for e in body.iter(qn("w:bookmarkEnd"))}
     for start in list(body.iter(qn("w:bookmarkStart"))):
         if not (start.get(qn("w:name")) or "").startswith(KEEP_PREFIX):
@@ -87,7 +99,9 @@ def _keep_blocks(body: etree._Element) -> None:
             last = index == len(inside) - 1
             if block.tag == W_TBL:
                 _keep_table(block, with_next=not last)
-            elif not last:
+                continue
+            keep_lines(block)
+            if not last:
                 keep_next(block)
         for marker in (start, end):
             if marker is not None and marker.getparent() is not None:

@@ -1,0 +1,33 @@
+"""ooxml/layout.py: keep-together properties go into a paragraph's pPr in the schema's order
+(Word refuses a file whose pPr children are out of order)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from samverkan.ooxml.layout import keep_lines, keep_next
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def paragraph(ppr: str) -> etree._Element:
+    return etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr>{ppr}</w:pPr><w:r><w:t>x</w:t></w:r></w:p>')
+
+
+def children(p: etree._Element) -> list[str]:
+    return [etree.QName(child).localname for child in p.find(f"{{{W}}}pPr")]
+
+
+def test_keep_lines_and_keep_next_stand_after_the_style_in_schema_order_whichever_comes_first():
+    for order in ((keep_lines, keep_next), (keep_next, keep_lines)):
+        p = paragraph('<w:pStyle w:val="BodyText"/><w:numPr><w:ilvl w:val="0"/></w:numPr><w:jc w:val="left"/>')
+        for add in order:
+            add(p)
+            add(p)                              # twice: still one of each
+        assert children(p) == ["pStyle", "keepNext", "keepLines", "numPr", "jc"]
+
+
+def test_without_a_style_keep_lines_comes_first():
+    p = paragraph('<w:spacing w:before="0"/>')
+    keep_lines(p)
+    assert children(p) == ["keepLines", "spacing"]
