@@ -201,6 +201,23 @@ def test_a_document_page_has_every_word_and_an_anchor_for_every_section_paragrap
     assert len(tree.xpath("//div[@class='factbox']")) == len(boxes)
 
 
+def test_the_start_and_document_pages_state_the_status_as_the_title_page_does(site):
+    """An editorial edition of an agreement adopted in 2017 does not read as adopted on its
+    edition date; a draft says it is a draft."""
+    def statuses(path: Path) -> list[str]:
+        tree = lxml_html.fromstring(path.read_bytes())
+        return [norm(dd.text_content()) for dd in tree.xpath("//dt[normalize-space()='Status']/following-sibling::dd[1]")]
+
+    start = statuses(site.folder / "index.html")
+    expected = []
+    for key in ("agreement", "supplement"):
+        meta = site.content.documents[key].meta
+        said = f"Antagen {meta.adopted}. {norm(meta.decision)}" if meta.status == "antagen" else "Utkast"
+        assert statuses(site.folder / f"{meta.file_stem}.html") == [said]
+        expected.append(said)
+    assert start == expected
+
+
 # --- in the browser --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("query", ["Tabby", "0160"])

@@ -40,6 +40,18 @@ def status_phrase(meta: Metadata) -> str:
     return STATUS_LABELS[meta.status].lower()
 
 
+def status_facts(meta: Metadata) -> list[str]:
+    """The status as a title page states it: "Utkast"; or for an adopted agreement when it was
+    adopted, and for a later edition (an editorial 1.1 of an agreement adopted in 2017) what
+    was decided about it. Every place that shows a document's status (title page, site) uses this."""
+    if meta.status == "antagen" and meta.adopted:
+        lines = [f"Antagen {adopted_date(meta.adopted)}"]
+        if meta.edition_of_adopted and meta.decision:
+            lines.append(meta.decision)
+        return lines
+    return [STATUS_LABELS[meta.status]]
+
+
 def title_facts(meta: Metadata, remiss: Any = None) -> list[str]:
     """The facts a title page states, coherent with each other: the version and its date, the
     status, and for an adopted agreement when it was adopted (an edition made later, such as an
@@ -53,12 +65,8 @@ def title_facts(meta: Metadata, remiss: Any = None) -> list[str]:
             lines.append(f"Gällande version antagen {adopted_date(meta.adopted)}")
     else:
         lines = [f"Version {meta.version}, {dates.long_date(meta.date)}"]
-        if meta.status == "antagen" and meta.adopted:
-            lines.append(f"Antagen {adopted_date(meta.adopted)}")
-            if meta.edition_of_adopted and meta.decision:
-                lines.append(meta.decision)
-        else:
-            lines.append(f"Status: {STATUS_LABELS[meta.status]}")
+        status = status_facts(meta)
+        lines += status if meta.status == "antagen" and meta.adopted else [f"Status: {status[0]}"]
     if meta.diarienummer:
         lines.append(f"Diarienummer: {meta.diarienummer}")
     return lines

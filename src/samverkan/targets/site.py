@@ -33,7 +33,7 @@ from samverkan.dates import build_timestamp, iso_date
 from samverkan.errors import BuildFailed
 from samverkan.model import Content, LocalUnit
 from samverkan.remiss import edition
-from samverkan.render import STATUS_LABELS, ref_anchor
+from samverkan.render import ref_anchor, status_facts
 from samverkan.rules import names
 from samverkan.targets.base import BuildOptions, Job, Linked, Target
 from samverkan.targets.commitments import CommitmentsTarget
@@ -43,6 +43,12 @@ from samverkan.targets.remiss import RemissTarget
 from samverkan.targets.routines import FOLDER as ROUTINES, RoutinesTarget, unit_values
 from samverkan.text import slugify
 from samverkan.writers.html import HtmlPage, StaticFile
+
+
+def _sentence(lines: list[str]) -> str:
+    """A title page's lines as running text: "Utkast"; "Antagen 2017. Redaktionell utgåva; inget nytt beslut." """
+    return lines[0] if len(lines) == 1 else ". ".join(line.rstrip(".") for line in lines) + "."
+
 
 FOLDER = "site"
 FILES = "filer"
@@ -188,7 +194,7 @@ class Site:
         jobs = maker.jobs(self.content, self.options)
         path = f"{doc.meta.file_stem}.html"
         facts = {"title": doc.meta.title, "subtitle": doc.meta.subtitle, "short_title": doc.meta.short_title,
-                 "version": doc.meta.version, "status": STATUS_LABELS[doc.meta.status],
+                 "version": doc.meta.version, "status": _sentence(status_facts(doc.meta)),
                  "date": iso_date(doc.meta.date), "diarienummer": doc.meta.diarienummer,
                  "parties": list(doc.meta.parties), "href": path, "downloads": self.offer.of_jobs(jobs),
                  "key": doc.key}
