@@ -25,8 +25,10 @@ def run(markdown: str, to: str, args: list[str] = (), timestamp: int | None = No
         reader: str = PANDOC_READER) -> bytes:
     """Convert the intermediate Markdown to `to`; returns the output bytes. `reader` is the
     input format: the intermediate's Markdown, or "json" for a pandoc document tree (the redline).
-    A conversion `prefetch` made already is returned from memory."""
-    done = _prefetched.pop((markdown, to, tuple(args), timestamp, reader), None)
+    A conversion `prefetch` made already is returned from memory, as often as it is asked for
+    (the agreement's Typst text serves both the Word file's table of contents and the PDF)
+    until the next prefetch."""
+    done = _prefetched.get((markdown, to, tuple(args), timestamp, reader))
     if done is not None:
         return done
     env = dict(os.environ)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
+
 from samverkan.writers import pandoc
 
 from tests.unit.writers.test_pdf import routine_copies
@@ -41,7 +43,7 @@ def test_an_intermediate_without_metadata_or_fields_is_passed_as_it_is():
     assert pandoc.without_field_registry(text) == text
 
 
-def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example):
+def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example, monkeypatch):
     """prefetch (pandoc lua, the text read once) makes exactly what the command line makes, for a
     document with a table of contents (the agreement) and a routine template."""
     import datetime as dt
@@ -61,8 +63,12 @@ def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example):
         pandoc.prefetch(requests)
         assert len(pandoc._prefetched) == 2
         together = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
-        assert not pandoc._prefetched
         assert together == separately
+        # asked again (the agreement's Typst text numbers the Word file's contents, then makes
+        # the PDF): from memory, no pandoc process
+        with monkeypatch.context() as patched:
+            patched.setattr(pandoc.subprocess, "run", lambda *a, **k: pytest.fail("pandoc ran again"))
+            assert [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests] == separately
 
 
 def test_conversions_the_script_cannot_do_are_left_to_the_command_line():
