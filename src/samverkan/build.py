@@ -270,13 +270,21 @@ class _Runner:
         if self.workers > 1:
             start_forkserver()
 
-
     def run(self, jobs: Sequence[Job], dest, source, on_made, run=None, timings: dict | None = None) -> None:
         from samverkan.engine.pool import Pool, execute
 
         schedule = _plan(jobs, dest, self.workers, source)
         if self.pool is None and self.workers > 1 and schedule.outstanding > SMALL:
             self.pool = Pool(min(self.workers, schedule.outstanding))
+        if schedule.outstanding and (self.pool is None or schedule.outstanding <= SMALL):
+            # working here: load the writers first, as the forkserver does for its workers, so
+            # that a task's time is its own (not the first writer's import)
+            from importlib import import_module
+
+            from samverkan.writers import MODULES
+
+            for module in MODULES:
+                import_module(module)
         execute(schedule, self.pool if schedule.outstanding > SMALL else None, on_made, run, timings)
 
     def close(self, failed: bool) -> None:
