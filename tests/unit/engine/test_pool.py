@@ -103,3 +103,23 @@ def test_a_worker_dying_while_preparing_fails_the_copies_that_wait_for_it_and_th
         ("w1", "a worker process died making this file"), ("w2", "a worker process died making this file"),
         ("z.zip", "not bundled: a file it contains failed")]
     assert schedule.next() is single and schedule.next() is None and schedule.outstanding == 1
+
+
+def test_a_worker_found_dead_when_handed_a_task_passes_it_to_another():
+    """Real worker processes: one is killed while idle; every task is still made, by the other."""
+    from samverkan.build import start_forkserver
+    from samverkan.engine.pool import Pool
+    from samverkan.writers.data import JsonData
+
+    start_forkserver()
+    pool = Pool(2)
+    try:
+        pool.processes[1].kill()
+        pool.processes[1].join(10)
+        writes = [Task("write", job=Job(JsonData({"n": n}), "json", f"{n}.json", "k", "", STAMP)) for n in range(4)]
+        made: list[Made] = []
+        execute(Schedule(writes, []), pool, made.append)
+        assert sorted((m.path, m.error) for m in made) == [(f"{n}.json", None) for n in range(4)]
+        assert all(m.data == f'{{\n  "n": {m.path[0]}\n}}\n'.encode() for m in made)
+    finally:
+        pool.kill()
