@@ -22,7 +22,7 @@ def bundle(path: str, members: list[str]) -> tuple[Task, list[str]]:
 
 
 def test_batches_give_every_worker_work_and_are_worth_sending():
-    assert batches(38, 2) == 5 and batches(290, 2) == 16 and batches(3, 2) == 1 and batches(1000, 8) == 16
+    assert batches(38, 2) == 10 and batches(290, 2) == 16 and batches(3, 2) == 1 and batches(1000, 8) == 16
 
 
 def test_fills_wait_for_their_prepared_document_and_go_to_the_worker_that_has_it():
