@@ -276,16 +276,12 @@ class _Runner:
         schedule = _plan(jobs, dest, self.workers, source)
         if self.pool is None and self.workers > 1 and schedule.outstanding > SMALL:
             self.pool = Pool(min(self.workers, schedule.outstanding))
-        if schedule.outstanding and (self.pool is None or schedule.outstanding <= SMALL):
-            # working here: load the writers first, as the forkserver does for its workers, so
-            # that a task's time is its own (not the first writer's import)
-            from importlib import import_module
+        pool = self.pool if schedule.outstanding > SMALL else None
+        if pool is None and schedule.outstanding:      # the files are made here
+            from samverkan.writers import load_all
 
-            from samverkan.writers import MODULES
-
-            for module in MODULES:
-                import_module(module)
-        execute(schedule, self.pool if schedule.outstanding > SMALL else None, on_made, run, timings)
+            load_all()
+        execute(schedule, pool, on_made, run, timings)
 
     def close(self, failed: bool) -> None:
         if self.pool is not None:

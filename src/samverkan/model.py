@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Callable, Union
 
 from samverkan.errors import Location
 from samverkan.project import Templates
@@ -417,6 +417,12 @@ class Content:
     # what has been rendered from this content (it never changes once loaded): a target that
     # reads the others' files (the site) asks them for their jobs without rendering again
     rendered: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def rendered_once(self, key: tuple, render: Callable[[], Any]) -> Any:
+        """What `render()` makes from this content, made the first time `key` is asked for."""
+        if key not in self.rendered:
+            self.rendered[key] = render()
+        return self.rendered[key]
 
     def all_commitments(self) -> list[Commitment]:
         return [c for d in self.documents.values() for c in d.commitments]

@@ -33,9 +33,7 @@ class DocumentTarget(Target):
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
         doc = self.document(content)
-        if ("document", doc.key) not in content.rendered:
-            content.rendered[("document", doc.key)] = render_document(content, doc.key)
-        intermediate = content.rendered[("document", doc.key)]
+        intermediate = content.rendered_once(("document", doc.key), lambda: render_document(content, doc.key))
         stem = document_file_stem(doc)
         timestamp = build_timestamp(doc.meta.date)
         return [Job(intermediate, fmt, f"{stem}.{fmt}", self.kind, doc.meta.title, timestamp) for fmt in self.formats]

@@ -71,10 +71,7 @@ def _units(content: Content) -> list[LocalUnit]:
 
 def routine_intermediate(content: Content, routine: Routine) -> tuple[Intermediate, dict]:
     """The routine's template as an intermediate and its fields, rendered once per content."""
-    key = ("routine", routine.id)
-    if key not in content.rendered:
-        content.rendered[key] = _render_routine(content, routine)
-    return content.rendered[key]
+    return content.rendered_once(("routine", routine.id), lambda: _render_routine(content, routine))
 
 
 def _render_routine(content: Content, routine: Routine) -> tuple[Intermediate, dict]:

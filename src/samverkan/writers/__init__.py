@@ -44,8 +44,15 @@ class _Registry(Mapping[str, type[Writer]]):
 WRITERS: Mapping[str, type[Writer]] = _Registry()
 
 
+def load_all() -> None:
+    """Import every writer now (where files are made in this process, as the forkserver does
+    for the workers), so that no task's time includes an import."""
+    for module in MODULES:
+        import_module(module)
+
+
 def writer_for(name: str) -> Writer:
     return WRITERS[name]()
 
 
-__all__ = ["MODULES", "WRITERS", "Writer", "writer_for"]
+__all__ = ["MODULES", "WRITERS", "Writer", "load_all", "writer_for"]
