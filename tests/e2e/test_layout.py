@@ -297,6 +297,20 @@ def test_libreoffice_keeps_the_missivs_closing_and_signature_together_wherever_t
     assert len(moved) > 1, "the sweep never pushed the closing onto another page"
     split = [shift for shift, p in enumerate(pages) if _page_of(p, closing) != _page_of(p, signature)]
     assert split == [], f"closing and signature on different pages after {split} lines"
+    # so is the contact's address block, with the line that introduces it
+    lead, last = f"{texts.contact_text}:", f"{texts.phone_label}: {spec.contact.phone}"
+    split = [shift for shift, p in enumerate(pages) if _page_of(p, lead) != _page_of(p, last)]
+    assert split == [], f"the contact block parted after {split} lines"
+
+
+def test_a_line_block_stays_whole_with_its_lead_in_in_the_pdf(built_remiss, content):
+    """The PDF the same way: the missiv's contact (a line block after "… kontakta:") on one page."""
+    out, written = built_remiss
+    missiv = next(out / w.path for w in written if w.kind == "remiss-missiv" and w.format == "pdf")
+    pages = [norm(page.extract_text()) for page in PdfReader(missiv).pages]
+    texts, spec = content.remiss.texts.missiv, content.remiss
+    lead, last = f"{texts.contact_text}:", f"{texts.phone_label}: {spec.contact.phone}"
+    assert _page_of(pages, lead) == _page_of(pages, last) > 0
 
 
 def test_libreoffice_keeps_a_routines_signature_heading_text_and_table_together_wherever_the_page_breaks(

@@ -23,7 +23,8 @@ end
 -- * `only-pdf` content is left out, `only-docx` content kept (wording per format);
 -- * a `::: keep` block gets an id "keep-N", which pandoc writes as a bookmark around it: the
 --   docx writer keeps everything inside on one page (keep with next, rows never split) and
---   removes the bookmark;
+--   removes the bookmark; a line block (an address, a contact, a signature: one paragraph with
+--   line breaks) is kept the same way, with the lead-in line ending in ":" before it;
 -- * a change report's deleted words take the character style "Borttagen text" (struck
 --   through), inserted ones "Tillagd text" (underlined);
 -- * a paragraph with a signature line (`[]{.signature-line}`) takes the paragraph style
@@ -48,15 +49,31 @@ end
 
 local keep_count = 0
 
+local function keep(blocks)
+  keep_count = keep_count + 1
+  return pandoc.Div(blocks, pandoc.Attr("keep-" .. keep_count))
+end
+
 local layout_filter = {
+  Blocks = function(blocks)                   -- line blocks, each with the lead-in line before it
+    local out, i = pandoc.Blocks({}), 1
+    while i <= #blocks do
+      local block, following = blocks[i], blocks[i + 1]
+      if following and following.t == "LineBlock" and (block.t == "Para" or block.t == "Plain")
+          and pandoc.utils.stringify(block):match(":%s*$") then
+        out:insert(keep({ block, following }))
+        i = i + 2
+      else
+        out:insert(block.t == "LineBlock" and keep({ block }) or block)
+        i = i + 1
+      end
+    end
+    return out
+  end,
   Div = function(el)
     if el.classes:includes("only-pdf") then return {} end
     if el.classes:includes("only-docx") then return el.content end
-    if el.classes:includes("keep") then
-      keep_count = keep_count + 1
-      el.identifier = "keep-" .. keep_count
-      return el
-    end
+    if el.classes:includes("keep") then return keep(el.content) end
   end,
   Span = function(el)
     if el.classes:includes("only-pdf") then return {} end

@@ -100,7 +100,8 @@ end
 --   Headings are not hyphenated, tables only in long words (see below);
 -- * a "word" longer than LONG_WORD characters (a path, a hash) may break anywhere, so that it
 --   stays inside the text block instead of running off the page;
--- * keep-together: `::: keep` blocks are never broken across pages; a lead-in line ("Kommunerna
+-- * keep-together: `::: keep` blocks and line blocks (an address, a contact, a signature, with
+--   the lead-in line before it) are never broken across pages; a lead-in line ("Kommunerna
 --   åtar sig att:") stays with its list, and a list's first two items stay together (a list of
 --   three items or fewer stays whole), so no list begins with a single line at a page's end;
 --   the paragraph that introduces a table stays with the table's first rows;
@@ -228,6 +229,10 @@ local function is_list(block)
   return block and (block.t == "BulletList" or block.t == "OrderedList")
 end
 
+local function is_line_block(block)
+  return block and block.t == "LineBlock"
+end
+
 local function is_table(block)
   return block and (block.t == "Table" or block.t == "Figure")
 end
@@ -256,7 +261,7 @@ local function keep_lists(blocks)
   while i <= #blocks do
     local block = blocks[i]
     local lead = nil
-    if (ends_with_colon(block) and is_list(blocks[i + 1]))
+    if (ends_with_colon(block) and (is_list(blocks[i + 1]) or is_line_block(blocks[i + 1])))
         or ((block.t == "Para" or block.t == "Plain") and is_table(blocks[i + 1])) then
       lead = block
       i = i + 1
@@ -269,6 +274,11 @@ local function keep_lists(blocks)
       out:insert(whole and block or list_head(block, 2))
       out:insert(raw("]"))
       if not whole then out:insert(list_tail(block, 3)) end
+    elseif is_line_block(block) then                 -- an address or a signature: whole, with its lead-in
+      out:insert(raw("#block(breakable: false)["))
+      if lead then out:insert(lead) end
+      out:insert(block)
+      out:insert(raw("]"))
     elseif lead then
       out:insert(raw("#block(sticky: true)["))
       out:insert(lead)
