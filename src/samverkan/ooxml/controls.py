@@ -10,9 +10,11 @@ the same fields through the typst function `field` (templates/document.typ).
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -163,21 +165,65 @@ def _text(node: etree._Element) -> str:
     return "".join(out)
 
 
+class FillTemplate:
+    """A prepared .docx read once for all of its copies (a routine template is filled for 38
+    kommuner): the XML trees of its text parts and where their controls are. Each `fill`
+    starts from the prepared document again: controls a previous copy filled are put back as
+    they were first."""
+
+    def __init__(self, data: bytes):
+        package = zipfile.ZipFile(io.BytesIO(data))
+        self.trees: dict[str, etree._Element] = {}
+        self.controls: dict[str, dict[str, etree._Element]] = {}
+        for name in text_parts(package.namelist()):
+            root = etree.fromstring(package.read(name))
+            found = _controls(root)
+            if found:
+                self.trees[name], self.controls[name] = root, found
+        self.pristine = {(name, tag): copy.deepcopy(sdt) for name, found in self.controls.items()
+                         for tag, sdt in found.items()}
+        # parts where a control holds another: replacing the outer one replaces the inner one too
+        self.nested = {name for name, found in self.controls.items()
+                       if any(next(sdt.iterancestors(qn("w:sdt")), None) is not None for sdt in found.values())}
+        self.touched: set[tuple[str, str]] = set()
+
+    def fill(self, values: dict[str, str]) -> dict[str, bytes]:
+        """The XML parts of the document with the given field values set: {part name: xml}."""
+        for name, tag in self.touched:
+            self._replace(name, tag, copy.deepcopy(self.pristine[(name, tag)]))
+        self.touched = set()
+        changed = {}
+        for name in self.controls:
+            hit = False
+            for tag, value in values.items():
+                if tag in self.controls[name] and value is not None:
+                    self._replace(name, tag, copy.deepcopy(self.pristine[(name, tag)]))
+                    _set_text(self.controls[name][tag], value)
+                    self.touched.add((name, tag))
+                    hit = True
+            if hit:
+                changed[name] = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
+                                               standalone=True)
+        return changed
+
+    def _replace(self, name: str, tag: str, fresh: etree._Element) -> None:
+        current = self.controls[name][tag]
+        current.getparent().replace(current, fresh)
+        if name in self.nested:
+            self.controls[name] = _controls(self.trees[name])
+        else:
+            self.controls[name][tag] = fresh
+
+
+@lru_cache(maxsize=2)
+def _template(data: bytes) -> FillTemplate:
+    return FillTemplate(data)
+
+
 def fill(data: bytes, values: dict[str, str]) -> dict[str, bytes]:
-    """The XML parts of a .docx with the given field values set; returns {part name: xml}."""
-    package = zipfile.ZipFile(io.BytesIO(data))
-    changed = {}
-    for name in text_parts(package.namelist()):
-        root = etree.fromstring(package.read(name))
-        controls = _controls(root)
-        hit = False
-        for tag, value in values.items():
-            if tag in controls and value is not None:
-                _set_text(controls[tag], value)
-                hit = True
-        if hit:
-            changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return changed
+    """The XML parts of a .docx with the given field values set; returns {part name: xml}.
+    The copies of one prepared document share its parsed parts (`FillTemplate`)."""
+    return _template(data).fill(values)
 
 
 def read(data: bytes) -> dict[str, str | None]:
