@@ -84,15 +84,19 @@ class Interrupted(BaseException):
 
 
 class Pool:
-    """N worker processes, each with its own pipe."""
+    """N worker processes, each with its own pipe. Each worker gets its share of the cores for
+    the threads of the libraries it runs (typst lays out and writes PDFs on a thread pool as
+    large as the machine): with as many workers as cores, a worker whose typst starts threads
+    for every core only makes the workers take turns (a routine's PDF copy: 13 → 10 ms CPU)."""
 
     def __init__(self, workers: int):
         context = multiprocessing.get_context("forkserver")
         self.processes = []
         self.connections = []
+        threads = max(1, cores() // workers)
         for _ in range(workers):
             here, there = context.Pipe()
-            process = context.Process(target=serve, args=(there, os.getpid()), daemon=True)
+            process = context.Process(target=serve, args=(there, os.getpid(), threads), daemon=True)
             process.start()
             there.close()
             self.processes.append(process)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import resource
 import time
 from dataclasses import dataclass, field
@@ -203,12 +204,18 @@ def _perform_one(task: Task, run, done: Done) -> None:
                   for copy in task.copies]
 
 
-def serve(connection, main_pid: int) -> None:
-    """A worker process: do tasks until told to stop; die with the build (see pool.py)."""
+THREADS = "RAYON_NUM_THREADS"    # the size of typst's thread pool, read when it first compiles
+
+
+def serve(connection, main_pid: int, threads: int | None = None) -> None:
+    """A worker process: do tasks until told to stop; die with the build (see pool.py).
+    `threads`: how many threads typst may use here (a setting of the user's environment wins)."""
     from samverkan.engine.pool import die_with_parent
 
     checkpoint("starting")       # a worker's first moment: Ctrl-C must not reach it already here
     die_with_parent(main_pid, connection)
+    if threads is not None:
+        os.environ.setdefault(THREADS, str(threads))
     while True:
         try:
             task = connection.recv()
