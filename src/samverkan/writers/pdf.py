@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import typst
 
@@ -17,11 +20,51 @@ PDF_STANDARDS = ["ua-1", "a-2a"]
 
 
 class _Compiler:
-    """A typst compiler and the sys.inputs it was last given (typst keeps them)."""
+    """A typst compiler, the sys.inputs it was last given (typst keeps them) and the folder its
+    source is read from.
+
+    The source and the field values are files of a folder of their own (made for each compile
+    and removed after it, so nothing is left behind), not bytes handed over with every compile:
+    given bytes, typst parses the whole source again for every copy; reading the same file
+    again it keeps its parse (a routine's PDF copy: ~0.7 ms less of ~10)."""
 
     def __init__(self, font_dirs: tuple[str, ...]):
         self.typst = typst.Compiler(font_paths=list(font_dirs), ignore_system_fonts=True)
         self.inputs: dict[str, str] | None = None
+        self.folder: Path | None = None      # where typst was told its source is
+
+    def compile(self, source: str, fields: str, inputs: dict[str, str], timestamp: int) -> tuple[bytes, list]:
+        keep = self.inputs == inputs
+        folder = self.folder
+        try:
+            folder = self._make_folder()
+            (folder / "main.typ").write_text(source, encoding="utf-8")
+            (folder / "fields.json").write_text(fields, encoding="utf-8")
+        except OSError as exc:
+            raise BuildFailed(f"could not write typst's source in {folder} ({exc.strerror or exc}); "
+                              "is the temporary folder (TMPDIR) full or not writable?") from exc
+        known = folder == self.folder
+        try:
+            pdf, warnings = self.typst.compile_with_warnings(
+                input=None if known else str(folder / "main.typ"), root=None if known else str(folder),
+                sys_inputs=... if keep else inputs, pdf_standards=PDF_STANDARDS, timestamp=timestamp)
+        except Exception:
+            self.inputs = self.folder = None   # not known what typst kept: give everything again next time
+            raise
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.inputs, self.folder = dict(inputs), folder
+        return pdf, warnings
+
+    def _make_folder(self) -> Path:
+        """The folder of the last compile again (typst knows it), else a new one."""
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(mode=0o700)
+                return self.folder
+            except OSError:
+                pass
+        return Path(tempfile.mkdtemp(prefix="samverkan-typst-"))
 
 
 @lru_cache(maxsize=4)
@@ -40,16 +83,12 @@ def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime, f
     fields.json. `inputs` are passed only when they differ from the compiler's last ones: typst
     rebuilds its whole library for new inputs (and their order is random), which throws away
     everything it could reuse between the copies of one document (30 ms → 10 ms a copy)."""
-    compiling = compiler(font_dirs)
-    keep = compiling.inputs == inputs
     try:
-        pdf, warnings = compiling.typst.compile_with_warnings(
-            input={"main.typ": source.encode("utf-8"), "fields.json": fields.encode("utf-8")},
-            sys_inputs=... if keep else inputs, pdf_standards=PDF_STANDARDS, timestamp=int(timestamp.timestamp()))
+        pdf, warnings = compiler(font_dirs).compile(source, fields, inputs, int(timestamp.timestamp()))
+    except BuildFailed:
+        raise
     except Exception as exc:  # typst raises its own error types with the diagnostics
-        compiling.inputs = None   # not known which inputs typst kept: give them again next time
         raise BuildFailed(f"typst could not make the PDF: {exc}") from exc
-    compiling.inputs = dict(inputs)
     if warnings:
         raise BuildFailed("typst warned while making the PDF: " + "; ".join(str(w) for w in warnings))
     return pdffix.fix_stream_line_ends(pdf)

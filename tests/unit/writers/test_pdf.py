@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
+from pathlib import Path
 
 import pypdf
+import pytest
 from lxml import etree
 from pypdf import PdfReader
 
 from samverkan.build import build
 from samverkan.content.loader import load_content
+from samverkan.errors import BuildFailed
 from samverkan.render import FilledDocument
 from samverkan.targets import BuildOptions
 from samverkan.targets.routines import RoutinesTarget
@@ -44,22 +47,48 @@ def test_every_copy_shows_its_own_values_in_text_header_and_title(example, tmp_p
         assert PdfReader(path).metadata.title.endswith(values["titel-enhet"])
 
 
-def test_the_compiler_is_given_inputs_only_when_they_change(monkeypatch):
+def test_the_compiler_is_given_inputs_and_its_source_only_when_they_change(monkeypatch):
     calls = []
     compiling = pdf.compiler(("/nonexistent-fonts",))
 
     class Recorder:
         def compile_with_warnings(self, **kwargs):
-            calls.append(kwargs["sys_inputs"])
-            assert json.loads(kwargs["input"]["fields.json"]) in ({}, {"a": "1"})
+            folder = Path(kwargs["root"] or compiling.folder)
+            assert (kwargs["input"] is None) == (kwargs["root"] is None)
+            calls.append((kwargs["sys_inputs"], kwargs["input"] is not None))
+            assert (folder / "main.typ").read_text() == "#[x]"
+            assert json.loads((folder / "fields.json").read_text()) in ({}, {"a": "1"})
             return b"%PDF-1.7\n%%EOF", []
 
     monkeypatch.setattr(compiling, "typst", Recorder())
     monkeypatch.setattr(compiling, "inputs", None)
+    monkeypatch.setattr(compiling, "folder", None)
     for fields in ("{}", '{"a": "1"}'):
         pdf.compile_typst("#[x]", {"author": "A"}, STAMP, ("/nonexistent-fonts",), fields)
     pdf.compile_typst("#[x]", {"author": "B"}, STAMP, ("/nonexistent-fonts",))
-    assert calls == [{"author": "A"}, ..., {"author": "B"}]
+    # typst is told where the source is once; it reads it again itself, and finds it
+    assert calls == [({"author": "A"}, True), (..., False), ({"author": "B"}, False)]
+    assert not compiling.folder.exists()         # nothing is left behind
+
+
+def test_a_failed_compile_leaves_no_folder_and_the_next_starts_afresh(monkeypatch):
+    compiling = pdf.compiler(("/nonexistent-fonts",))
+    seen = []
+
+    class Failing:
+        def compile_with_warnings(self, **kwargs):
+            seen.append(kwargs)
+            if len(seen) == 1:
+                raise RuntimeError("error: unknown variable: x")
+            return b"%PDF-1.7\n%%EOF", []
+
+    monkeypatch.setattr(compiling, "typst", Failing())
+    monkeypatch.setattr(compiling, "folder", None)
+    with pytest.raises(BuildFailed, match="unknown variable"):
+        pdf.compile_typst("#x", {"author": "A"}, STAMP, ("/nonexistent-fonts",))
+    assert not Path(seen[0]["root"]).exists() and compiling.folder is None
+    pdf.compile_typst("#[x]", {"author": "A"}, STAMP, ("/nonexistent-fonts",))
+    assert seen[1]["root"] is not None and seen[1]["sys_inputs"] == {"author": "A"}
 
 
 UTC = dt.timezone.utc
