@@ -56,6 +56,11 @@ end
 
 local layout_filter = {
   Blocks = function(blocks)                   -- line blocks, each with the lead-in line before it
+    local found = false
+    for _, block in ipairs(blocks) do
+      if block.t == "LineBlock" then found = true; break end
+    end
+    if not found then return nil end          -- unchanged: pandoc keeps the blocks without reading them back
     local out, i = pandoc.Blocks({}), 1
     while i <= #blocks do
       local block, following = blocks[i], blocks[i + 1]

