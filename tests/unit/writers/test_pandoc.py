@@ -77,3 +77,19 @@ def test_conversions_the_script_cannot_do_are_left_to_the_command_line():
     assert not pandoc._prefetched
     pandoc.prefetch([pandoc.Request("# A\n", "typst", ()), pandoc.Request("# B\n", "html", ())])
     assert not pandoc._prefetched
+
+
+def test_pandoc_runs_with_the_memory_settings_and_the_output_does_not_depend_on_them(monkeypatch, example):
+    """GHC runtime options (pandoc.RTS_OPTIONS) make pandoc faster, never different; a GHCRTS
+    the user set is left as it is."""
+    monkeypatch.delenv("GHCRTS", raising=False)
+    monkeypatch.setattr(pandoc, "_prefetched", {})     # every run below runs pandoc
+    assert pandoc._environment()["GHCRTS"] == pandoc.RTS_OPTIONS
+    assert pandoc._environment(5)["SOURCE_DATE_EPOCH"] == "5"
+    base = routine_copies(example)[0].artifact.base
+    args = [f"--template={base.templates.path('document.typ')}",
+            f"--lua-filter={base.templates.path('typst-filter.lua')}"]
+    ours = pandoc.run(base.markdown, "typst", args)
+    monkeypatch.setenv("GHCRTS", "-H64m -s")       # the binary's own heap size; -s: statistics on stderr
+    assert pandoc._environment()["GHCRTS"] == "-H64m -s"
+    assert pandoc.run(base.markdown, "typst", args) == ours
