@@ -6,8 +6,9 @@
 
 1. cold: every default document of content/ into an empty folder, on all cores, as
    `samverkan build` runs it (a new process: start-up, load, render, workers, switch);
-2. serial: the same with one worker process (--jobs 1): the serial sum of the work;
-   where the CPU time goes, per kind of task;
+2. serial: the same with one worker process (--jobs 1) and typst on one thread
+   (RAYON_NUM_THREADS=1, as in the workers; on its own typst lays out on every core): the
+   serial sum of the work; where the CPU time goes, per kind of task;
 3. no-op: the same build again (nothing changed);
 4. one kommun changed in kommuner.yaml (its committee): what is made again;
 5. routines: `samverkan build routines` cold, and side by side the peer on the same routine
@@ -16,7 +17,7 @@
 6. national scale: a synthetic region of N kommuner × the routines of content/, cold.
 
 Every build runs as its own process; its peak memory is the sum of the proportional memory (PSS) of
-the whole process tree (main process, forkserver, workers, pandoc), sampled every 0.1 s.
+the whole process tree (main process, forkserver, workers, pandoc), sampled every 0.25 s.
 The peer needs `pip install -e '.[bench]'` (docxtpl) and LibreOffice (soffice).
 """
 
@@ -67,12 +68,13 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
     done = threading.Event()
 
     def sample() -> None:
-        # every 0.1 s: reading every process's memory map costs CPU the build would otherwise
-        # have (on two cores, sampling every 20 ms slowed a build by a tenth)
+        # every 0.25 s: reading every process's memory map costs CPU the build would otherwise
+        # have (on two cores, sampling every 20 ms slowed a build by a tenth, every 0.1 s a
+        # routines build by 0.2 s of 5); memory changes slowly, the peak is still seen
         while not done.is_set():
             pss, rss = tree_memory(process.pid)
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
-            time.sleep(0.1)
+            done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -86,8 +88,9 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
             "stderr": stderr.decode()}
 
 
-def samverkan_build(content: Path, out: Path, *args: str) -> dict:
-    """`samverkan build` in a new process; its report (files, timings) from the child."""
+def samverkan_build(content: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> dict:
+    """`samverkan build` in a new process (`env`: added to its environment); its report (files,
+    timings) from the child."""
     child = ("import json, sys; from pathlib import Path; from samverkan import build as b; "
              "from samverkan.targets import BuildOptions; "
              "a = json.loads(sys.argv[1]); "
@@ -104,7 +107,7 @@ def samverkan_build(content: Path, out: Path, *args: str) -> dict:
         else:
             targets.append(arg)
     spec = {"content": str(content), "out": str(out), "targets": targets, "jobs": jobs, "force": False}
-    result = run([sys.executable, "-c", child, json.dumps(spec)])
+    result = run([sys.executable, "-c", child, json.dumps(spec)], env=dict(os.environ, **(env or {})))
     result.update(json.loads(result["stdout"].strip().splitlines()[-1]))
     return result
 
@@ -192,7 +195,7 @@ def main() -> None:
 
         cold = samverkan_build(content, work / "out")
         line("cold, every default document", cold)
-        serial = samverkan_build(content, work / "serial", "--jobs=1")
+        serial = samverkan_build(content, work / "serial", "--jobs=1", env={"RAYON_NUM_THREADS": "1"})
         line("cold, one worker (the serial sum)", serial)
         print(f"  two cores: {cold['seconds']:.2f} s = {cold['seconds'] / serial['seconds']:.2f} × the serial "
               "sum")
