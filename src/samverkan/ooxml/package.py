@@ -114,8 +114,10 @@ def normalised(data: bytes, timestamp: dt.datetime,
                rewrite: dict[str, Callable[[bytes], bytes]] | None = None, ours: bool = False) -> bytes:
     """Re-zip an OOXML package so that the same document gives the same bytes.
     `rewrite` maps part names to functions that fix that part's XML on the way. `ours`: the
-    package was made by `stable_zip` (a prepared document filled per copy): the entries that
-    are not rewritten are copied compressed as they are (fonts are most of a Word file)."""
+    entries were compressed as `stable_zip` compresses them (a package made here, or saved by
+    python-docx, whose zipfile deflates at the same level 6): the entries that are not
+    rewritten are copied compressed as they are, not inflated and deflated again (fonts are
+    most of a Word file)."""
     rewrite = rewrite or {}
     source = zipfile.ZipFile(io.BytesIO(data))
 

@@ -231,6 +231,8 @@ def repeat_header_rows(doc: DocxDocument) -> int:
 
 
 def save(doc: DocxDocument, timestamp: dt.datetime) -> bytes:
+    """The document's bytes, stable (see package.normalised: python-docx's entries are copied
+    as it compressed them)."""
     buffer = io.BytesIO()
     doc.save(buffer)
-    return package.normalised(buffer.getvalue(), timestamp)
+    return package.normalised(buffer.getvalue(), timestamp, ours=True)
