@@ -520,10 +520,11 @@ class _Build:
 
         tx = self.tx
         linked = [job for job in stale if isinstance(job.artifact, Linked)]
-        self.runner.run([job for job in stale if not isinstance(job.artifact, Linked)],
-                        lambda path: str(tx.staged(path)),
-                        lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
-                        timings=self.report.timings)
+        with tx.writing_back():
+            self.runner.run([job for job in stale if not isinstance(job.artifact, Linked)],
+                            lambda path: str(tx.staged(path)),
+                            lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
+                            timings=self.report.timings)
         for job in linked:
             on_made(self.link(job))
         _raise_failures([made[job.path] for job in stale], tx.out)

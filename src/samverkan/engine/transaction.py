@@ -34,6 +34,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
@@ -354,6 +355,30 @@ class Transaction:
         if refused:
             raise BuildFailed("refused file names (the output folder's files stay inside it, with names a file "
                               "system takes); nothing was written:\n" + "\n".join(refused))
+
+    @contextmanager
+    def writing_back(self, every: float = 0.5) -> Iterator[None]:
+        """While the workers write new files: a thread flushes what is written so far to disk
+        every `every` seconds, so that the flush before the switch (which must wait for all of
+        it) finds little left to write (routines: 173 MB, 0.1 s at the switch otherwise)."""
+        if self.work is None:
+            yield
+            return
+        stop = threading.Event()
+
+        def flush() -> None:
+            while not stop.wait(every):
+                try:
+                    flush_to_disk(self.work)       # type: ignore[arg-type]
+                except OSError:                    # the flush before the switch reports it
+                    return
+
+        thread = threading.Thread(target=flush, name="samverkan-writeback", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
 
     # -- the switch -----------------------------------------------------------------------------
     def commit(self, manifest: dict, written: set[str], removed: set[str]) -> None:

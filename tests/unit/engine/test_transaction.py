@@ -110,3 +110,39 @@ def test_a_folder_samverkan_did_not_make_is_written_into_not_swapped(mini, tmp_p
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "mine.txt", "testavtal-v0.9-2026-11-24.docx",
                                                      "testavtal-v0.9-2026-11-24.pdf"]
     no_leftovers(out)
+
+
+def test_written_files_are_flushed_while_the_build_goes_on_and_not_after(tmp_path, monkeypatch):
+    """The switch's own flush must wait for everything written; flushing as the files come
+    leaves it little. The flushing stops with the block; a failing flush ends it (the switch's
+    flush reports the error)."""
+    import time
+
+    flushed: list[Path] = []
+    failing = False
+
+    def flush(folder: Path) -> None:
+        flushed.append(folder)
+        if failing:
+            raise OSError(5, "Input/output error")
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 5
+        while len(flushed) < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert len(flushed) >= count
+
+    monkeypatch.setattr(transaction, "flush_to_disk", flush)
+    with transaction.Transaction(tmp_path / "out") as tx:
+        with tx.writing_back(every=0.01):
+            wait_for(3)
+        time.sleep(0.05)
+        after = len(flushed)
+        time.sleep(0.1)
+        assert len(flushed) == after and set(flushed) == {tx.work}
+
+        failing = True
+        with tx.writing_back(every=0.01):
+            wait_for(after + 1)
+            time.sleep(0.1)
+            assert len(flushed) == after + 1             # no flush after the one that failed
