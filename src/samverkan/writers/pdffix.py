@@ -39,6 +39,8 @@ def _xref(pdf: bytes) -> tuple[int, list[tuple[int, int, bytes]]]:
 
 def fix_stream_line_ends(pdf: bytes) -> bytes:
     """The PDF with "\\r\\n" after every stream whose data ends with CR (unchanged otherwise)."""
+    if b"\r\nendstream" not in pdf:     # no stream's data ends with CR (most PDFs): nothing to do
+        return pdf
     try:
         xref_at, entries = _xref(pdf)
     except (ValueError, IndexError):
