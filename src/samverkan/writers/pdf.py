@@ -35,14 +35,17 @@ class _Compiler:
 
     def compile(self, source: str, fields: str, inputs: dict[str, str], timestamp: int) -> tuple[bytes, list]:
         keep = self.inputs == inputs
-        folder = self.folder
+        folder = None
         try:
             folder = self._make_folder()
             (folder / "main.typ").write_text(source, encoding="utf-8")
             (folder / "fields.json").write_text(fields, encoding="utf-8")
         except OSError as exc:
-            raise BuildFailed(f"could not write typst's source in {folder} ({exc.strerror or exc}); "
-                              "is the temporary folder (TMPDIR) full or not writable?") from exc
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise BuildFailed(f"could not write typst's source in {folder or tempfile.gettempdir()} "
+                              f"({exc.strerror or exc}); make the temporary folder writable and not full, "
+                              "or name another one in TMPDIR") from exc
         known = folder == self.folder
         try:
             pdf, warnings = self.typst.compile_with_warnings(

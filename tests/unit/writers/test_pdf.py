@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -117,3 +118,16 @@ def test_without_source_date_epoch_pdf_and_word_carry_the_documents_date(mini, t
     build(mini, tmp_path / "out", ["agreement"])
     pdf, word = _dates(tmp_path / "out")
     assert pdf == word == {dt.datetime(2026, 11, 24, 12, 0, tzinfo=UTC)}
+
+
+def test_a_temporary_folder_that_cannot_be_written_is_one_line_naming_it(tmp_path, monkeypatch):
+    compiling = pdf.compiler(("/nonexistent-fonts",))
+    monkeypatch.setattr(compiling, "folder", None)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    monkeypatch.setattr(pdf.tempfile, "tempdir", str(locked))
+    if os.access(locked, os.W_OK):          # root writes anywhere: a file where the folder must be
+        locked.rmdir()
+        locked.write_text("not a folder")
+    with pytest.raises(BuildFailed, match=f"could not write typst's source in {locked}.*TMPDIR"):
+        pdf.compile_typst("#[x]", {}, STAMP, ("/nonexistent-fonts",))
