@@ -144,14 +144,15 @@ class Schedule:
     def next(self, known: Sequence[object] = ()) -> Task | None:
         """The next task for a worker that has done the shared documents `known` (the latest
         first): their copies first, for typst reuses its work between copies of one document
-        (a copy costs a third of the first one), then preparations, single files, any copies,
-        ZIPs."""
+        (a copy costs a third of the first one), then single files (the largest first: the
+        agreement's Word and PDF take a second, and begun last they were the build's tail while
+        the other worker had nothing left), preparations, any copies, ZIPs."""
         for group in known:
             for i, task in enumerate(self.fills):
                 if task.group == group:
                     del self.fills[i]
                     return task
-        for queue in (self.prepare, self.single, self.fills, self.bundles):
+        for queue in (self.single, self.prepare, self.fills, self.bundles):
             if queue:
                 return queue.popleft()
         return None

@@ -96,13 +96,32 @@ def test_a_worker_dying_while_preparing_fails_the_copies_that_wait_for_it_and_th
     single = Task("write", job=Job(None, "csv", "t.csv", "k", "", STAMP))
     zip_task, members = bundle("z.zip", ["w1", "w2", "p1", "p2"])
     schedule = Schedule([word, *waiting, single], [(zip_task, members)])
-    assert schedule.next() is word
+    assert schedule.next() is single and schedule.next() is word
     made = schedule.finished(word, Done.lost(word, "a worker process died making this file"))
     assert sorted((m.path, m.error) for m in made) == [
         ("p1", "a worker process died making this file"), ("p2", "a worker process died making this file"),
         ("w1", "a worker process died making this file"), ("w2", "a worker process died making this file"),
         ("z.zip", "not bundled: a file it contains failed")]
-    assert schedule.next() is single and schedule.next() is None and schedule.outstanding == 1
+    assert schedule.next() is None and schedule.outstanding == 1       # the csv, still being made
+
+
+def test_the_largest_single_documents_go_first_and_a_worker_keeps_to_its_copies():
+    """Begun last, the agreement (a second of work) was the build's tail while the other worker
+    had nothing left: single documents go out before preparations, the largest first; a worker
+    that prepared a template still makes its copies first (typst's work is in its memory)."""
+    from samverkan.render import Intermediate
+
+    small, large = (Task("write", job=Job(Intermediate("x" * n, "t"), "pdf", f"{n}.pdf", "k", "", STAMP))
+                    for n in (10, 10_000))
+    prepare = Task("prepare", format="pdf", copies=copies("a1"), group=1)
+    fill = Task("fill", format="pdf", copies=copies("a2"), group=1)
+    schedule = Schedule([prepare, fill, small, large], [])
+    assert schedule.next() is large and schedule.next() is small and schedule.next() is prepare
+    later = Task("write", job=Job(Intermediate("y", "t"), "pdf", "y.pdf", "k", "", STAMP))
+    schedule.single.append(later)
+    schedule.finished(prepare, Done([Made("a1", "x", 1)], prepared={1: "A"}))
+    copy = schedule.next([1])
+    assert copy.copies == fill.copies and copy.shared == "A" and schedule.next([1]) is later
 
 
 def test_a_worker_found_dead_when_handed_a_task_passes_it_to_another():
