@@ -73,6 +73,24 @@ def test_containers_dates_and_other_objects_hash_by_value():
     assert digests.of(["1"]) != digests.of([1]) and digests.of(("a", "b")) != digests.of(("ab",))
 
 
+def test_a_large_container_shared_by_many_values_hashes_by_value():
+    """Large dicts and lists are hashed once per object (the site's pages share one navigation):
+    an equal copy, in any order of hashing, gives the same key; a different one does not."""
+    shared = {f"k{i}": [f"v{i}"] * 10 for i in range(20)}
+    copy = {f"k{i}": [f"v{i}"] * 10 for i in range(20)}
+    pages = [{"page": n, "site": shared} for n in range(3)]
+    digests = keys.Digests()
+    first = [digests.of(page) for page in pages]
+    assert keys.Digests().of({"page": 2, "site": copy}) == first[2]          # by value, not by object
+    assert len(set(first)) == 3
+    other = keys.Digests()
+    assert other.of({"page": 0, "site": copy}) == first[0] and other.of(pages[0]) == first[0]
+    changed = dict(copy, k0=["changed"])
+    assert keys.Digests().of({"page": 0, "site": changed}) != first[0]
+    # the same content whole or as a container gives the same hash either way round
+    assert digests.of(list(range(20))) == keys.Digests().of(list(range(20)))
+
+
 def test_a_key_is_the_same_in_another_process():
     code = ("import datetime as dt; from samverkan.engine import keys; from samverkan.render import Intermediate; "
             "from samverkan.targets import Job; "
