@@ -197,9 +197,9 @@ class FillTemplate:
             hit = False
             for tag, value in values.items():
                 if tag in self.controls[name] and value is not None:
+                    self.touched.add((name, tag))      # first: put back next time even if this fails
                     self._replace(name, tag, copy.deepcopy(self.pristine[(name, tag)]))
                     _set_text(self.controls[name][tag], value)
-                    self.touched.add((name, tag))
                     hit = True
             if hit:
                 changed[name] = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
