@@ -1,9 +1,10 @@
 -- One Markdown text (stdin) to several formats with one pandoc process: the text is read once
--- (reading is most of pandoc's time). Used by writers/pandoc.py (`prefetch`); the output is
--- byte for byte what `pandoc --from … --to … --lua-filter … --template …` writes.
+-- (reading is most of pandoc's time). Used by writers/pandoc.py (`prefetch`); each output is
+-- byte for byte what `pandoc --from … --to … --lua-filter … --template …` writes, and goes to
+-- standard output after its length in bytes and a newline, in the order asked.
 --   arg[1]  the reader (format and extensions)
---   arg[2]  JSON: the columns, and per output: to, out (a file), filters, template, toc,
---           toc_depth, reference_doc
+--   arg[2]  JSON: the columns, and per output: to, filters, template, toc, toc_depth,
+--           reference_doc
 local reader, spec = arg[1], pandoc.json.decode(arg[2], false)
 local doc = pandoc.read(io.read("a"), reader, {columns = spec.columns})
 for _, output in ipairs(spec.outputs) do
@@ -20,7 +21,6 @@ for _, output in ipairs(spec.outputs) do
   if output.toc then options.table_of_contents = true end
   if output.toc_depth then options.toc_depth = output.toc_depth end
   if output.reference_doc then options.reference_doc = output.reference_doc end
-  local handle = assert(io.open(output.out, "wb"))
-  handle:write(pandoc.write(converted, output.to, options))
-  handle:close()
+  local written = pandoc.write(converted, output.to, options)
+  io.stdout:write(#written, "\n", written)
 end

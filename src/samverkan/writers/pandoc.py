@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,9 +74,9 @@ _prefetched: dict[tuple, bytes] = {}
 CONVERT = Path(__file__).with_name("convert.lua")
 
 
-def _output(to: str, args: tuple[str, ...], out: Path) -> dict | None:
+def _output(to: str, args: tuple[str, ...]) -> dict | None:
     """The options of one output for convert.lua, or None for an argument it does not know."""
-    output: dict = {"to": to, "out": str(out), "filters": []}
+    output: dict = {"to": to, "filters": []}
     for arg in args:
         name, _, value = arg.partition("=")
         if name == "--lua-filter":
@@ -104,23 +103,36 @@ def prefetch(requests: list[Request], reader: str = PANDOC_READER) -> None:
     stamps = {r.timestamp for r in requests} - {None}
     if len(requests) < 2 or len({r.markdown for r in requests}) != 1 or len(stamps) > 1:
         return
-    with tempfile.TemporaryDirectory(prefix="samverkan-pandoc-") as folder:
-        outputs = [_output(r.to, r.args, Path(folder) / f"{i}.out") for i, r in enumerate(requests)]
-        if any(o is None for o in outputs):
-            return
-        env = _environment(stamps.pop() if stamps else None)
-        spec = json.dumps({"columns": GRID_WIDTH, "outputs": outputs})
-        try:
-            done = subprocess.run([pandoc_path(), "lua", str(CONVERT), reader, spec],
-                                  input=requests[0].markdown.encode("utf-8"), capture_output=True, env=env,
-                                  check=False)
-        except OSError:
-            return                       # `run` reports it, once per file
-        if done.returncode != 0:
-            return
-        for request, output in zip(requests, outputs):
-            _prefetched[(request.markdown, request.to, request.args, request.timestamp, reader)] = \
-                Path(output["out"]).read_bytes()
+    outputs = [_output(r.to, r.args) for r in requests]
+    if any(o is None for o in outputs):
+        return
+    env = _environment(stamps.pop() if stamps else None)
+    spec = json.dumps({"columns": GRID_WIDTH, "outputs": outputs})
+    try:
+        done = subprocess.run([pandoc_path(), "lua", str(CONVERT), reader, spec],
+                              input=requests[0].markdown.encode("utf-8"), capture_output=True, env=env, check=False)
+    except OSError:
+        return                       # `run` reports it, once per file
+    converted = _frames(done.stdout, len(requests)) if done.returncode == 0 else None
+    if converted is None:
+        return
+    for request, data in zip(requests, converted):
+        _prefetched[(request.markdown, request.to, request.args, request.timestamp, reader)] = data
+
+
+def _frames(stdout: bytes, count: int) -> list[bytes] | None:
+    """convert.lua's outputs, one after the other on its standard output, each after its length
+    in bytes and a newline (no files: a killed build leaves nothing behind); None if they do
+    not add up."""
+    frames, at = [], 0
+    for _ in range(count):
+        end = stdout.find(b"\n", at)
+        if end < 0 or not stdout[at:end].isdigit():
+            return None
+        size = int(stdout[at:end])
+        frames.append(stdout[end + 1:end + 1 + size])
+        at = end + 1 + size
+    return frames if at == len(stdout) else None
 
 
 def without_field_registry(markdown: str) -> str:

@@ -93,3 +93,14 @@ def test_pandoc_runs_with_the_memory_settings_and_the_output_does_not_depend_on_
     monkeypatch.setenv("GHCRTS", "-H64m -s")       # the binary's own heap size; -s: statistics on stderr
     assert pandoc._environment()["GHCRTS"] == "-H64m -s"
     assert pandoc.run(base.markdown, "typst", args) == ours
+
+
+def test_the_outputs_of_one_pandoc_run_are_told_apart_by_their_lengths():
+    """convert.lua writes each output after its length (binary Word files too); anything that
+    does not add up is not used (the conversions are then run one by one)."""
+    docx = b"PK\x03\x04\n\n12\nbinary\x00"
+    stream = b"%d\n%s%d\n%s" % (len(docx), docx, 5, b"#[a]\n")
+    assert pandoc._frames(stream, 2) == [docx, b"#[a]\n"]
+    assert pandoc._frames(stream, 1) is None                   # more than asked for
+    assert pandoc._frames(stream[:-1], 2) is None              # cut short
+    assert pandoc._frames(b"pandoc: error\n", 1) is None
