@@ -34,6 +34,25 @@ class _Compiler:
         self.folder: Path | None = None      # where typst was told its source is
 
     def compile(self, source: str, fields: str, inputs: dict[str, str], timestamp: int) -> tuple[bytes, list]:
+        """The PDF of `source` and typst's warnings."""
+        return self._in_folder(source, fields, inputs, lambda given: self.typst.compile_with_warnings(
+            **given, pdf_standards=PDF_STANDARDS, timestamp=timestamp))
+
+    def query(self, source: str, inputs: dict[str, str], selector: str) -> str:
+        """typst's answer (JSON) for `selector` in the document `source`. typst's query takes no
+        source or inputs: it asks about the last document compiled. So unless that was this
+        one, it is compiled first (a PDF without tags, thrown away); then the PDF made from the
+        same text after it reuses typst's layout, and so does the query after the PDF."""
+        def ask(given: dict) -> str:
+            if given["input"] is not None or given["sys_inputs"] is not ...:
+                self.typst.compile(**given, pdf_standards=[], pdf_tags=False)
+            return self.typst.query(selector, field="value", one=True)
+
+        return self._in_folder(source, "{}", inputs, ask)
+
+    def _in_folder(self, source: str, fields: str, inputs: dict[str, str], call):
+        """`call` with the source and the field values written in the compiler's folder, given
+        the input, root and sys.inputs typst does not know yet (None or ... where it does)."""
         keep = self.inputs == inputs
         folder = None
         try:
@@ -48,16 +67,15 @@ class _Compiler:
                               "or name another one in TMPDIR") from exc
         known = folder == self.folder
         try:
-            pdf, warnings = self.typst.compile_with_warnings(
-                input=None if known else str(folder / "main.typ"), root=None if known else str(folder),
-                sys_inputs=... if keep else inputs, pdf_standards=PDF_STANDARDS, timestamp=timestamp)
+            result = call({"input": None if known else str(folder / "main.typ"), "root": None if known else str(folder),
+                           "sys_inputs": ... if keep else inputs})
         except Exception:
             self.inputs = self.folder = None   # not known what typst kept: give everything again next time
             raise
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.inputs, self.folder = dict(inputs), folder
-        return pdf, warnings
+        return result
 
     def _make_folder(self) -> Path:
         """The folder of the last compile again (typst knows it), else a new one."""
@@ -109,12 +127,13 @@ HEADING_PAGES_QUERY = f"""
 def heading_pages(doc: Intermediate, timestamp: dt.datetime) -> dict[str, int]:
     """The page of every heading of the table of contents in the PDF made from `doc`, by the
     heading's id (the Word writer gives the same headings the same ids as bookmarks): the
-    page numbers a Word table of contents shows before Word updates its fields."""
+    page numbers a Word table of contents shows before Word updates its fields. Asked of the
+    compiler that makes the PDF, which lays the document out once for both."""
     source, inputs, fonts = PdfWriter().prepare(doc, timestamp)
     try:
-        found = typst.query({"main.typ": (source + HEADING_PAGES_QUERY).encode("utf-8"), "fields.json": b"{}"},
-                            f"<{HEADING_PAGES}>", field="value",
-                            one=True, font_paths=list(fonts), ignore_system_fonts=True, sys_inputs=inputs)
+        found = compiler(fonts).query(source + HEADING_PAGES_QUERY, inputs, f"<{HEADING_PAGES}>")
+    except BuildFailed:
+        raise
     except Exception as exc:  # typst raises its own error types with the diagnostics
         raise BuildFailed(f"typst could not lay out the document to number its table of contents: {exc}") from exc
     return {label: page for label, page in json.loads(found)}

@@ -4,6 +4,7 @@ copies of one document."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import zipfile
@@ -19,6 +20,7 @@ from samverkan.content.loader import load_content
 from samverkan.errors import BuildFailed
 from samverkan.render import FilledDocument
 from samverkan.targets import BuildOptions
+from samverkan.targets.documents import AgreementTarget
 from samverkan.targets.routines import RoutinesTarget
 from samverkan.writers import pdf
 
@@ -131,3 +133,22 @@ def test_a_temporary_folder_that_cannot_be_written_is_one_line_naming_it(tmp_pat
         locked.write_text("not a folder")
     with pytest.raises(BuildFailed, match=f"could not write typst's source in {locked}.*TMPDIR"):
         pdf.compile_typst("#[x]", {}, STAMP, ("/nonexistent-fonts",))
+
+
+def test_the_table_of_contents_pages_are_asked_of_the_compiler_that_makes_the_pdf(mini, monkeypatch):
+    """The Word file's table of contents takes its page numbers from the PDF's layout: typst lays
+    the document out once for both (the query reuses what the PDF's compile laid out, and the
+    other way round), and the pages are those of the PDF."""
+    import typst as typst_module
+
+    content = load_content(mini)
+    job = next(j for j in AgreementTarget().jobs(content, BuildOptions()) if j.format == "pdf")
+    monkeypatch.setattr(typst_module, "query", lambda *a, **k: pytest.fail("a typst world of its own"))
+    pages = pdf.heading_pages(job.artifact, job.timestamp)
+    assert pages and all(isinstance(p, int) and p >= 1 for p in pages.values())
+    data = pdf.PdfWriter().write(job.artifact, job.timestamp)
+    reader = PdfReader(io.BytesIO(data))
+    for label, page in pages.items():
+        heading = next(h for h in job.artifact.markdown.splitlines() if "{#" + label in h)
+        words = heading.lstrip("#").split("{")[0].split()[:2]
+        assert all(w.replace("\\", "") in reader.pages[page - 1].extract_text() for w in words)
