@@ -131,6 +131,12 @@ class Digests:
         if cached is not None and cached[0] is value:
             return cached[1]
         h = hashlib.sha256()
+        self._feed_items(h, value)
+        digest = h.hexdigest()
+        self._containers[id(value)] = (value, digest)
+        return digest
+
+    def _feed_items(self, h, value: dict | list | tuple) -> None:
         if isinstance(value, dict):
             h.update(b"{" + len(value).to_bytes(8, "big"))
             for key, item in value.items():
@@ -140,9 +146,6 @@ class Digests:
             h.update(b"[" + len(value).to_bytes(8, "big"))
             for item in value:
                 self._feed(h, item)
-        digest = h.hexdigest()
-        self._containers[id(value)] = (value, digest)
-        return digest
 
     def _feed(self, h, value: Any) -> None:
         from samverkan.project import Templates
@@ -162,17 +165,11 @@ class Digests:
             self._feed(h, f"{type(value).__name__}:{value.isoformat()}")
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):   # templates: above, by content
             h.update(b"D" + self.of(value).encode())
-        elif isinstance(value, (dict, list, tuple)) and len(value) >= SHARED_LENGTH:
-            h.update(b"C" + self._container(value).encode())
-        elif isinstance(value, dict):
-            h.update(b"{" + len(value).to_bytes(8, "big"))
-            for key, item in value.items():
-                self._feed(h, key)
-                self._feed(h, item)
-        elif isinstance(value, (list, tuple)):
-            h.update(b"[" + len(value).to_bytes(8, "big"))
-            for item in value:
-                self._feed(h, item)
+        elif isinstance(value, (dict, list, tuple)):
+            if len(value) >= SHARED_LENGTH:
+                h.update(b"C" + self._container(value).encode())
+            else:
+                self._feed_items(h, value)
         elif isinstance(value, (set, frozenset)):
             self._feed(h, sorted(self.of(item) for item in value))
         else:
