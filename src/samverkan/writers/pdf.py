@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -32,6 +33,7 @@ class _Compiler:
         self.typst = typst.Compiler(font_paths=list(font_dirs), ignore_system_fonts=True)
         self.inputs: dict[str, str] | None = None
         self.folder: Path | None = None      # where typst was told its source is
+        remove_abandoned_folders()
 
     def compile(self, source: str, fields: str, inputs: dict[str, str], timestamp: int) -> tuple[bytes, list]:
         """The PDF of `source` and typst's warnings."""
@@ -85,7 +87,27 @@ class _Compiler:
                 return self.folder
             except OSError:
                 pass
-        return Path(tempfile.mkdtemp(prefix="samverkan-typst-"))
+        return Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+
+
+FOLDER_PREFIX = "samverkan-typst-"
+
+
+def remove_abandoned_folders() -> None:
+    """The source folders of processes that are gone (a worker killed with kill -9 in the
+    middle of a compile leaves its folder): each folder's name holds its process's id."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        owner = folder.name[len(FOLDER_PREFIX):].split("-", 1)[0]
+        if not owner.isdigit() or int(owner) == os.getpid():
+            continue
+        try:
+            os.kill(int(owner), 0)
+            continue                         # the process is alive: its folder is in use
+        except ProcessLookupError:
+            pass
+        except OSError:                      # another user's process: not ours to clean
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @lru_cache(maxsize=4)

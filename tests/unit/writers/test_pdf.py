@@ -152,3 +152,24 @@ def test_the_table_of_contents_pages_are_asked_of_the_compiler_that_makes_the_pd
         heading = next(h for h in job.artifact.markdown.splitlines() if "{#" + label in h)
         words = heading.lstrip("#").split("{")[0].split()[:2]
         assert all(w.replace("\\", "") in reader.pages[page - 1].extract_text() for w in words)
+
+
+def test_the_folder_of_a_killed_compile_is_removed_by_the_next_compiler(tmp_path, monkeypatch):
+    """A worker killed with kill -9 in the middle of a compile leaves its source folder; the
+    next compiler (of any later build) removes the folders of processes that are gone, and
+    only those."""
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(pdf.tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    abandoned = tmp_path / f"{pdf.FOLDER_PREFIX}{gone}-abc123"
+    living = tmp_path / f"{pdf.FOLDER_PREFIX}{os.getppid()}-def456"
+    for folder in (abandoned, living):
+        folder.mkdir()
+        (folder / "main.typ").write_text("#[x]")
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    pdf._Compiler(("/nonexistent-fonts",))
+    assert not abandoned.exists() and living.exists() and other.exists()
