@@ -1,11 +1,11 @@
-"""Bootstrap src/samverkan/templates/reference.docx from pandoc's default reference document.
+"""Bootstrap templates/reference.docx from pandoc's default reference document.
 
 The packaged templates/reference.docx is the source of truth for how the Word documents look. A
 project restyles its own copy: copied into the project's templates/ folder and changed in Word
 (Home → Styles → Modify), it replaces the packaged one. This script only made the first
 version; running it again overwrites any restyling done in Word.
 
-    python tools/make_reference_docx.py src/samverkan/templates/reference.docx
+    python tools/make_reference_docx.py templates/reference.docx
 
 It sets every style to Source Sans Pro, the PDFs' font, and embeds its Regular and Bold
 (templates/fonts, SIL Open Font License; subsets with every Latin letter, see ooxml/fonts.py), so that Word and LibreOffice show the font
@@ -31,7 +31,7 @@ from samverkan.ooxml import fonts
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 FONT = "Source Sans Pro"      # the PDFs' font (templates/fonts), embedded below: one font family in Word and PDF
-FONTS = Path(__file__).resolve().parent.parent / "src" / "samverkan" / "templates" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "templates" / "fonts"
 EMBEDDED = {"Regular": "SourceSansPro-Regular.ttf", "Bold": "SourceSansPro-Bold.ttf"}   # italics: Word slants
 TEXT_WIDTH_TWIPS = 8957       # A4 less the margins below (2.6 cm each side)
 
@@ -360,4 +360,4 @@ def main(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "src/samverkan/templates/reference.docx"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "templates/reference.docx"))

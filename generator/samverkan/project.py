@@ -24,13 +24,26 @@ from samverkan.errors import BuildFailed
 
 CONTENT, TEMPLATES, OUTPUT = "content", "templates", "output"
 FONTS = "fonts"
+# What lives in a templates folder but is not a template: the packaged folder is the package
+# `samverkan.templates` (its __init__.py, and the __pycache__ Python may write beside it).
+TEMPLATE_SKIP = frozenset({"__init__.py", "__pycache__"})
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The template files below `folder`, sorted: no hidden files, nothing of TEMPLATE_SKIP."""
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and not path.name.startswith(".")
+                  and not TEMPLATE_SKIP.intersection(path.relative_to(folder).parts))
 
 
 @lru_cache(maxsize=None)
 def packaged(name: str) -> Path:
     """A folder of package data (templates, the `init` example) as a real folder: pandoc and
     Typst read files by path. A zipped install is extracted once per process."""
-    resource = importlib.resources.files("samverkan") / name
+    # The templates are a package of their own (mapped from the repository's top-level
+    # templates/ folder); everything else is package data of samverkan.
+    resource = (importlib.resources.files("samverkan.templates") if name == TEMPLATES
+                else importlib.resources.files("samverkan") / name)
     if isinstance(resource, Path):
         return resource
     target = Path(tempfile.mkdtemp(prefix=f"samverkan-{name}-"))
@@ -67,7 +80,11 @@ class Templates:
         """The templates of the project whose content folder is `content_dir`: the templates/
         folder beside it, if there is one."""
         folder = Path(content_dir).resolve().parent / TEMPLATES
-        return cls(folder if folder.is_dir() else None)
+        if not folder.is_dir() or folder.resolve() == packaged(TEMPLATES).resolve():
+            # no folder, or the packaged templates themselves (samverkan's own repository is a
+            # project folder too): nothing is overridden
+            return cls(None)
+        return cls(folder)
 
     @property
     def dirs(self) -> tuple[Path, ...]:
@@ -91,4 +108,4 @@ class Templates:
         base = packaged(TEMPLATES)
         return [Override(path.relative_to(self.project).as_posix(), path,
                          (base / path.relative_to(self.project)).is_file())
-                for path in sorted(self.project.rglob("*")) if path.is_file() and not path.name.startswith(".")]
+                for path in template_files(self.project)]

@@ -74,12 +74,13 @@ def metrics(data: bytes) -> Metrics:
 
 
 
-PACKAGED_FONTS = Path(__file__).resolve().parent / "templates" / "fonts"
 TEXT_FONT = {"Regular": "SourceSansPro-Regular.ttf", "Bold": "SourceSansPro-Bold.ttf"}
 
 
 @lru_cache(maxsize=4)
 def packaged(style: str = "Regular") -> Metrics | None:
     """The metrics of the packaged text font (Source Sans Pro), or None if it is missing."""
-    path = PACKAGED_FONTS / TEXT_FONT[style]
+    from samverkan.project import FONTS, TEMPLATES, packaged as packaged_folder
+
+    path = packaged_folder(TEMPLATES) / FONTS / TEXT_FONT[style]
     return metrics(path.read_bytes()) if path.exists() else None

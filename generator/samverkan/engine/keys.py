@@ -49,14 +49,15 @@ def _hash(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def tree_digest(folder: Path, skip_hidden: bool = True) -> str:
-    """Every file below `folder`: relative path and bytes (a missing folder hashes as empty)."""
+def tree_digest(folder: Path, skip_hidden: bool = True, skip: frozenset[str] = frozenset()) -> str:
+    """Every file below `folder`: relative path and bytes (a missing folder hashes as empty).
+    Names in `skip` (files or folders) are left out."""
     h = hashlib.sha256()
     if folder.is_dir():
         for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")))
+            dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")) and d not in skip)
             for name in sorted(files):
-                if skip_hidden and name.startswith("."):
+                if (skip_hidden and name.startswith(".")) or name in skip:
                     continue
                 path = Path(root) / name
                 rel = path.relative_to(folder).as_posix().encode("utf-8")
@@ -77,6 +78,8 @@ def generator_digest() -> str:
     package = Path(samverkan.__file__).parent
     h = hashlib.sha256(KEY_VERSION + samverkan.__version__.encode())
     for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "templates":
+            continue        # a wheel installs the templates package here; hashed per build, not as code
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for name in TOOLCHAIN:
         try:
@@ -99,7 +102,9 @@ class Digests:
 
     def tree(self, folder: Path) -> str:
         if folder not in self._trees:
-            self._trees[folder] = tree_digest(folder, skip_hidden=False)
+            from samverkan.project import TEMPLATE_SKIP
+
+            self._trees[folder] = tree_digest(folder, skip_hidden=False, skip=TEMPLATE_SKIP)
         return self._trees[folder]
 
     def of(self, value: Any) -> str:
