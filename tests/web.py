@@ -173,9 +173,11 @@ def resolve(page: PurePosixPath, link: str) -> tuple[PurePosixPath | None, str]:
     return PurePosixPath(*normal), unquote(parts.fragment)
 
 
-def crawl(site: Path, start: str = "index.html") -> tuple[dict[PurePosixPath, Page], list[str]]:
+def crawl(site: Path, start: str = "index.html", external: frozenset[str] = frozenset()
+          ) -> tuple[dict[PurePosixPath, Page], list[str]]:
     """Every page reachable from `start` by links, and every problem found on the way: links that
-    are not relative, leave the site, lead nowhere, or to an anchor the page does not have."""
+    are not relative (but for the https addresses in `external`, those the content names),
+    leave the site, lead nowhere, or to an anchor the page does not have."""
     pages: dict[PurePosixPath, Page] = {}
     problems: list[str] = []
     queue = [PurePosixPath(start)]
@@ -187,7 +189,7 @@ def crawl(site: Path, start: str = "index.html") -> tuple[dict[PurePosixPath, Pa
         page = pages[path] = read_page(site, path)
         for link in page.links:
             parts = urlsplit(link)
-            if parts.scheme == "mailto":
+            if parts.scheme == "mailto" or (parts.scheme == "https" and link in external):
                 continue
             if parts.scheme or parts.netloc or link.startswith("/"):
                 problems.append(f"{path}: link is not relative: {link}")

@@ -15,6 +15,7 @@ Every command works in a project folder (project.py): ./content and ./output by 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -24,7 +25,7 @@ from samverkan import preview
 from samverkan import remiss as remiss_module
 from samverkan import scaffold
 from samverkan.content.catalogues import PERIOD
-from samverkan.content import load_content, numbering
+from samverkan.content import accessibility, load_content, numbering
 from samverkan.engine.progress import Progress
 from samverkan.errors import UsageProblem
 from samverkan.project import CONTENT, OUTPUT
@@ -225,6 +226,8 @@ def check(content_dir: Path) -> None:
                f"{len(jobs)} files would be built")
     for name, reason in skipped.items():
         click.echo(f"note: target {name} cannot be built from this content: {reason}")
+    if content.accessibility and (late := accessibility.stale(content.accessibility, dt.date.today(), content_dir)):
+        click.echo(f"warning: {late}")
     waiting = [loc for doc in content.documents.values() for loc in numbering.unnumbered(doc)]
     if waiting:
         click.echo(f"note: {len(waiting)} paragraphs have no stable reference yet (first: "

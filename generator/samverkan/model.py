@@ -402,6 +402,23 @@ class Remiss:
 
 
 @dataclass
+class Accessibility:
+    """accessibility.yaml: the site's accessibility statement (tillgänglighetsredogörelse) and
+    the publisher's contact every page's footer shows."""
+
+    contact: Contact
+    compliance: str                # helt förenlig, delvis förenlig or inte förenlig
+    assessed: dt.date              # when the site was last assessed
+    reviewed: dt.date              # when the statement was last reviewed
+    reviewed_at: Location          # its line, for `samverkan check`'s warning
+    report_url: str                # the supervisory authority's reporting form (https)
+    exceptions: list[str]          # what is not accessible, and why
+    burden: list[str]              # exempted as a disproportionate burden (12 §), with the reason
+    outside: list[str]             # outside the law's scope (9 §)
+    texts: Texts                   # the page's wording
+
+
+@dataclass
 class Content:
     root: Path
     parties: dict[str, Party]
@@ -413,6 +430,7 @@ class Content:
     routine_texts: Texts | None = None                             # routine-template.yaml
     remiss: Remiss | None = None                                   # remiss/remiss.yaml
     site: Texts | None = None                                      # site.yaml: the download site's wording
+    accessibility: Accessibility | None = None                     # accessibility.yaml: the statement
     templates: Templates = field(default_factory=Templates)        # the project's templates (project.py)
     # what has been rendered from this content (it never changes once loaded): a target that
     # reads the others' files (the site) asks them for their jobs without rendering again

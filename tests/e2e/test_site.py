@@ -104,7 +104,8 @@ def test_every_file_of_the_build_is_in_the_site_with_the_same_bytes(site):
 
 
 def test_every_page_is_reached_by_links_and_no_link_is_broken(site):
-    pages, problems = crawl(site.folder)
+    named = site.content.accessibility.report_url          # the one kind of link that leaves: the content's https
+    pages, problems = crawl(site.folder, external=frozenset({named}))
     assert problems == []
     on_disk = {PurePosixPath(p.relative_to(site.folder).as_posix()) for p in site.folder.rglob("*.html")}
     assert set(pages) == on_disk
@@ -112,7 +113,10 @@ def test_every_page_is_reached_by_links_and_no_link_is_broken(site):
     for page in pages.values():
         assert page.lang == "sv" and page.h1 == 1 and page.title, page.path
         for link in page.links:
-            assert not re.match(r"^(https?:|//|/)", link), (page.path, link)     # nothing from elsewhere
+            if link == named:
+                assert page.path == PurePosixPath("tillganglighetsredogorelse.html")
+                continue
+            assert not re.match(r"^(https?:|//|/)", link), (page.path, link)     # nothing else from elsewhere
             linked.add(re.sub(r"^(\.\./)+", "", link.split("#")[0]))
     # every document of the manifest is linked from some page
     documents = {e["path"] for e in site.entries if not e["path"].startswith("site/")}
@@ -316,20 +320,51 @@ KINDS = {       # a page of every kind
     "kommun with stadsdelar": "kommuner/stockholm.html",
     "stadsdel": "kommuner/stockholm-bromma.html",
     "remiss": "remiss.html",
+    "accessibility statement": "tillganglighetsredogorelse.html",
 }
+WIDTHS = {"desktop": (1280, 900), "phone": (360, 740)}
 
 
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_axe_finds_no_wcag_2_1_a_or_aa_violation(site, browser, kind):
-    browser.get(url(site, KINDS[kind]))
-    assert axe_violations(browser) == []
-    if kind in ("start", "kommuner"):      # with the search's results shown, too
-        browser.find_element("id", "kommun-sok").send_keys("sto")
-        assert browser.find_elements("css selector", "[data-results] a")
+def test_axe_finds_no_wcag_2_1_a_or_aa_violation(site, browser, kind, width):
+    browser.set_window_size(*WIDTHS[width])
+    try:
+        browser.get(url(site, KINDS[kind]))
         assert axe_violations(browser) == []
+        if kind in ("start", "kommuner"):      # with the search's results shown, too
+            browser.find_element("id", "kommun-sok").send_keys("sto")
+            assert browser.find_elements("css selector", "[data-results] a")
+            assert axe_violations(browser) == []
+    finally:
+        browser.set_window_size(*WIDTHS["desktop"])
 
 
-@pytest.mark.parametrize("kind", ["start", "supplement", "commitments", "kommuner", "kommun", "remiss"])
+def test_every_page_names_the_publisher_and_links_the_accessibility_statement(site):
+    """Lag (2018:1937): the statement reachable from every page, and a way to contact the publisher."""
+    statement = site.content.accessibility
+    contact = statement.contact
+    pages = sorted(site.folder.rglob("*.html"))
+    for path in pages:
+        tree = lxml_html.fromstring(path.read_bytes())
+        footer = tree.find(".//footer")
+        text = norm(footer.text_content())
+        assert contact.organisation in text and contact.email in text and contact.phone in text, path
+        links = {a.get("href"): norm(a.text_content()) for a in footer.iter("a")}
+        target = site.folder / "tillganglighetsredogorelse.html"
+        assert any(href != f"mailto:{contact.email}" and (path.parent / href).resolve() == target and name ==
+                   statement.texts["footer_link"] for href, name in links.items()), path
+    page = lxml_html.fromstring((site.folder / "tillganglighetsredogorelse.html").read_bytes())
+    text = norm(page.find(".//main").text_content())
+    assert f"Webbplatsen är {statement.compliance} med lagen" in text
+    assert all(norm(item) in text for item in statement.exceptions) and len(statement.exceptions) >= 1
+    assert "senast 24 november 2026" in text and contact.email in text
+    digg = [a for a in page.iter("a") if a.get("href") == "https://www.digg.se/tdosanmalan"]
+    assert len(digg) == 1 and "Digg" in digg[0].text_content()
+
+
+@pytest.mark.parametrize("kind", ["start", "supplement", "commitments", "kommuner", "kommun", "remiss",
+                                  "accessibility statement"])
 def test_the_keyboard_alone_reaches_every_link_with_the_focus_visible(site, browser, kind):
     browser.get(url(site, KINDS[kind]))
     focused, links = tab_through(browser)

@@ -8,6 +8,7 @@
     site/kommuner/index.html            the kommuner and stadsdelar, with a search field
     site/kommuner/<slug>.html           a kommun's or stadsdel's parties and routine templates
     site/remiss.html                    the remiss, when one is built
+    site/tillganglighetsredogorelse.html  the accessibility statement, linked from every page's footer
     site/filer/<path>                   every file of the manifest, at its path in the output
     site/assets/site.css, site.js
 
@@ -40,6 +41,7 @@ from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
 from samverkan.targets.followup import FollowUpTarget
 from samverkan.targets.remiss import RemissTarget
+from samverkan.targets import statement
 from samverkan.targets.routines import FOLDER as ROUTINES, RoutinesTarget, unit_values
 from samverkan.text import slugify
 from samverkan.writers.html import HtmlPage, StaticFile
@@ -139,7 +141,11 @@ class SiteTarget(Target):
     reads_output = True
 
     def missing(self, content: Content) -> str | None:
-        return None if content.site is not None else f"no {content.root / 'site.yaml'} (the site's wording)"
+        if content.site is None:
+            return f"no {content.root / 'site.yaml'} (the site's wording)"
+        if content.accessibility is None:
+            return f"no {content.root / 'accessibility.yaml'} (the accessibility statement a public website must have)"
+        return None
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
         if reason := self.missing(content):
@@ -174,6 +180,9 @@ class Site:
         self.page("site/start.html.j2", START, documents=documents, commitments=commitments, remiss=remiss,
                   kommuner=places is not None, others=self.offer.rest())
         self.shared["nav"] = [{"href": href, "label": label} for href, label in nav]
+        self.shared["footer"] = statement.footer(self.content.accessibility)      # type: ignore[arg-type]
+        about = statement.page(self.content.accessibility, self.t.title)          # type: ignore[arg-type]
+        self.page("site/accessibility.html.j2", statement.PAGE, title=about["title"], statement=about)
         self.shared["search"] = self.search_index(places) if places else None
         assets = [Job(StaticFile(name, self.content.templates), fmt, f"{FOLDER}/{path}", "site", path, self.timestamp)
                   for name, path, fmt in ASSETS]

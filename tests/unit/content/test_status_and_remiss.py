@@ -5,7 +5,6 @@ remiss (remiss/remiss.yaml)."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ import pytest
 from samverkan.content.loader import load_content
 from samverkan.errors import ContentInvalid
 
-from tests.conftest import CONTENT, write
+from tests.conftest import write
 
 
 def problems_of(root) -> list[str]:
@@ -51,14 +50,6 @@ def test_a_draft_is_not_adopted_and_the_history_has_the_documents_status(mini):
     found = "\n".join(problems_of(mini))
     assert re.search(r"document\.yaml:\d+: the last history entry \(version 0\.9\) has status remiss, but the "
                      r"document's status is utkast", found)
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A writable copy of the real content (its remiss is the one tested)."""
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    return target
 
 
 def edit_remiss(root, old: str, new: str) -> None:

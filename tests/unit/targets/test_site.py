@@ -55,7 +55,7 @@ def test_the_site_offers_every_file_of_the_manifest_and_has_a_page_of_every_kind
     site = pages(jobs)
     assert {"site/index.html", "site/overenskommelse-missbruk-beroende.html", "site/ataganden.html",
             "site/kommuner/index.html", "site/kommuner/exempelby.html", "site/kommuner/sjostad.html",
-            "site/kommuner/sjostad-hamnen.html"} <= set(site)
+            "site/kommuner/sjostad-hamnen.html", "site/tillganglighetsredogorelse.html"} <= set(site)
     assert "site/remiss.html" not in site                         # no remiss built
     assert {job.path for job in jobs if job.format in ("css", "js")} == {"site/assets/site.css", "site/assets/site.js"}
     start = site["site/index.html"].context
