@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from samverkan.engine import keys
+from samverkan.engine.cache import PreparedCache
 from samverkan.engine.progress import Progress
 from samverkan.engine.tasks import WORKER_DIED, WORKER_DIED_ADVICE
 from samverkan.engine.transaction import MANIFEST, Transaction, describe, read_manifest
@@ -151,9 +152,10 @@ def _raise_failures(results: Iterable, out: Path | None) -> None:
         raise BuildFailed(f"the build failed; {folder} was left as it was:\n" + "\n".join(shown + advice))
 
 
-def _plan(jobs: Sequence[Job], dest, workers: int, source):
-    """The tasks that make `jobs`: shared documents prepared once and filled in batches;
-    ZIPs once their members exist (`source(path)`: where a member can be read)."""
+def _plan(jobs: Sequence[Job], dest, workers: int, source, cache=None):
+    """The tasks that make `jobs`: shared documents prepared once (or read from `cache`, an
+    engine.cache.PreparedCache) and filled in batches; ZIPs once their members exist
+    (`source(path)`: where a member can be read)."""
     from samverkan.engine.pool import Schedule, batches
     from samverkan.engine.tasks import Copy, Task
     from samverkan.render import FilledDocument
@@ -174,8 +176,10 @@ def _plan(jobs: Sequence[Job], dest, workers: int, source):
         for start in range(0, len(members), size):
             copies = tuple(Copy(j.path, j.artifact.values, j.artifact.title, dest(j.path))
                            for j in members[start:start + size])
+            base = members[0].artifact.base
             tasks.append(Task("prepare" if start == 0 else "fill", format=fmt, timestamp=timestamp, copies=copies,
-                              shared=members[0].artifact.base if start == 0 else None, group=number))
+                              shared=base if start == 0 else None, group=number,
+                              cache=cache.entry(fmt, base, timestamp) if cache is not None and start == 0 else None))
     tasks = _together(tasks)
     made_here = {job.path for job in jobs}
 
@@ -270,13 +274,16 @@ class _Runner:
         if self.workers > 1:
             start_forkserver()
 
-    def run(self, jobs: Sequence[Job], dest, source, on_made, run=None, timings: dict | None = None) -> None:
+    def run(self, jobs: Sequence[Job], dest, source, on_made, run=None, timings: dict | None = None,
+            cache=None) -> None:
         from samverkan.engine.pool import Pool, execute
 
-        schedule = _plan(jobs, dest, self.workers, source)
+        schedule = _plan(jobs, dest, self.workers, source, cache)
         if self.pool is None and self.workers > 1 and schedule.outstanding > SMALL:
             self.pool = Pool(min(self.workers, schedule.outstanding))
-        pool = self.pool if schedule.outstanding > SMALL else None
+        # workers started for an earlier phase do a few tasks too: the main process would first
+        # import the writers (0.3-0.7 s) for the site's one changed page
+        pool = self.pool if schedule.outstanding > SMALL or self.pool is not None else None
         if pool is None and schedule.outstanding:      # the files are made here
             from samverkan.writers import load_all
 
@@ -464,6 +471,7 @@ class _Build:
         self.entries = dict(self.old)
         self.manifest_time = _manifest_time(tx.real)
         self.digests = keys.Digests()
+        self.cache = PreparedCache(tx.out, self.digests, read=not force)
         self.written: set[str] = set()
         self.failed = True
 
@@ -524,7 +532,7 @@ class _Build:
             self.runner.run([job for job in stale if not isinstance(job.artifact, Linked)],
                             lambda path: str(tx.staged(path)),
                             lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
-                            timings=self.report.timings)
+                            timings=self.report.timings, cache=self.cache)
         for job in linked:
             on_made(self.link(job))
         _raise_failures([made[job.path] for job in stale], tx.out)
@@ -579,6 +587,7 @@ class _Build:
             self.tx.commit(_manifest(documents, fingerprints), self.written, set(self.report.removed))
         elif self.previous.get("fingerprints") != fingerprints:
             self.tx.update_manifest(_manifest(documents, fingerprints))
+        self.cache.trim()
         self.failed = False
 
     def close(self) -> None:

@@ -267,7 +267,9 @@ else:
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
 second = build("--force")
 print(json.dumps({"first": first, "second": second, "same": files() == before, "files": len(before),
-                  "left": sorted(p.name for p in folder.iterdir() if p.name not in ("output", "filler"))
+                  # (the prepared templates the first build kept beside the output stay: .samverkan-cache)
+                  "left": sorted(p.name for p in folder.iterdir() if p.name not in ("output", "filler",
+                                                                                   ".samverkan-cache"))
                           + sorted(p.name for p in out.iterdir() if p.name.startswith("."))}))
 """
 

@@ -62,7 +62,8 @@ def project(tmp_path_factory) -> Path:
 
 
 def test_init_writes_an_example_that_check_passes(project):
-    assert (project / "README.md").is_file() and (project / ".gitignore").read_text().split() == ["/output/", "/.output.samverkan/"]
+    assert (project / "README.md").is_file()
+    assert (project / ".gitignore").read_text().split() == ["/output/", "/.output.samverkan/", "/.samverkan-cache/"]
     done = run(["check"], project)
     assert done.exit_code == 0, done.output
     assert "content OK: 2 documents" in done.output

@@ -192,6 +192,12 @@ def job_key(job: Any, artifact_digest: str) -> str:
                  job.timestamp.isoformat(), repr(getattr(job, "facts", ())), artifact_digest)
 
 
+def prepared_key(fmt: str, timestamp: str, artifact_digest: str) -> str:
+    """The key of a shared document prepared once for its copies (engine/cache.py): like a
+    copy's `job_key`, without what differs between the copies (path, title, kommun, values)."""
+    return _hash(KEY_VERSION, b"prepared", generator_digest(), fmt, timestamp, artifact_digest)
+
+
 def request_fingerprint(content_dir: Path, templates: Any, request: str, documents_digest: str) -> str:
     """The files a build request reads, hashed without loading them as content: content/,
     the templates, the generator, SOURCE_DATE_EPOCH, the request (targets and options) and

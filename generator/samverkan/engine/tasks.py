@@ -7,7 +7,8 @@ process. Tasks:
 - `write`: one job (an intermediate, records, JSON …) by its writer;
 - `prepare`: a document shared by many copies (a routine template): the expensive part once
   (pandoc, styles), then the first copies filled; it returns what it prepared, so that the
-  other copies go out as `fill` tasks without preparing again;
+  other copies go out as `fill` tasks without preparing again. What it prepared is kept in
+  the cache beside the output (`cache`, engine/cache.py): a later build reads it from there;
 - `fill`: more copies of a prepared document (a kommun's routine: its field values);
 - `bundle`: a ZIP of files already made (read back from the staging or the output folder).
 
@@ -58,6 +59,7 @@ class Task:
     dest: str | None = None                     # write, bundle: the staging file
     group: Any = None                           # prepare/fill: which shared document (for scheduling)
     companions: tuple["Task", ...] = ()         # the same intermediate in other formats, done here too
+    cache: Any = None                           # prepare: where what it prepares is kept (engine/cache.Entry)
 
     @property
     def together(self) -> list["Task"]:
@@ -156,11 +158,27 @@ def _cpu() -> float:
 
 
 def _perform(task: Task, run) -> Done:
-    _prefetch(task.together)
+    kept = {id(one): _kept(one) for one in task.together if one.kind == "prepare" and one.cache is not None}
+    _prefetch([one for one in task.together if kept.get(id(one)) is None])
     done = Done([])
     for one in task.together:
-        _perform_one(one, run, done)
+        _perform_one(one, run, done, kept.get(id(one)))
     return done
+
+
+def _kept(task: Task) -> Any:
+    """What a prepare task would prepare, from the cache; None when it is not there (or not
+    usable: then it is prepared again)."""
+    from samverkan.engine import cache
+
+    payload = cache.load(task.cache)
+    if payload is None:
+        return None
+    try:
+        return writer_for(task.format).restore(payload, task.shared)
+    except ValueError:
+        cache.discard(task.cache)
+        return None
 
 
 def _prefetch(tasks: list[Task]) -> None:
@@ -176,7 +194,7 @@ def _prefetch(tasks: list[Task]) -> None:
         pandoc.prefetch(requests)
 
 
-def _perform_one(task: Task, run, done: Done) -> None:
+def _perform_one(task: Task, run, done: Done, kept: Any = None) -> None:
     if task.kind == "write":
         done.made.append(store(task.job.path, task.dest, lambda: run(task.job)))  # type: ignore[union-attr]
         return
@@ -193,12 +211,18 @@ def _perform_one(task: Task, run, done: Done) -> None:
         return
     writer = writer_for(task.format)
     prepared = task.shared
-    if task.kind == "prepare":
+    if task.kind == "prepare" and kept is not None:
+        prepared = done.prepared[task.group] = kept
+    elif task.kind == "prepare":
         try:
             prepared = done.prepared[task.group] = writer.prepare(task.shared, task.timestamp)
         except Exception as exc:
             done.failed_to_prepare[task.group] = _message(exc)
             return
+        if task.cache is not None:
+            from samverkan.engine import cache
+
+            cache.store(task.cache, writer.keep(prepared))
     done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
                                                                              task.timestamp))
                   for copy in task.copies]

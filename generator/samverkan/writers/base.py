@@ -52,3 +52,11 @@ class Writer:
 
     def fill(self, prepared: Any, values: dict[str, str], title: str, timestamp: dt.datetime) -> bytes:  # pragma: no cover
         raise NotImplementedError
+
+    def keep(self, prepared: Any) -> bytes:  # pragma: no cover - interface
+        """What `prepare` made as plain bytes, kept between builds (engine/cache.py; no pickle)."""
+        raise NotImplementedError
+
+    def restore(self, payload: bytes, artifact: Any) -> Any:  # pragma: no cover - interface
+        """`keep`'s bytes as `prepare` made them from `artifact`; ValueError if they are not."""
+        raise NotImplementedError

@@ -198,6 +198,14 @@ class DocxWriter(Writer):
         self.finish(document, doc.meta, timestamp, self.toc_pages(doc, timestamp))
         return wordml.save(document, timestamp)
 
+    def keep(self, prepared: bytes) -> bytes:
+        return prepared
+
+    def restore(self, payload: bytes, artifact: Intermediate) -> bytes:
+        if not payload.startswith(b"PK\x03\x04"):
+            raise ValueError("not a Word package")
+        return payload
+
     def fill(self, prepared: bytes, values: dict[str, str], title: str, timestamp: dt.datetime) -> bytes:
         """A copy of a prepared document with its fields filled and its own title."""
         if not values and not title:

@@ -187,6 +187,19 @@ class PdfWriter(Writer):
         source = pandoc.run(request.markdown, request.to, list(request.args)).decode("utf-8")
         return source, inputs, doc.templates.font_dirs()
 
+    def keep(self, prepared: tuple[str, dict[str, str], tuple[str, ...]]) -> bytes:
+        """The Typst source and inputs (the fonts are the templates', found again on restore)."""
+        source, inputs, _fonts = prepared
+        return json.dumps({"source": source, "inputs": inputs}, ensure_ascii=False).encode("utf-8")
+
+    def restore(self, payload: bytes, doc: Intermediate) -> tuple[str, dict[str, str], tuple[str, ...]]:
+        kept = json.loads(payload.decode("utf-8"))
+        source, inputs = (kept.get("source"), kept.get("inputs")) if isinstance(kept, dict) else (None, None)
+        if not isinstance(source, str) or not isinstance(inputs, dict) or \
+                not all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()):
+            raise ValueError("not a Typst source and its inputs")
+        return source, inputs, doc.templates.font_dirs()
+
     def fill(self, prepared: tuple[str, dict[str, str], tuple[str, ...]], values: dict[str, str], title: str,
              timestamp: dt.datetime) -> bytes:
         source, inputs, fonts = prepared
