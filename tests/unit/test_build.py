@@ -94,6 +94,9 @@ def _with_site(mini):
     from samverkan.project import packaged
 
     (mini / "site.yaml").write_bytes((packaged("example") / "content" / "site.yaml").read_bytes())
+    statement = (packaged("example") / "content" / "accessibility.yaml").read_text(encoding="utf-8")
+    contact = "contact:\n  name: Sekretariatet\n  organisation: Region Mini\n  email: mini@example.org\n"
+    (mini / "accessibility.yaml").write_text(contact + statement, encoding="utf-8")   # mini has no remiss
     return mini
 
 
