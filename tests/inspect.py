@@ -300,3 +300,15 @@ def libreoffice_page_break_sweep(docx: Path, before: str, shifts: int, work: Pat
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     return [[" ".join((page.extract_text() or "").split()) for page in PdfReader(path.with_suffix(".pdf")).pages]
             for path in copies]
+
+
+def rewrite_part(package: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """A ZIP package (docx, xlsx) with `old` replaced by `new` in one part (e.g. a form's
+    properties made to claim another version)."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data.replace(old, new) if item.filename == part else data)
+    return buffer.getvalue()

@@ -5,6 +5,7 @@
     samverkan routines KOMMUN ... [--content DIR] [--out DIR]
     samverkan remiss collect FILE|DIR ... [--content DIR] [--out DIR]
     samverkan uppfoljning collect FILE|DIR ... [--period YYYY] [--content DIR] [--out DIR]
+    samverkan avvikelser collect FILE|DIR ... [--period YYYY] [--date D] [--previous XLSX] [--content DIR] [--out DIR]
     samverkan diff OLD NEW [--out DIR] [--repo DIR]
     samverkan number [--content DIR]
     samverkan check [--content DIR]
@@ -25,6 +26,7 @@ from samverkan import preview
 from samverkan import remiss as remiss_module
 from samverkan import scaffold
 from samverkan.content.catalogues import PERIOD
+from samverkan.dates import parse_day
 from samverkan.content import accessibility, load_content, numbering
 from samverkan.engine.progress import Progress
 from samverkan.errors import UsageProblem
@@ -187,6 +189,48 @@ def collect_followup(content_dir: Path, out_dir: Path, period: str | None, workb
     if report.rejected:
         lines = "\n".join(f"  {file}: {why}" for file, why in report.rejected)
         raise UsageProblem(f"{len(report.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+
+
+@cli.group()
+def avvikelser() -> None:
+    """Avvikelser i samverkan: build the form with `samverkan build avvikelser`; compile the
+    filled-in reports into the yearly compilation with `samverkan avvikelser collect`."""
+
+
+@avvikelser.command(name="collect")
+@content_option
+@out_option
+@click.option("--period", metavar="YYYY", help="The year compiled (default: the year of --date).")
+@click.option("--date", "as_of", metavar="YYYY-MM-DD", help="The day the compilation describes: replies are "
+              "overdue as of it (default: today).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The year before's compilation (its .xlsx), to compare with.")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def collect_avvikelser(content_dir: Path, out_dir: Path, period: str | None, as_of: str | None,
+                       previous: Path | None, reports: tuple[Path, ...]) -> None:
+    """Compile filled-in avvikelse reports (files, or folders of .docx and .odt files saved by Word
+    or LibreOffice, and .html files saved by the site's web form) into the yearly compilation
+    (Word, PDF, xlsx, CSV) in OUT/avvikelser/. Personal data found in the texts is masked.
+    Exits with 1 when a file could not be compiled (the others are)."""
+    content = load_content(content_dir)
+    from samverkan.collect import avvikelser as avvikelser_module   # the forms' readers: only here
+    from samverkan.targets.avvikelser import compilation_jobs as avvikelse_jobs
+
+    compilation = avvikelser_module.collect(content, list(reports), parse_period(period),
+                                            parse_day(as_of, "--date"), previous)
+    jobs = avvikelse_jobs(content, compilation)
+    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
+    _report(written, out_dir)
+    for report in compilation.duplicates:
+        click.echo(f"note: {report.file} is the same report as {report.duplicate_of}; both are compiled and marked",
+                   err=True)
+    for report in compilation.reports:
+        for label, _ in report.masked:
+            click.echo(f"note: {report.file}: personal data masked in '{label}'", err=True)
+    click.echo(f"compiled {len(compilation.reports)} of {compilation.forms} reports for {compilation.period}")
+    if compilation.rejected:
+        lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
+        raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
 
 
 def parse_period(text: str | None) -> str | None:

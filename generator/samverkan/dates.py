@@ -35,3 +35,13 @@ def build_timestamp(document_date: dt.date) -> dt.datetime:
             raise UsageProblem("SOURCE_DATE_EPOCH is before 1980, which ZIP files (Word) cannot store")
         return stamp
     return dt.datetime(document_date.year, document_date.month, document_date.day, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def parse_day(text: str | None, option: str) -> dt.date | None:
+    """A date given on the command line (YYYY-MM-DD), or UsageProblem naming the option."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageProblem(f"{option} must be a date written YYYY-MM-DD, not '{text}'") from exc

@@ -431,6 +431,8 @@ class Content:
     remiss: Remiss | None = None                                   # remiss/remiss.yaml
     site: Texts | None = None                                      # site.yaml: the download site's wording
     accessibility: Accessibility | None = None                     # accessibility.yaml: the statement
+    avvikelser: "Avvikelser | None" = None                         # avvikelser.yaml: the avvikelse form
+    remiss_web: Texts | None = None                                # remiss/remiss.yaml web: the remiss web form
     templates: Templates = field(default_factory=Templates)        # the project's templates (project.py)
     # what has been rendered from this content (it never changes once loaded): a target that
     # reads the others' files (the site) asks them for their jobs without rendering again
@@ -444,3 +446,27 @@ class Content:
 
     def all_commitments(self) -> list[Commitment]:
         return [c for d in self.documents.values() for c in d.commitments]
+
+
+@dataclass
+class Avvikelser:
+    """avvikelser.yaml: the avvikelse form (avvikelser i samverkan), its choices and the wording
+    of the form, its web page and the yearly compilation."""
+
+    title: str
+    file_stem: str
+    version: str
+    reply_days: int
+    publish_compilation: bool
+    receiver: Contact
+    address: list[str]
+    parties: list[str]            # who was involved: the choices
+    target_groups: list["Topic"]  # the choices, from topics.yaml
+    kinds: list[str]              # what kind of failure: the choices
+    texts: Texts                  # form, headings, labels, hints, web, compilation, masked
+    location: "Location | None" = None
+
+    @property
+    def form_id(self) -> str:
+        """Names the form and its version in every saved form (a Word property, the web file's data)."""
+        return f"avvikelse-v{self.version}"

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from samverkan.dates import long_date
+from samverkan.dates import long_date, parse_day
 from samverkan.model import Remiss, Texts
 from samverkan.text import slugify
 from samverkan.errors import UsageProblem
@@ -82,12 +82,7 @@ def edition(content: Content, deadline: dt.date | None, need_deadline: bool = Tr
 
 
 def parse_deadline(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageProblem(f"--deadline must be a date written YYYY-MM-DD, not '{text}'") from exc
+    return parse_day(text, "--deadline")
 
 
 def same_organisation(a: str, b: str) -> bool:

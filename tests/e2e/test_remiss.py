@@ -27,7 +27,7 @@ from samverkan.writers.docx import DocxWriter
 from tests.conftest import CONTENT
 from tests.inspect import (
     docx_paragraphs, docx_text, libreoffice_convert, libreoffice_fill, norm, openxml_audit, pdf_page_texts,
-    pdf_text, pdf_validation,
+    pdf_text, pdf_validation, rewrite_part,
 )
 
 DEADLINE = dt.date(2027, 1, 29)
@@ -181,15 +181,9 @@ def answers(remiss, tmp_path_factory):
     (folder / "rfhl-igen.docx").write_bytes(word_fill(form, {
         "organisation": "Rfhl", tag("synpunkt", "agreement", "1", 1): "Ett andra svar."}))
     (folder / "trasig.docx").write_bytes(b"PK\x03\x04 inte ett Word-dokument")
-    other_version = zipfile.ZipFile(io.BytesIO(word_fill(form, {"organisation": "Verdandi"})))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for item in other_version.infolist():
-            data = other_version.read(item.filename)
-            if item.filename == "docProps/custom.xml":
-                data = data.replace(b"2026-11-24/agreement-1.1", b"2025-01-01/agreement-1.0")
-            target.writestr(item, data)
-    (folder / "gammal-version.docx").write_bytes(buffer.getvalue())
+    (folder / "gammal-version.docx").write_bytes(rewrite_part(word_fill(form, {"organisation": "Verdandi"}),
+                                                              "docProps/custom.xml", b"2026-11-24/agreement-1.1",
+                                                              b"2025-01-01/agreement-1.0"))
     (folder / "anteckningar.txt").write_text("inte en svarsmall", encoding="utf-8")
     return folder
 

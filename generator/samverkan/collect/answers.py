@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samverkan.collect.documents import SUFFIXES, Paragraph, TextDocument, read_text_document
+from samverkan.collect.documents import SUFFIXES, Paragraph, TextDocument, filled, read_text_document
 from samverkan.collect.untrusted import Package, Rejected, Source, read_file, sources
 from samverkan.model import Content, Texts
 from samverkan.remiss import (
@@ -83,13 +83,7 @@ class FormReader:
     def value(self, text: str) -> str | None:
         """A cell as the respondent filled it: None where only the placeholder shows; a placeholder
         left in front of typed text is dropped."""
-        text = text.strip()
-        for placeholder in self.placeholders:
-            if text == placeholder:
-                return None
-            if text.startswith(placeholder) and len(text) > len(placeholder):
-                text = text[len(placeholder):].strip()
-        return text or None
+        return filled(text, self.placeholders)
 
     def identify(self, document: TextDocument) -> None:
         found = normalise(document.properties.get(FORM_PROPERTY, ""))

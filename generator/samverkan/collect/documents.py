@@ -117,6 +117,18 @@ def _nearest(node: etree._Element, tag: str) -> etree._Element | None:
     return parent
 
 
+def filled(text: str, placeholders: set[str]) -> str | None:
+    """A field as the person filled it: None where only a placeholder shows (normalised, as in
+    `placeholders`); a placeholder left in front of typed text is dropped."""
+    text = text.strip()
+    for placeholder in placeholders:
+        if text == placeholder:
+            return None
+        if text.startswith(placeholder) and len(text) > len(placeholder):
+            text = text[len(placeholder):].strip()
+    return text or None
+
+
 def cell_text(text: str) -> str:
     """A cell's text: lines kept, each normalised, empty lines at the ends dropped."""
     return "\n".join(normalise(line) for line in text.split("\n")).strip("\n")

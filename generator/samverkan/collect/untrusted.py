@@ -20,7 +20,9 @@ list the file as rejected and go on with the others.
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import stat
 import struct
 import time
@@ -269,3 +271,63 @@ def sources(paths: list[Path], suffixes: tuple[str, ...]) -> list[Source]:
         else:
             found.append(Source(named, display_name(named, named)))
     return found
+
+
+# --- answers saved by the site's web forms ------------------------------------------------------
+
+MAX_WEB_FILE = 2 * 1024 * 1024                # a saved web form is text: a few kilobytes
+MAX_JSON_DEPTH = 8
+MAX_JSON_ITEMS = 5000
+WEB_MARKER = re.compile(rb'<script type="application/json" id="(samverkan-[a-z-]{1,40})">(.*?)</script>', re.S)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A file that starts like an HTML page (a web form's saved answers), after a byte order mark."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def embedded_json(data: bytes, marker: str, what: str) -> dict:
+    """The answers a web form of the site saved into its file: the one
+    `<script type="application/json" id="{marker}">` block, as a JSON object of at most
+    MAX_WEB_FILE bytes, MAX_JSON_DEPTH levels and MAX_JSON_ITEMS values, with only texts,
+    lists and objects (numbers are not answers: a form saves every answer as text)."""
+    if len(data) > MAX_WEB_FILE:
+        raise Rejected(f"is {_mib(len(data))}, more than the {_mib(MAX_WEB_FILE)} a saved {what} has")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Rejected(f"is not a saved {what}: it is not UTF-8 text") from exc
+    blocks = [m for m in WEB_MARKER.finditer(text.encode("utf-8")) if m.group(1).decode() == marker]
+    if len(blocks) != 1:
+        raise Rejected(f"is not a saved {what}: it has {'no' if not blocks else 'more than one'} block of "
+                       f"answers ({marker})" + ("; save the form again from the site" if not blocks else ""))
+    try:
+        value = json.loads(blocks[0].group(2).decode("utf-8"), parse_float=_no_number, parse_int=_no_number,
+                           parse_constant=_no_number)
+    except (ValueError, RecursionError) as exc:
+        raise Rejected(f"is damaged: its answers cannot be read ({exc})") from exc
+    if not isinstance(value, dict):
+        raise Rejected(f"is damaged: its answers are not a set of named answers")
+    count = 0
+
+    def walk(node, depth: int) -> None:
+        nonlocal count
+        count += 1
+        if depth > MAX_JSON_DEPTH or count > MAX_JSON_ITEMS:
+            raise Rejected(f"has more answers, or answers nested deeper, than a saved {what} has")
+        if isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+        elif node is not None and not isinstance(node, (str, bool)):
+            raise Rejected(f"is damaged: an answer is not text")
+
+    walk(value, 0)
+    return value
+
+
+def _no_number(text: str):
+    raise ValueError(f"a number ({text[:20]}) where the form saves text")

@@ -92,7 +92,7 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
     if data is None:
         return None
     texts = load_texts(path, REMISS_TEXTS, problems, data=data,
-                       allowed_extra=("title", "documents", "contact", "sender", "answers", "remissinstanser"))
+                       allowed_extra=("title", "documents", "contact", "sender", "answers", "remissinstanser", "web"))
     f = Fields(data, path.name, problems, Location(path, 1))
     title = f.get("title")
     keys = _strings(f.get("documents", list, default=[]), f, "documents", problems)
@@ -137,7 +137,7 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
         if slugify(member) in seen:
             problems.add(f.loc("remissinstanser"), f"remissinstans '{member}' is listed twice", "list it once")
         seen.add(slugify(member))
-    f.finish(("summary", "missiv", "form", "compilation"))
+    f.finish(("summary", "missiv", "form", "compilation", "web"))   # web: content/forms.py
     if None in (title, contact, texts, sender, answers) or not keys or contact.name is None:
         return None
     return Remiss(title, keys, contact, groups, texts, sender, answers)
@@ -170,19 +170,24 @@ def _remiss_sender_and_answers(f: Fields, problems: Problems):
     node = f.get("answers", Node)
     if node is not None:
         g = Fields(node, "remiss: answers", problems, f.loc("answers"))
-        email = g.get("email", required=False)
-        address = _lines(g, "address", problems, required=False)
+        answers = where_to_send(g, f.loc("answers"), "an answer", "remiss@example.se", problems)
         g.finish()
-        if email is not None and not EMAIL.match(email):
-            problems.add(g.loc("email"), f"remiss: answers: '{email}' is not an e-mail address",
-                         "write it like remiss@example.se")
-        elif not email and not address and g.ok:
-            problems.add(f.loc("answers"), "remiss: answers says neither an e-mail address nor a postal address, "
-                                           "so nobody would know where to send an answer",
-                         "add 'email: …' (and/or 'address: [line, line]') under answers")
-        else:
-            answers = AnswersTo(email, address)
     return sender, answers
+
+
+def where_to_send(g: Fields, loc: Location, thing: str, example: str, problems: Problems) -> AnswersTo | None:
+    """The `email` and/or postal `address` of a mapping (where answers or reports go); None,
+    with the problem recorded, when the e-mail is not one or neither is given."""
+    email = g.get("email", required=False)
+    address = _lines(g, "address", problems, required=False)
+    if email is not None and not EMAIL.match(email):
+        problems.add(g.loc("email"), f"{g.what}: '{email}' is not an e-mail address", f"write it like {example}")
+    elif not email and not address and g.ok:
+        problems.add(loc, f"{g.what} says neither an e-mail address nor a postal address, so nobody would know "
+                          f"where to send {thing}", f"add 'email: …' (and/or 'address: [line, line]') under {g.what.split(': ')[-1]}")
+    else:
+        return AnswersTo(email, address)
+    return None
 
 
 def _strings(value, f, key: str, problems: Problems) -> list[str]:

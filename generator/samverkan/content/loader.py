@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from samverkan.content import accessibility, catalogues
+from samverkan.content import accessibility, catalogues, forms
 from samverkan.errors import Location, Problems
 from samverkan.project import Templates
 from samverkan.model import (
@@ -559,6 +559,10 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
         content.site = catalogues.load_site(root / "site.yaml", problems)
     if (root / accessibility.FILE).exists():
         content.accessibility = accessibility.load_accessibility(root / accessibility.FILE, content.remiss, problems)
+    if (root / "avvikelser.yaml").exists():
+        content.avvikelser = forms.load_avvikelser(root / "avvikelser.yaml", topics, problems)
+    if content.remiss is not None:
+        content.remiss_web = forms.load_remiss_web(root / "remiss" / "remiss.yaml", problems)
     # What `build` would fail on later is found here, for `check` and `build` alike.
     check_glyphs(problems.sources, content.templates.font_dirs(), problems)
     problems.raise_if_any()

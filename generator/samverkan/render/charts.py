@@ -41,10 +41,12 @@ class Chart:
                       f'{{#{ident} svg="data:image/svg+xml;base64,{svg}" width="100%"}}')
 
 
-def colours(statuses: list[str]) -> dict[str, str]:
-    """A colour per status: the list's choices in order, then "not filled in" (the last)."""
-    chosen = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(statuses[:-1])}
-    chosen[statuses[-1]] = NOT_FILLED
+def colours(statuses: list[str], blank_last: bool = True) -> dict[str, str]:
+    """A colour per status: the list's choices in order, then "not filled in" (the last;
+    `blank_last=False`: every status is a choice with its colour)."""
+    chosen = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(statuses)}
+    if blank_last:
+        chosen[statuses[-1]] = NOT_FILLED
     return chosen
 
 
@@ -87,10 +89,10 @@ def _render(figure) -> tuple[bytes, bytes]:
 
 
 def stacked_bars(labels: list[str], counts: list[dict[str, int]], statuses: list[str], xlabel: str, alt: str,
-                 font_dirs: tuple[str, ...]) -> Chart:
+                 font_dirs: tuple[str, ...], blank_last: bool = True) -> Chart:
     """One horizontal bar per label (kommun), split by status, first label on top."""
     mpl = _setup(font_dirs)
-    palette = colours(statuses)
+    palette = colours(statuses, blank_last)
     figure, axes = mpl.pyplot.subplots(figsize=(7.2, 0.6 + 0.2 * len(labels)))
     positions = list(range(len(labels)))[::-1]
     left = [0] * len(labels)

@@ -3,6 +3,7 @@ target choices come from this dictionary."""
 
 from __future__ import annotations
 
+from samverkan.targets.avvikelser import AvvikelserTarget
 from samverkan.targets.base import BuildOptions, Job, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, SupplementTarget
@@ -12,7 +13,8 @@ from samverkan.targets.routines import RoutinesTarget
 from samverkan.targets.site import SiteTarget
 
 TARGETS: dict[str, type[Target]] = {t.name: t for t in (AgreementTarget, SupplementTarget, CommitmentsTarget,
-                                                  RoutinesTarget, FollowUpTarget, RemissTarget, SiteTarget)}
+                                                  RoutinesTarget, FollowUpTarget, RemissTarget, AvvikelserTarget,
+                                                  SiteTarget)}
 
 DEFAULT_TARGETS = tuple(name for name, target in TARGETS.items() if target.default)
 

@@ -36,6 +36,7 @@ from samverkan.model import Content, LocalUnit
 from samverkan.remiss import edition
 from samverkan.render import ref_anchor, status_facts
 from samverkan.rules import names
+from samverkan.targets.avvikelser import private_kinds
 from samverkan.targets.base import BuildOptions, Job, Linked, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
@@ -82,13 +83,13 @@ class Offer:
     """The manifest's files (outside site/) and which of them the pages have placed: those no
     page places are listed on the start page, so every file is linked from the site."""
 
-    def __init__(self, entries: Iterable[dict], formats: dict[str, str]):
+    def __init__(self, entries: Iterable[dict], formats: dict[str, str], private: tuple[str, ...] = ()):
         self.entries: dict[str, dict] = {}
         for entry in entries:
             if not isinstance(entry, dict) or any(key not in entry for key in MANIFEST_KEYS):
                 raise BuildFailed(f"manifest.json has an entry without {', '.join(MANIFEST_KEYS)}: {entry!r}; "
                                   "build the documents again")
-            if not entry["path"].startswith(f"{FOLDER}/"):
+            if not entry["path"].startswith(f"{FOLDER}/") and entry["kind"] not in private:   # private: never offered
                 self.entries[entry["path"]] = entry
         self.formats = formats
         self.placed: set[str] = set()
@@ -160,7 +161,8 @@ class Site:
         self.content = content
         self.options = options
         self.t = content.site
-        self.offer = Offer(options.get("manifest") or [], dict(self.t.formats))   # type: ignore[union-attr]
+        self.offer = Offer(options.get("manifest") or [], dict(self.t.formats),   # type: ignore[union-attr]
+                           private_kinds(content))
         dates = [d.meta.date for d in content.documents.values()]
         self.timestamp = build_timestamp(max(dates))
         self.pages: list[Job] = []
