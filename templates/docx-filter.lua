@@ -12,7 +12,13 @@ function Header(el)
 end
 
 -- Paragraph references in remiss editions ([3.1:4]) use the character style "Hänvisning".
+-- Every paragraph's and commitment's anchor becomes a bookmark named `bookmark` (made in
+-- Python, imports/anchors.py), here with the prefix "samverkan" that the Word writer takes
+-- off again: pandoc rewrites ids that start with "_", which Word needs to hide a bookmark.
 function Span(el)
+  if el.classes:includes("anchor") and el.attributes.bookmark then
+    return pandoc.Span({}, pandoc.Attr("samverkan" .. el.attributes.bookmark))
+  end
   if el.classes:includes("ref") then
     el.attributes["custom-style"] = "Hänvisning"
     return el

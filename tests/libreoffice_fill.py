@@ -12,6 +12,11 @@ Actions:
       field dialog); "type" selects everything in the cell and types over it (the field is gone).
       "append-row": true adds a row under the table first (Tab in the last cell).
   {"sheet": NAME, "cell": "C10", "value": TEXT}   Calc: types TEXT into the cell.
+Editing a Writer document as a party does (a job's "user": NAME is LibreOffice's user name, which
+tracked changes record as their author; "track": true turns on track changes before the actions):
+  {"replace": OLD, "with": NEW}            selects the first OLD in the text and types NEW over it
+  {"delete-paragraph": START}              deletes the paragraph that starts with START (and its mark)
+  {"insert-after": START, "text": NEW}     Enter at the end of the paragraph starting with START, types NEW
 Prints one JSON line per saved file. Starts its own soffice (private profile, pipe) and stops it.
 """
 
@@ -44,6 +49,7 @@ def connect(profile: str):
     for _ in range(300):
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            SERVICES.update(context=ctx, manager=ctx.ServiceManager)
             return office, ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except Exception:
             if office.poll() is not None:
@@ -105,19 +111,72 @@ def fill_calc(doc, action) -> None:
     cell.setString(action["value"])
 
 
+def set_user(desktop, name: str) -> None:
+    """LibreOffice's user name (Tools ▸ Options ▸ User Data), the author of tracked changes."""
+    provider = SERVICES["manager"].createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider",
+                                                               SERVICES["context"])
+    access = provider.createInstanceWithArguments("com.sun.star.configuration.ConfigurationUpdateAccess",
+                                                  (prop("nodepath", "/org.openoffice.UserProfile/Data"),))
+    given, _, family = name.partition(" ")
+    access.setPropertyValue("givenname", given)
+    access.setPropertyValue("sn", family)
+    access.commitChanges()
+
+
+def paragraph_starting(doc, start: str):
+    paragraphs = doc.getText().createEnumeration()
+    while paragraphs.hasMoreElements():
+        element = paragraphs.nextElement()
+        if element.supportsService("com.sun.star.text.Paragraph") and element.getString().startswith(start):
+            return element
+    raise SystemExit(f"no paragraph starts with {start!r}")
+
+
+def edit_writer(doc, action) -> None:
+    text = doc.getText()
+    if "replace" in action:
+        search = doc.createSearchDescriptor()
+        search.SearchString = action["replace"]
+        found = doc.findFirst(search)
+        if found is None:
+            raise SystemExit(f"text not found: {action['replace']!r}")
+        found.setString(action["with"])
+    elif "delete-paragraph" in action:
+        paragraph = paragraph_starting(doc, action["delete-paragraph"])
+        cursor = text.createTextCursorByRange(paragraph.getStart())
+        cursor.gotoEndOfParagraph(True)
+        cursor.goRight(1, True)
+        cursor.setString("")
+    elif "insert-after" in action:
+        paragraph = paragraph_starting(doc, action["insert-after"])
+        cursor = text.createTextCursorByRange(paragraph.getEnd())
+        text.insertControlCharacter(cursor, 0, False)       # PARAGRAPH_BREAK, as Enter
+        text.insertString(cursor, action["text"], False)
+
+
+SERVICES: dict = {}
+
+
 def main() -> None:
     spec = json.load(sys.stdin)
     office, desktop = connect(spec["profile"])
     try:
         for job in spec["jobs"]:
+            if job.get("user"):
+                set_user(desktop, job["user"])
             url = uno.systemPathToFileUrl(os.path.abspath(job["source"]))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
             if doc is None:
                 raise SystemExit(f"LibreOffice could not open {job['source']}")
             try:
                 calc = doc.supportsService("com.sun.star.sheet.SpreadsheetDocument")
+                if job.get("track"):
+                    doc.RecordChanges = True
                 for action in job.get("actions", []):
-                    (fill_calc if calc else fill_writer)(doc, action)
+                    if any(key in action for key in ("replace", "delete-paragraph", "insert-after")):
+                        edit_writer(doc, action)
+                    else:
+                        (fill_calc if calc else fill_writer)(doc, action)
                 for path, filter_name in job["save"]:
                     doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(path)),
                                    (prop("FilterName", filter_name), prop("Overwrite", True)))

@@ -7,6 +7,7 @@
     samverkan uppfoljning collect FILE|DIR ... [--period YYYY] [--content DIR] [--out DIR]
     samverkan avvikelser collect FILE|DIR ... [--period YYYY] [--date D] [--previous XLSX] [--content DIR] [--out DIR]
     samverkan diff OLD NEW [--out DIR] [--repo DIR]
+    samverkan import FILE|DIR ... [--content DIR] [--out DIR] [--apply [--author NAME] [--ref REF]]
     samverkan number [--content DIR]
     samverkan check [--content DIR]
     samverkan serve [--out DIR] [--port N]
@@ -296,6 +297,31 @@ def diff(old: str, new: str, out_dir: Path, repo: Path) -> None:
     _report(result.written, out_dir)
     click.echo("no changes" if result.changes.empty else
                f"{sum(not d.empty for d in result.changes.documents)} document(s) changed")
+
+
+@cli.command(name="import")
+@content_option
+@out_option
+@click.option("--apply", "apply_", is_flag=True, help="Write the proposed changes into content/ (only the changed lines).")
+@click.option("--author", help="With --apply: only this returner's changes (as the file names them).")
+@click.option("--ref", "refs", multiple=True, metavar="REF", help="With --apply: only this paragraph or commitment "
+              "(3.1:4, A-3.1-2); may be given several times.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def import_(content_dir: Path, out_dir: Path, apply_: bool, author: str | None, refs: tuple[str, ...],
+            files: tuple[Path, ...]) -> None:
+    """Read returned editions (files, or folders of .docx and .odt files, edited in Word or
+    LibreOffice with or without track changes) and write a review of what each returner proposes
+    (Word and HTML) in OUT/granskning/. With --apply, also write the changes into content/.
+    Exits with 1 when a file could not be read (the others are)."""
+    from samverkan.imports import command   # the editions' readers: only for this command
+
+    result = command.run(content_dir, out_dir, list(files), apply_, author, list(refs))
+    _report(result.written, out_dir)
+    for line in result.lines:
+        click.echo(line)
+    if result.review.rejected:
+        lines = "\n".join(f"  {file}: {why}" for file, why in result.review.rejected)
+        raise UsageProblem(f"{len(result.review.rejected)} file(s) could not be read (the others were):\n{lines}")
 
 
 @cli.command()

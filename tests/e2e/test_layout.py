@@ -209,7 +209,8 @@ def test_word_uses_the_pdfs_font_embedded_and_no_internal_properties(built_agree
         assert not missing and len(cmap) < 900
     settings = docx_xml(path, "word/settings.xml")
     assert settings.find(f"{W}embedTrueTypeFonts") is not None and settings.find(f"{W}saveSubsetFonts") is not None
-    assert "docProps/custom.xml" not in docx_parts(path)
+    custom = docx_xml(path, "docProps/custom.xml")      # only what ties the edition to its source (issue 20)
+    assert sorted(p.get("name") for p in custom) == ["samverkan-dokument", "samverkan-källa", "samverkan-version"]
     everything = " ".join(zipfile.ZipFile(path).read(n).decode("utf-8") for n in docx_parts(path) if n.endswith(".xml"))
     for internal in ("chapter-break", "hyphenate", "titlepage", "page-label"):
         assert internal not in everything

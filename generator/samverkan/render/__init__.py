@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from samverkan import dates
 from samverkan.errors import BuildFailed
+from samverkan.imports import anchors
 from samverkan.model import Content, ListBlock, Metadata
 from samverkan.project import Templates
 from samverkan.render import markdown
@@ -108,11 +109,12 @@ def ref_anchor(ref: str) -> str:
 
 def _anchor_ref(ref: str) -> Markup:
     """An empty span naming a paragraph's or commitment's stable reference: the HTML writer
-    makes it the anchor a link can point at (html-filter.lua); Word and PDF ignore it (no id,
-    no content)."""
+    makes it the anchor a link can point at (html-filter.lua), the Word writer a hidden bookmark
+    (`bookmark`, docx-filter.lua) that ties a returned edition back to its source
+    (`samverkan import`); the PDF ignores it (no id, no content)."""
     if not re.fullmatch(r"[0-9A-Za-z.:\- ]+", ref):
         raise BuildFailed(f"reference '{ref}' may only use letters, digits, '.', ':', '-' and spaces")
-    return Markup(f'[]{{.anchor ref="{ref}" anchor="{ref_anchor(ref)}"}}')
+    return Markup(f'[]{{.anchor ref="{ref}" anchor="{ref_anchor(ref)}" bookmark="{anchors.bookmark_name(ref)}"}}')
 
 
 def _attributes(ident: str, *classes: str) -> Markup:
@@ -222,6 +224,7 @@ def environment(templates: Templates) -> jinja2.Environment:
         attributes=_attributes,
         reference=lambda text: Markup(f"[\\[{markdown.escape(text)}\\]]{{.ref}}"),
         anchor_ref=_anchor_ref,
+        edition_properties=anchors.edition_properties,
         signature_line=lambda: Markup("[\u00a0]{.signature-line}"),
         noteref=lambda label: Markup(f"[^{_note_label(label)}]"),
         notedef=lambda label: Markup(f"[^{_note_label(label)}]:"),

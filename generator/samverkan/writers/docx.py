@@ -17,7 +17,7 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt
 
-from samverkan.ooxml import controls, layout, package, wordml
+from samverkan.ooxml import anchors, controls, layout, package, wordml
 from samverkan.writers import pandoc
 from samverkan.writers.pdf import heading_pages
 from samverkan.render import FilledDocument, Intermediate
@@ -166,6 +166,7 @@ class DocxWriter(Writer):
         """Everything pandoc cannot do; also used by writers that build on this one. `pages`:
         the page of each heading, for the table of contents (see `_fill_toc`)."""
         _insert_title_page(document, meta)
+        anchors.hide_anchor_bookmarks(document.element.body)
         if meta.get("no-title-page"):
             _letter_heading(document)
         if meta.get("letterhead"):

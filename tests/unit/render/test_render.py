@@ -16,8 +16,9 @@ def test_intermediate_has_metadata_lead_ins_and_escaped_content(mini):
     assert meta["titlepage"] == ["Version 0.9, 24 november 2026", "Status: Utkast", "Diarienummer: RS 2026/0001"]
     assert meta["watermark"] == "UTKAST" and meta["lang"] == "sv-SE"
     text = doc.markdown
-    assert ('Regionen åtar sig att:\n\n-   []{.anchor ref="T-2-2" anchor="T-2-2"}Erbjuda basutredningar\\.\n'
-            '-   []{.anchor ref="T-2-3" anchor="T-2-3"}Beroendevården åtar sig att') in text   # ids: anchors for HTML
+    assert ('Regionen åtar sig att:\n\n-   []{.anchor ref="T-2-2" anchor="T-2-2" bookmark="_c_T_2_2"}Erbjuda '
+            'basutredningar\\.\n-   []{.anchor ref="T-2-3" anchor="T-2-3" bookmark="_c_T_2_3"}Beroendevården åtar sig att'
+            ) in text   # ids: anchors for HTML, bookmarks for Word
     assert "\\{\\{ x \\}\\}" in text and "\\<tag\\>" in text and "&" not in text.replace("\\&", "")
     assert "(T\\-2\\.1\\-1)" in text          # section 6 shows the ids
 

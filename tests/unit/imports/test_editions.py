@@ -1,0 +1,65 @@
+"""imports/editions.py: a returned edition's paragraphs, tracked changes and comments."""
+
+from __future__ import annotations
+
+from samverkan.collect.untrusted import Package
+from samverkan.imports.editions import read_edition
+
+from tests.unit.collect import hostile
+
+NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+      'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+      'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"')
+
+
+def edition(body: str, extra: dict[str, str] | None = None):
+    document = f'<?xml version="1.0"?><w:document {NS}><w:body>{body}</w:body></w:document>'
+    data = hostile.docx(document, extra={k: v.encode() for k, v in (extra or {}).items()})
+    return read_edition(Package(data, "document"), "x.docx")
+
+
+def test_tracked_changes_moves_and_whole_paragraphs():
+    ed = edition(
+        "<w:p><w:r><w:t>Rubrik</w:t></w:r></w:p>"
+        "<w:p><w:bookmarkStart w:id='1' w:name='_p_3_1_4'/><w:bookmarkEnd w:id='1'/><w:r><w:t>Ett </w:t></w:r>"
+        "<w:del w:author='Anna' w:date='2026-12-01T10:00:00Z'><w:r><w:delText>gammalt</w:delText></w:r></w:del>"
+        "<w:ins w:author='Anna' w:date='2026-12-01T10:00:00Z'><w:r><w:t>nytt</w:t></w:r></w:ins>"
+        "<w:r><w:t> stycke.</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:rPr><w:del w:author='Bo' w:date='d'/></w:rPr></w:pPr>"
+        "<w:bookmarkStart w:id='2' w:name='_p_3_1_5'/><w:moveFrom w:author='Bo' w:date='d'><w:r><w:delText>Bort.</w:delText>"
+        "</w:r></w:moveFrom></w:p>"
+        "<w:p><w:ins w:author='Bo' w:date='d'><w:r><w:t>Helt</w:t></w:r><w:r><w:tab/><w:t>ny.</w:t></w:r></w:ins></w:p>"
+        "<w:p><w:bookmarkStart w:id='3' w:name='_c_A_3_1_2 Copy 1'/><w:bookmarkStart w:id='4' w:name='rubrik'/>"
+        "<w:r><w:t>Åtagande</w:t></w:r></w:p>")
+    title, changed, deleted, new, commitment = ed.paragraphs
+    assert title.anchors == [] and title.before == title.after == "Rubrik"
+    assert changed.anchors == ["_p_3_1_4"] and changed.before == "Ett gammalt stycke." and changed.after == "Ett nytt stycke."
+    assert [(c.op, c.text, c.author) for c in changed.changes] == [("deleted", "gammalt", "Anna"), ("inserted", "nytt", "Anna")]
+    assert deleted.deleted and deleted.after == "" and deleted.anchors == ["_p_3_1_5"]
+    assert new.inserted and new.after == "Helt ny." and not new.anchors
+    assert commitment.anchors == ["_c_A_3_1_2"]
+
+
+def test_comments_with_their_range_author_and_replies_from_the_comments_part():
+    comments = (f'<w:comments {NS}>'
+                "<w:comment w:id='0' w:author='Anna' w:date='2026-12-01T10:00:00Z'><w:p w14:paraId='0A'>"
+                "<w:r><w:t>Varför?</w:t></w:r></w:p></w:comment>"
+                "<w:comment w:id='1' w:author='Bo' w:date='2026-12-02T10:00:00Z'><w:p w14:paraId='0B'>"
+                "<w:r><w:t>Därför.</w:t></w:r></w:p></w:comment>"
+                "<w:comment w:id='2' w:author='Cilla'><w:p><w:r><w:t>Utan intervall.</w:t></w:r></w:p></w:comment>"
+                "</w:comments>")
+    extended = (f'<w15:commentsEx {NS}><w15:commentEx w15:paraId="0A"/>'
+                '<w15:commentEx w15:paraId="0B" w15:paraIdParent="0A"/></w15:commentsEx>')
+    ed = edition("<w:p><w:bookmarkStart w:id='1' w:name='_p_1_1'/><w:r><w:t>Före </w:t></w:r>"
+                 "<w:commentRangeStart w:id='0'/><w:commentRangeStart w:id='1'/><w:r><w:t>det här</w:t></w:r>"
+                 "<w:commentRangeEnd w:id='0'/><w:commentRangeEnd w:id='1'/>"
+                 "<w:r><w:commentReference w:id='0'/></w:r><w:r><w:commentReference w:id='1'/></w:r></w:p>"
+                 "<w:p><w:bookmarkStart w:id='2' w:name='_p_1_2'/><w:r><w:t>Andra.</w:t></w:r>"
+                 "<w:r><w:commentReference w:id='2'/></w:r></w:p>",
+                 {"word/comments.xml": comments, "word/commentsExtended.xml": extended})
+    assert list(ed.comments) == ["0", "2"]                       # the reply is under its comment
+    first = ed.comments["0"]
+    assert (first.author, first.text, first.anchored, first.date) == ("Anna", "Varför?", "det här", "2026-12-01T10:00:00Z")
+    assert [(r.author, r.text) for r in first.replies] == [("Bo", "Därför.")]
+    assert ed.paragraphs[0].comments == ["0", "1"] and ed.paragraphs[1].comments == ["2"]
+    assert ed.comments["2"].text == "Utan intervall."
