@@ -6,14 +6,18 @@ must list exactly these changes, their authors, the comment and the conflict."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docx import Document
 
+from samverkan.build import build
 from samverkan.cli import cli
+from samverkan.content.loader import load_content
 from samverkan.collect.untrusted import Package, read_file
 from samverkan.imports.anchors import bookmark_name, source_key
 from samverkan.imports.editions import read_edition
@@ -125,3 +129,70 @@ def test_import_writes_the_review_and_lists_a_file_that_is_no_edition(returned, 
         assert words in text, words
     html = next((out / "granskning").glob("granskning-*.html")).read_text(encoding="utf-8")
     assert 'lang="sv"' in html and "Stycke 3.1:5 (konflikt)" in html and 'class="deleted"' in html
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True,
+                   env={"PATH": "/usr/bin:/bin", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(folder)})
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the Stockholm content in a git repository of its own, as a secretariat keeps it."""
+    folder = tmp_path / "projekt"
+    shutil.copytree(CONTENT, folder / "content")
+    _git(folder, "init", "-q")
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-q", "-m", "version sent out")
+    return folder
+
+
+def _paragraph_texts(path: Path) -> list[str]:
+    """The text of a Word edition from its first anchored paragraph on, every change accepted."""
+    paragraphs = _edition(path).paragraphs
+    first = next(i for i, p in enumerate(paragraphs) if p.anchors)
+    return [p.after for p in paragraphs[first:] if p.after]
+
+
+def test_apply_of_one_authors_changes_then_build_gives_the_edited_text(project, returned, tmp_path):
+    content_dir = project / "content"
+    before = load_content(content_dir).documents["agreement"]
+    refs_before = {s.ref(p): p.text for s in before.sections for p in s.paragraphs()}
+    result = CliRunner().invoke(cli, ["import", "--content", str(content_dir), "--out", str(tmp_path / "review"),
+                                      "--apply", "--author", ANNA, str(returned["folder"])])
+    assert result.exit_code == 0, result.output
+    assert "applied 5 change(s)" in result.output and "1 left for the secretariat" in result.output
+    review = docx_text(next((tmp_path / "review" / "granskning").glob("*.docx")))
+    assert "Införda i innehållet" in review and "inte valt (--author/--ref)" in review     # Bo's proposal
+    # only the changed lines of the files changed
+    changed = subprocess.run(["git", "-C", str(project), "diff", "--numstat"], capture_output=True, text=True).stdout
+    assert sorted(line.split("\t")[2] for line in changed.splitlines()) == [
+        "content/agreement/commitments.yaml", "content/agreement/sections/03-prioriterade-malgrupper.md"]
+    assert sum(int(line.split("\t")[0]) for line in changed.splitlines()) == 4       # 3 lines changed, 1 added
+    # the rebuilt agreement reads as Anna's edition with her changes accepted
+    out = tmp_path / "out"
+    written = build(content_dir, out, ["agreement"])
+    rebuilt = next(out / w.path for w in written if w.format == "docx")
+    rebuilt_texts, edited_texts = _paragraph_texts(rebuilt), _paragraph_texts(returned["anna.docx"])
+    assert len(rebuilt_texts) == len(edited_texts)
+    # …except where section 6 repeats the changed commitment: it follows commitments.yaml (one rule per fact)
+    differ = [(a, b) for a, b in zip(edited_texts, rebuilt_texts) if a != b]
+    assert differ == [(next(t for t in edited_texts if t.endswith("(A-3.1-1)")),
+                       next(t for t in edited_texts if t.startswith("När det upptäcks")) + " (A-3.1-1)")]
+    # every untouched paragraph keeps its reference and text; the new one has the next free number
+    after = load_content(content_dir).documents["agreement"]
+    refs_after = {s.ref(p): p.text for s in after.sections for p in s.paragraphs()}
+    assert set(refs_before) - set(refs_after) == {"3.1:7"}
+    new_ref = max(int(r.split(":")[1]) for r in refs_before if r.startswith("3.1:")) + 1
+    assert set(refs_after) - set(refs_before) == {f"3.1:{new_ref}"} and refs_after[f"3.1:{new_ref}"] == ADDED
+    assert {r for r in refs_before if r in refs_after and refs_before[r] != refs_after[r]} == {"3.1:5", "3.1:6"}
+    # samverkan diff between the two versions shows the same changes
+    result = CliRunner().invoke(cli, ["diff", "git:HEAD", str(content_dir), "--repo", str(project),
+                                      "--out", str(tmp_path / "diff")])
+    assert result.exit_code == 0, result.output
+    report = json.loads(next((tmp_path / "diff" / "andringar").glob("*.json")).read_text(encoding="utf-8"))
+    agreement = next(d for d in report["documents"] if d["document"] == "agreement")
+    assert {(p["status"], p["old_ref"] or p["new_ref"]) for p in agreement["paragraphs"]} == {
+        ("changed", "3.1:5"), ("changed", "3.1:6"), ("removed", "3.1:7"), ("added", f"3.1:{new_ref}")}
+    assert [(c["id"], c["status"]) for c in agreement["commitments"]] == [("A-3.1-1", "changed")]
