@@ -10,7 +10,7 @@
     samverkan import FILE|DIR ... [--content DIR] [--out DIR] [--apply [--author NAME] [--ref REF]]
     samverkan number [--content DIR]
     samverkan check [--content DIR]
-    samverkan serve [--out DIR] [--port N]
+    samverkan serve [--content DIR] [--out DIR] [--port N] [--no-watch]
 
 Every command works in a project folder (project.py): ./content and ./output by default.
 """
@@ -325,13 +325,21 @@ def import_(content_dir: Path, out_dir: Path, apply_: bool, author: str | None, 
 
 
 @cli.command()
+@content_option
 @out_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port on 127.0.0.1 (0: any free port).")
-def serve(out_dir: Path, port: int) -> None:
-    """Preview the download site (OUT/site, written by `samverkan build site`) at
-    http://127.0.0.1:PORT/. Builds nothing; Ctrl-C stops it."""
-    preview.serve(out_dir, port, say=lambda line: click.echo(line))
+@click.option("--no-watch", is_flag=True, help="Only serve OUT/site as it is: build nothing, watch nothing.")
+def serve(content_dir: Path, out_dir: Path, port: int, no_watch: bool) -> None:
+    """Preview the download site at http://127.0.0.1:PORT/ while you edit: builds, then
+    rebuilds when a file of CONTENT (or the project's templates/) changes; the open page
+    reloads itself, and shows the content's mistakes until they are fixed. Ctrl-C stops it."""
+    if no_watch:
+        preview.serve(out_dir, port, say=lambda line: click.echo(line))
+    else:
+        from samverkan import live
+
+        live.serve(content_dir, out_dir, port, say=lambda line: click.echo(line))
 
 
 def main() -> None:

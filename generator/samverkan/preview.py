@@ -21,15 +21,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         print(f"{self.address_string()} {format % args}", flush=True)
 
 
-def server(out: Path, port: int) -> http.server.ThreadingHTTPServer:
-    """A server for OUT/site on 127.0.0.1:`port` (0: any free port), not yet serving."""
+def server(out: Path, port: int, handler: type = _Handler) -> http.server.ThreadingHTTPServer:
+    """A server for OUT/site on 127.0.0.1:`port` (0: any free port), not yet serving; `handler`:
+    a subclass of the handler (live.py adds the live preview's script and events)."""
     folder = Path(out) / SITE
     if not (folder / "index.html").is_file():
         raise UsageProblem(f"no site in {folder}: build it first with `samverkan build site` "
                            f"(or `samverkan build`), then run samverkan serve again")
-    handler = functools.partial(_Handler, directory=str(folder))
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
     except OSError as exc:
         raise UsageProblem(f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); "
                            "choose another port with --port") from exc

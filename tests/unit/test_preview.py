@@ -15,7 +15,7 @@ from samverkan.errors import UsageProblem
 
 
 def test_without_a_built_site_serve_says_how_to_build_it(tmp_path):
-    done = CliRunner().invoke(cli, ["serve", "--out", str(tmp_path / "output")])
+    done = CliRunner().invoke(cli, ["serve", "--no-watch", "--out", str(tmp_path / "output")])
     assert done.exit_code == 1 and "samverkan build site" in done.output and "Traceback" not in done.output
 
 

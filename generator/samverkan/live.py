@@ -1,0 +1,291 @@
+"""`samverkan serve`: the download site on 127.0.0.1, rebuilt when a file of the project changes.
+
+Save a file in `content/` (or the project's `templates/`) and the page open in the browser
+shows the change a moment later, as `mkdocs serve` or `quarto preview` do:
+
+- the watcher (watchfiles) sees the save; a burst of events (an editor writes a temporary
+  file and renames it) becomes one change 50 ms after the last of them;
+- the site is built first (`build site`: the page a person is reading is an HTML page; its
+  agreement pages come from the same intermediate as the Word and PDF files), then everything
+  (`build`: Word, PDF, tables, routines, and the site pages that list them): two builds, each
+  switching the output folder once, each incremental (engine/), in this process, which keeps
+  the loaded modules and the forkserver between builds;
+- a page learns that its file changed from a stream of server-sent events
+  (`/__samverkan/events`) and reloads itself. The script that listens
+  (`/__samverkan/live.js`) is added to the pages by this server as it sends them: the files
+  in output/site/ never contain it;
+- a mistake in the content (or a build that fails) is shown on every open page as the message
+  `samverkan check` prints, until a build succeeds; output/ keeps the last good set.
+
+Why watchfiles and not polling: it is a maintained binding to the operating system's own
+notifications (inotify on Linux, FSEvents, ReadDirectoryChangesW) through the Rust `notify`
+crate: a save is seen within milliseconds at no cost while nothing changes, where polling
+the content folder would either cost a scan every few hundred milliseconds or add that much
+to every edit; it also groups an editor's several writes into one change (debounce), and it
+falls back to polling itself where the system gives no notifications (some network file
+systems). Server-sent events (not WebSockets, not polling a version): one plain HTTP response
+that stays open, which the standard library's server can send and every browser reconnects
+by itself; a page is told at once instead of at its next poll.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from samverkan import preview
+from samverkan.errors import SamverkanError, UsageProblem
+
+EVENTS = "/__samverkan/events"
+SCRIPT = "/__samverkan/live.js"
+STEP_MS = 50                  # a change is built this long after the last event of a burst
+KEEPALIVE = 15.0              # seconds between comments on an idle event stream
+
+# The page's side: listen, reload when told, show the build's message while it stands. The
+# message is a region at the top of the page (role="alert": a screen reader reads it out),
+# in the site's own colours where it has them.
+LIVE_JS = """\
+(() => {
+  const me = document.currentScript;
+  const url = new URL(%(events)s, location.href);
+  url.searchParams.set("page", location.pathname);
+  url.searchParams.set("build", me.dataset.build);
+  const events = new EventSource(url);
+  let box = null;
+  events.onmessage = (event) => {
+    const state = JSON.parse(event.data);
+    if (state.reload) { events.close(); location.reload(); return; }
+    if (state.error && !box) {
+      box = document.createElement("div");
+      box.id = "samverkan-live-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:sticky;top:0;z-index:1000;margin:0;padding:1em;background:#fff4f4;" +
+        "color:#5c0000;border-bottom:4px solid #b00020;font:1rem/1.4 sans-serif";
+      const title = document.createElement("p");
+      title.style.cssText = "margin:0 0 .5em;font-weight:bold";
+      title.textContent = "Bygget misslyckades – sidan visar senaste fungerande version:";
+      const text = document.createElement("pre");
+      text.style.cssText = "margin:0;white-space:pre-wrap;font:inherit";
+      box.append(title, text);
+      document.body.prepend(box);
+    }
+    if (state.error) { box.lastChild.textContent = state.error; }
+    else if (box) { box.remove(); box = null; }
+  };
+})();
+""" % {"events": json.dumps(EVENTS)}
+
+
+class State:
+    """What the builds so far did: a build number, when each page last changed, the message of
+    a failed build (None when the last one succeeded). Pages wait on it for news."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.build = 0
+        self.changed: dict[str, int] = {}      # URL path of a site file → build that changed it
+        self.everything = 0                    # build that changed the style sheet or script
+        self.error: str | None = None
+        self.closed = False
+
+    def built(self, paths: list[str]) -> None:
+        """A build succeeded, changing these files of the output folder."""
+        with self.condition:
+            self.build += 1
+            for path in paths:
+                if path.startswith(f"{preview.SITE}/"):
+                    url = "/" + path[len(preview.SITE) + 1:]
+                    self.changed[url] = self.build
+                    if url.endswith((".css", ".js")):
+                        self.everything = self.build
+            self.error = None
+            self.condition.notify_all()
+
+    def failed(self, message: str) -> None:
+        with self.condition:
+            self.error = message
+            self.condition.notify_all()
+
+    def close(self) -> None:
+        with self.condition:
+            self.closed = True
+            self.condition.notify_all()
+
+    def news(self, page: str, loaded: int, error: str | None, timeout: float) -> dict | None:
+        """What a page that was loaded at build `loaded` and shows `error` should do now, waiting
+        up to `timeout` for something to change: {"reload": True}, {"error": message or None},
+        or None (nothing new; or the server is stopping: `closed`)."""
+        deadline = time.monotonic() + timeout
+        with self.condition:
+            while not self.closed:
+                if max(self.changed.get(page, 0), self.everything) > loaded:
+                    return {"reload": True}
+                if self.error != error:
+                    return {"error": self.error}
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.condition.wait(left)
+            return None
+
+
+def page_path(url_path: str) -> str:
+    """The site file a URL path shows: `/` and `/kommuner/` are their index.html."""
+    path = unquote(url_path) or "/"
+    return path + "index.html" if path.endswith("/") else path
+
+
+class LiveHandler(preview._Handler):
+    """The preview's file handler (it decides what may be served), with the event stream, the
+    script, and the script added to every HTML page it sends."""
+
+    state: State       # set on the class made for one server (`server`)
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        url = urlsplit(self.path)
+        if url.path == EVENTS:
+            self._events(parse_qs(url.query))
+        elif url.path == SCRIPT:
+            self._send(200, "text/javascript; charset=utf-8", LIVE_JS.encode("utf-8"))
+        else:
+            self._with_script()
+
+    def _send(self, status: int, kind: str, body: bytes, headers: list[tuple[str, str]] = ()) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _with_script(self) -> None:
+        """The preview handler's answer, with the live script in an HTML page. The answer is
+        taken as the handler writes it (whatever it decides to serve or refuse) and sent on
+        changed only in an HTML page's body, its length and its caching."""
+        import io
+
+        real, buffer = self.wfile, io.BytesIO()
+        self.wfile = buffer
+        with self.state.condition:
+            build = self.state.build
+        try:
+            super().do_GET()
+        finally:
+            self.wfile = real
+        head, _, body = buffer.getvalue().partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        fields = [line.split(b":", 1) for line in lines[1:] if b":" in line]
+        kind = next((value.strip() for name, value in fields if name.strip().lower() == b"content-type"), b"")
+        if not lines[0].split(b" ")[1:2] == [b"200"] or not kind.startswith(b"text/html") or b"</head>" not in body:
+            real.write(buffer.getvalue())
+            return
+        tag = f'<script src="{SCRIPT}" data-build="{build}" defer></script>'.encode()
+        body = body.replace(b"</head>", tag + b"</head>", 1)
+        kept = [line for line, (name, _) in zip(lines[1:], fields)
+                if name.strip().lower() not in (b"content-length", b"last-modified", b"cache-control")]
+        real.write(b"\r\n".join([lines[0], *kept, f"Content-Length: {len(body)}".encode(),
+                                 b"Cache-Control: no-store"]) + b"\r\n\r\n" + body)
+
+    def _events(self, query: dict[str, list[str]]) -> None:
+        page = page_path(query.get("page", ["/"])[0])
+        try:
+            loaded = int(query.get("build", ["0"])[0])
+        except ValueError:
+            loaded = 0
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        shown: str | None = None
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while not self.state.closed:
+                news = self.state.news(page, loaded, shown, KEEPALIVE)
+                if news is None:
+                    self.wfile.write(b": idle\n\n")
+                else:
+                    shown = news.get("error")
+                    self.wfile.write(b"data: " + json.dumps(news).encode() + b"\n\n")
+                self.wfile.flush()
+                if news and news.get("reload"):
+                    return
+        except OSError:         # the page was closed or reloaded
+            return
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        if not self.path.startswith(EVENTS):
+            super().log_message(format, *args)
+
+
+def server(out: Path, port: int, state: State):
+    """The preview's server for OUT/site, answering with LiveHandler."""
+    handler = type("Handler", (LiveHandler,), {"state": state})
+    return preview.server(out, port, handler=handler)
+
+
+def build_both(content_dir: Path, out: Path, state: State, say: Callable[[str], None]) -> bool:
+    """The site first, then everything; the pages hear of each. A failure is shown on the pages
+    and said on the terminal; the output stays as it was. False if a build failed."""
+    from samverkan import build as build_module
+    from samverkan.engine.progress import Progress
+
+    for targets in (["site"], []):
+        start = time.monotonic()
+        try:
+            report = build_module.build_project(content_dir, out, targets, progress=Progress.for_terminal(True))
+        except build_module.BuildInterrupted:
+            raise
+        except SamverkanError as exc:
+            message = f"Error: {exc.format_message()}"
+            state.failed(message)
+            say(message)
+            return False
+        changed = [w.path for w in report.written] + list(report.removed)
+        state.built(changed)
+        say(f"{'site' if targets else 'everything'}: {len(changed)} files changed ({time.monotonic() - start:.1f} s)")
+    return True
+
+
+def watched(content_dir: Path) -> list[Path]:
+    """The project's content folder and, if it has one, its templates folder."""
+    from samverkan.project import Templates
+
+    templates = Templates.for_content(content_dir).project
+    return [Path(content_dir)] + ([templates] if templates is not None else [])
+
+
+def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = print) -> None:
+    """Build, serve on 127.0.0.1, rebuild on every change; until Ctrl-C."""
+    import watchfiles
+
+    if not Path(content_dir).is_dir():
+        raise UsageProblem(f"no content folder {content_dir}: run samverkan serve in a project folder, or name it "
+                           "with --content (--no-watch serves the last build without content)")
+    state = State()
+    build_both(content_dir, out, state, say)
+    httpd = server(out, port, state)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    folders = watched(content_dir)
+    say(f"serving {Path(out) / preview.SITE} at http://127.0.0.1:{httpd.server_address[1]}/; rebuilding when "
+        f"{' or '.join(str(f) for f in folders)} changes (Ctrl-C stops)")
+    try:
+        for _changes in watchfiles.watch(*folders, debounce=1600, step=STEP_MS, raise_interrupt=True):
+            build_both(content_dir, out, state, say)
+    except KeyboardInterrupt:
+        pass
+    except SamverkanError as exc:       # Ctrl-C or SIGTERM in a build: it left the output as it was
+        if exc.exit_code not in (130, 143):
+            raise
+    finally:
+        state.close()
+        httpd.shutdown()
+        httpd.server_close()
+    say("stopped")

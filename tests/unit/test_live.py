@@ -1,0 +1,65 @@
+"""live.py: the script goes into the HTML pages serve sends (never into other files), and a page
+hears of a change to its own file, of a failed build and of the fix."""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+
+from samverkan import live
+
+
+def test_pages_get_the_script_other_files_stay_as_they_are(tmp_path):
+    site = tmp_path / "site"
+    (site / "kommuner").mkdir(parents=True)
+    page = "<!doctype html><html><head><title>T</title></head><body><p>Text</p></body></html>"
+    (site / "index.html").write_text(page, encoding="utf-8")
+    (site / "kommuner" / "index.html").write_text(page, encoding="utf-8")
+    (site / "site.css").write_text("p { color: black }", encoding="utf-8")
+    state = live.State()
+    state.built(["site/index.html"])
+    httpd = live.server(tmp_path, 0, state)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/kommuner/") as answer:
+            sent = answer.read().decode()
+            assert answer.headers["Content-Length"] == str(len(sent.encode()))
+            assert answer.headers["Cache-Control"] == "no-store"
+        assert sent == page.replace("</head>", f'<script src="{live.SCRIPT}" data-build="1" defer></script></head>')
+        with urllib.request.urlopen(base + "/site.css") as answer:
+            assert answer.read() == b"p { color: black }"
+        with urllib.request.urlopen(base + live.SCRIPT) as answer:
+            assert b"EventSource" in answer.read()
+        assert (site / "index.html").read_text(encoding="utf-8") == page          # the file is untouched
+    finally:
+        state.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_page_hears_of_its_own_change_of_a_failure_and_of_the_fix():
+    state = live.State()
+    state.built(["site/index.html", "site/a.html", "rutiner/x.pdf"])
+    assert state.news("/index.html", 1, None, 0) is None                 # loaded after its change
+    assert state.news("/index.html", 0, None, 0) == {"reload": True}     # loaded before it
+    state.built(["site/b.html"])
+    assert state.news("/a.html", 1, None, 0) is None
+    state.failed("Error: 1 problem in the content")
+    assert state.news("/a.html", 1, None, 0) == {"error": "Error: 1 problem in the content"}
+    assert state.news("/a.html", 1, "Error: 1 problem in the content", 0) is None
+    state.built([])
+    assert state.news("/a.html", 1, "Error: 1 problem in the content", 0) == {"error": None}
+    state.built(["site/assets/site.css"])                                  # every page reloads
+    assert state.news("/a.html", 3, None, 0) == {"reload": True}
+    assert live.page_path("/") == "/index.html" and live.page_path("/kommuner/t%C3%A4by.html") == "/kommuner/täby.html"
+
+
+def test_a_waiting_page_is_told_at_once():
+    state = live.State()
+    heard = []
+    waiting = threading.Thread(target=lambda: heard.append(state.news("/index.html", 0, None, 30)))
+    waiting.start()
+    state.built(["site/index.html"])
+    waiting.join(5)
+    assert heard == [{"reload": True}]
