@@ -15,7 +15,7 @@ import pytest
 
 from samverkan import build as build_module
 from samverkan.content.loader import load_content
-from samverkan.engine import tasks, transaction
+from samverkan.engine import incremental, tasks, transaction
 from samverkan.errors import BuildFailed, ContentInvalid
 from samverkan.targets import TARGETS, BuildOptions, Job, Target
 from samverkan.targets.routines import find_units
@@ -131,7 +131,7 @@ def test_without_hard_links_the_files_are_copied(mini, tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("hard links not supported")
 
-    monkeypatch.setattr(build_module.os, "link", refuse)
+    monkeypatch.setattr(incremental.os, "link", refuse)
     build_module.build(_with_site(mini), out, ["site"])
     for path, entry in _manifest(out).items():
         if entry["kind"] == "site-file":

@@ -75,14 +75,6 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-class Interrupted(BaseException):
-    """SIGTERM (or SIGHUP) reached the main process during a build."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 class Pool:
     """N worker processes, each with its own pipe. Each worker gets its share of the cores for
     the threads of the libraries it runs (typst lays out and writes PDFs on a thread pool as

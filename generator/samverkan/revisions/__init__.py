@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from samverkan.build import Written, run_jobs, write_outputs
 from samverkan.dates import build_timestamp, iso_date
+from samverkan.engine.manifest import Written, write_outputs
+from samverkan.engine.runner import run_jobs
 from samverkan.render import Intermediate, intermediate, render_document
 from samverkan.targets import Job
 from samverkan.writers.data import JsonData

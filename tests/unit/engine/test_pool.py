@@ -126,7 +126,7 @@ def test_the_largest_single_documents_go_first_and_a_worker_keeps_to_its_copies(
 
 def test_a_worker_found_dead_when_handed_a_task_passes_it_to_another():
     """Real worker processes: one is killed while idle; every task is still made, by the other."""
-    from samverkan.build import start_forkserver
+    from samverkan.engine.runner import start_forkserver
     from samverkan.engine.pool import Pool
     from samverkan.writers.data import JsonData
 

@@ -1,0 +1,184 @@
+"""One build's bookkeeping between its phases (`IncrementalBuild`): which jobs are stale, the
+manifest entries as they will be, files offered again by a link, and the switch at the end;
+and `nothing_to_do`, which ends a build whose input files are unchanged before anything loads.
+
+A job is made again when its inputs key (engine/keys.py) differs from its manifest entry's or
+its file is not intact (engine/manifest.py); entries that a phase's targets answer for but no
+longer make (a removed kommun) are removed with their files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from samverkan.engine import keys
+from samverkan.engine.cache import PreparedCache
+from samverkan.engine.manifest import (MANIFEST, BuildReport, Written, check_unique, fresh, input_keys, intact,
+                                       manifest, manifest_time, who)
+from samverkan.engine.progress import Progress
+from samverkan.engine.runner import Runner, raise_failures
+from samverkan.engine.tasks import Made
+from samverkan.engine.transaction import Transaction, read_manifest, refused_path
+from samverkan.targets.base import Job, Linked
+
+Owned = Callable[[dict, set[str]], bool]          # (entry, kinds of the phase's jobs) → the phase answers for it
+Fingerprint = Callable[[list[dict]], str]         # the request's input fingerprint, given the entries
+
+
+def nothing_to_do(out: Path, request: str, fingerprint: Fingerprint) -> BuildReport | None:
+    """A report when the request's input files are unchanged since it was last built (its
+    `fingerprint` is the one recorded) and every file in the manifest is intact (then nothing
+    needs loading); None otherwise."""
+    start = time.monotonic()
+    real = Path(os.path.realpath(out))
+    recorded_manifest = read_manifest(real)
+    recorded = (recorded_manifest.get("fingerprints") or {}).get(request) \
+        if isinstance(recorded_manifest.get("fingerprints"), dict) else None
+    if not recorded or (real.parent / f".{real.name}.samverkan").exists() or (real / ".samverkan-build").exists():
+        return None
+    documents = recorded_manifest["documents"]
+    if fingerprint(documents) != recorded:
+        return None
+    when = manifest_time(real)
+    if not all(intact(entry, real, when) for entry in documents):
+        return None
+    return BuildReport(Path(out), unchanged=len(documents), seconds=time.monotonic() - start, checked_only=True)
+
+
+class IncrementalBuild:
+    """The state of one build between its phases: the manifest entries as they will be.
+
+    `phase(targets, jobs, owned)` makes what changed and updates the entries; `visible(owned)`
+    is the manifest a phase of targets that read the output gets; `finish` switches the output
+    to the new set; `close` stops the workers."""
+
+    def __init__(self, tx: Transaction, report: BuildReport, force: bool, progress: Progress, runner: Runner):
+        self.tx, self.report, self.force = tx, report, force
+        self.progress, self.runner = progress, runner
+        self.previous = read_manifest(tx.real)
+        self.old = {e["path"]: e for e in self.previous.get("documents", [])}
+        self.entries = dict(self.old)
+        self.manifest_time = manifest_time(tx.real)
+        self.digests = keys.Digests()
+        self.cache = PreparedCache(tx.out, self.digests, read=not force)
+        self.written: set[str] = set()
+        self.failed = True
+
+    def present(self, path: str) -> bool:
+        return path in self.written or (self.tx.real / path).is_file()
+
+    def visible(self, owned: Owned) -> list[dict]:
+        """The entries as they are now, less those the coming phase answers for (it makes them)."""
+        return [self.entries[p] for p in sorted(self.entries) if not owned(self.entries[p], set()) and self.present(p)]
+
+    def phase(self, targets: Sequence[str], jobs: list[Job], owned: Owned) -> None:
+        """Make what the `jobs` of `targets` need (only what changed), stage it, update the
+        entries; remove the entries `owned` by the phase that its jobs no longer make."""
+        check_unique(jobs)
+        self.tx.check((job.path, who(job)) for job in jobs)
+        inputs = input_keys(jobs, self.digests)
+        stale = [job for job in jobs if self.force or not fresh(self.old.get(job.path), inputs[job.path],
+                                                                self.tx.real, self.manifest_time)]
+        made = self.make(targets, jobs, stale)
+        kinds, produced = {job.kind for job in jobs}, {job.path for job in jobs}
+        for path, entry in list(self.entries.items()):
+            if path not in produced and owned(entry, kinds):
+                del self.entries[path]
+                self.report.removed.append(path)
+        for job in jobs:
+            if job.path in made:
+                result = made[job.path]
+                written = Written(job.path, job.kind, job.format, job.title, job.kommun, result.sha256, result.bytes,
+                                  inputs[job.path], job.target, job.facts)
+                self.report.written.append(written)
+                self.written.add(job.path)
+                self.entries[job.path] = written.entry()
+            else:
+                self.report.unchanged += 1
+                self.entries[job.path] = dict(self.old[job.path], inputs=inputs[job.path], target=job.target,
+                                              kind=job.kind, format=job.format, title=job.title, kommun=job.kommun)
+
+    def make(self, targets: Sequence[str], jobs: list[Job], stale: list[Job]) -> dict[str, Made]:
+        """Run the stale jobs into the staging folder; raise if any failed."""
+        stale_paths = {job.path for job in stale}
+        for name in targets:
+            mine = [job for job in jobs if job.target == name]
+            up_to_date = sum(job.path not in stale_paths for job in mine)
+            self.progress.plan(name, len(mine) - up_to_date, up_to_date)
+        target_of = {job.path: job.target or "" for job in stale}
+        made: dict[str, Made] = {}
+
+        def on_made(result: Made) -> None:
+            made[result.path] = result
+            self.progress.made(target_of[result.path])
+
+        tx = self.tx
+        linked = [job for job in stale if isinstance(job.artifact, Linked)]
+        with tx.writing_back():
+            self.runner.run([job for job in stale if not isinstance(job.artifact, Linked)],
+                            lambda path: str(tx.staged(path)),
+                            lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
+                            timings=self.report.timings, cache=self.cache)
+        for job in linked:
+            on_made(self.link(job))
+        raise_failures([made[job.path] for job in stale], tx.out)
+        return made
+
+    def link(self, job: Job) -> Made:
+        """A file made before (in this build: staged; else in the output) offered again at
+        `job.path`: a hard link where the file system allows, else a copy, with the bytes the
+        manifest lists. Its source path comes from manifest.json, which anyone can edit: it is
+        refused unless it stays inside the output folder."""
+        source_path = job.artifact.source
+        if refused_path(source_path) is not None:
+            return Made(job.path, error=f"refused to offer {source_path!r}: it is not a file of the output folder")
+        if source_path in self.written:
+            source = self.tx.staged(source_path)
+        else:
+            source = self.tx.current(source_path)
+            if self.tx.real not in Path(os.path.realpath(source)).parents:
+                return Made(job.path, error=f"refused to offer {source_path!r}: it leads out of the output folder")
+        if not source.is_file():
+            return Made(job.path, error=f"{source_path} is listed in {MANIFEST} but is not in {self.tx.out}; "
+                                        "build it again")
+        target = self.tx.staged(job.path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+            if source_path in self.written:         # made by this build: its hash is known
+                digest = self.entries[source_path]["sha256"]
+            else:                                   # from the output: as the manifest says?
+                with target.open("rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            size = target.stat().st_size
+        except OSError as exc:
+            return Made(job.path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or target)))
+        if digest != job.artifact.sha256:
+            return Made(job.path, error=f"{self.tx.out / source_path} is not the file {MANIFEST} lists (changed by "
+                                        "hand?); build it again, or delete it")
+        return Made(job.path, digest, size)
+
+    def finish(self, request: str, fingerprint: Fingerprint) -> None:
+        """Switch to the new set, or, with no file changed, record only what was checked (the
+        request's `fingerprint` of the entries, for `nothing_to_do`)."""
+        documents = [self.entries[p] for p in sorted(self.entries) if self.present(p)]
+        fingerprints = {request: fingerprint(documents)}
+        if self.report.written or self.report.removed or documents != self.previous.get("documents"):
+            self.tx.commit(manifest(documents, fingerprints), self.written, set(self.report.removed))
+        elif self.previous.get("fingerprints") != fingerprints:
+            self.tx.update_manifest(manifest(documents, fingerprints))
+        self.cache.trim()
+        self.failed = False
+
+    def close(self) -> None:
+        self.runner.close(self.failed)
+        self.progress.close()

@@ -1,0 +1,81 @@
+"""The planning of a build's tasks: which jobs become which tasks (engine/tasks.py) and what
+waits for what (engine/pool.py `Schedule`).
+
+- a document shared by many copies (a routine template: `FilledDocument`s with one base) is
+  prepared once and filled in batches, so that every worker gets some (`pool.batches`);
+- tasks of one intermediate in several formats (Word and PDF) become one task: pandoc reads
+  the text once for both (writers/pandoc.py `prefetch`);
+- a ZIP waits until its members exist (made in this build: in the staging folder; else in
+  the output folder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from samverkan.engine.pool import Schedule, batches
+from samverkan.engine.tasks import Copy, Task
+from samverkan.targets.base import Job
+
+if TYPE_CHECKING:
+    from samverkan.engine.cache import PreparedCache
+
+
+def plan(jobs: Sequence[Job], dest: Callable[[str], str | None], workers: int,
+         source: Callable[[str, bool], object], cache: PreparedCache | None = None) -> Schedule:
+    """The tasks that make `jobs` (`dest(path)`: where a file is written, None: keep its bytes):
+    shared documents prepared once (or read from `cache`) and filled in batches; ZIPs once
+    their members exist (`source(path, made_here)`: where a member can be read)."""
+    from samverkan.render import FilledDocument
+    from samverkan.writers.bundle import Bundle
+
+    tasks: list[Task] = []
+    groups: dict[tuple, list[Job]] = {}
+    bundles = []
+    for job in jobs:
+        if isinstance(job.artifact, Bundle):
+            bundles.append((Task("bundle", job=job, dest=dest(job.path)), list(job.artifact.members)))
+        elif isinstance(job.artifact, FilledDocument):
+            groups.setdefault((job.format, id(job.artifact.base), job.timestamp), []).append(job)
+        else:
+            tasks.append(Task("write", job=job, dest=dest(job.path)))
+    for number, ((fmt, _, timestamp), members) in enumerate(groups.items()):
+        size = batches(len(members), workers)
+        for start in range(0, len(members), size):
+            copies = tuple(Copy(j.path, j.artifact.values, j.artifact.title, dest(j.path))
+                           for j in members[start:start + size])
+            base = members[0].artifact.base
+            tasks.append(Task("prepare" if start == 0 else "fill", format=fmt, timestamp=timestamp, copies=copies,
+                              shared=base if start == 0 else None, group=number,
+                              cache=cache.entry(fmt, base, timestamp) if cache is not None and start == 0 else None))
+    tasks = together(tasks)
+    made_here = {job.path for job in jobs}
+
+    def release(bundle: Task) -> Task:
+        members = tuple((Path(m).name, source(m, m in made_here)) for m in bundle.job.artifact.members)
+        return replace(bundle, members=members)
+
+    pending = [(task, [m for m in members if m in made_here]) for task, members in bundles]
+    ready = [release(task) for task, members in pending if not members]
+    return Schedule(tasks + ready, [(t, m) for t, m in pending if m], release)
+
+
+def together(tasks: list[Task]) -> list[Task]:
+    """Tasks of one intermediate in several formats (Word and PDF) become one task: pandoc
+    reads the text once for both (writers/pandoc.py `prefetch`)."""
+    first: dict[tuple, Task] = {}
+    kept = []
+    for task in tasks:
+        source = task.shared if task.kind == "prepare" else task.job.artifact if task.kind == "write" else None
+        if not hasattr(source, "markdown"):
+            kept.append(task)
+            continue
+        key = (task.kind, id(source), task.timestamp or task.job.timestamp)  # type: ignore[union-attr]
+        if key in first:
+            first[key].companions += (task,)
+        else:
+            first[key] = task
+            kept.append(task)
+    return kept
