@@ -19,12 +19,15 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def imports(path: Path, known: set[str]) -> set[str]:
+def imports(path: Path, known: set[str], everywhere: bool = False) -> set[str]:
     """The samverkan modules a module imports at module level (also under `if TYPE_CHECKING:`, a
-    circle all the same), including `from package import submodule`."""
+    circle all the same), including `from package import submodule`; `everywhere`: inside its
+    functions too (an import put off until a call is a circle all the same)."""
     result = set()
     top = ast.parse(path.read_text(encoding="utf-8")).body
-    for node in top + [inner for node in top if isinstance(node, ast.If) for inner in node.body]:
+    nodes = list(ast.walk(ast.Module(body=top, type_ignores=[]))) if everywhere else \
+        top + [inner for node in top if isinstance(node, ast.If) for inner in node.body]
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("samverkan"):
             result.add(node.module)
             result |= {f"{node.module}.{alias.name}" for alias in node.names if f"{node.module}.{alias.name}" in known}
@@ -34,7 +37,7 @@ def imports(path: Path, known: set[str]) -> set[str]:
 
 
 def test_no_module_imports_itself_through_others():
-    graph = {name: imports(path, set(modules())) for name, path in modules().items()}
+    graph = {name: imports(path, set(modules()), everywhere=True) for name, path in modules().items()}
     # a package's __init__ importing its own modules is how packages export; not a circle
     graph = {name: {d for d in deps if d != name and not d.startswith(name + ".")} for name, deps in graph.items()}
     cycles, done = [], set()

@@ -17,13 +17,9 @@ document's typst work in memory), single documents largest first, ZIPs once thei
 
 from __future__ import annotations
 
-import ctypes
 import math
 import multiprocessing
 import os
-import select
-import signal
-import threading
 import time
 from collections import deque
 from dataclasses import replace
@@ -31,41 +27,8 @@ from multiprocessing.connection import wait
 from typing import Callable, Sequence
 
 from samverkan.engine.hooks import checkpoint
-from samverkan.engine.tasks import WORKER_DIED, Done, Made, Task, perform, serve
-
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(main_pid: int, connection=None) -> None:
-    """In a worker: die when the build's main process does; ignore Ctrl-C (see above).
-
-    The worker's parent is the forkserver (PR_SET_PDEATHSIG covers its death), and the
-    forkserver lives as long as any worker does. So a thread also watches the worker's end of
-    the task pipe: when the main process is gone the kernel closes the other end (after
-    kill -9 too) and the thread ends the worker, even one busy with a long document."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux: the main process kills us
-        pass
-    try:
-        os.kill(main_pid, 0)           # the build died before we could ask: go
-    except ProcessLookupError:
-        os._exit(1)
-    if connection is not None and hasattr(select, "poll"):
-        threading.Thread(target=_exit_when_closed, args=(connection.fileno(),), daemon=True).start()
-
-
-def _exit_when_closed(fd: int) -> None:
-    hangup = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR | select.POLLNVAL
-    watcher = select.poll()
-    watcher.register(fd, getattr(select, "POLLRDHUP", 0) or select.POLLHUP)
-    while True:
-        for _, events in watcher.poll():
-            if events & hangup:
-                os._exit(1)
-
+from samverkan.engine.tasks import WORKER_DIED, Done, Made, Task, perform
+from samverkan.engine.worker import serve
 
 def cores() -> int:
     """The cores this process may use (a container may allow fewer than the machine has)."""

@@ -30,7 +30,7 @@ def start_forkserver() -> None:
     # must be guarded by `if __name__ == "__main__"`, as always with multiprocessing)
     from samverkan.writers import MODULES
 
-    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.tasks", *MODULES])
+    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.worker", *MODULES])
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:          # not the main thread

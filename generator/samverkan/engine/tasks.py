@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import resource
 import time
 from dataclasses import dataclass, field
@@ -226,25 +225,3 @@ def _perform_one(task: Task, run, done: Done, kept: Any = None) -> None:
     done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
                                                                              task.timestamp))
                   for copy in task.copies]
-
-
-THREADS = "RAYON_NUM_THREADS"    # the size of typst's thread pool, read when it first compiles
-
-
-def serve(connection, main_pid: int, threads: int | None = None) -> None:
-    """A worker process: do tasks until told to stop; die with the build (see pool.py).
-    `threads`: how many threads typst may use here (a setting of the user's environment wins)."""
-    from samverkan.engine.pool import die_with_parent
-
-    checkpoint("starting")       # a worker's first moment: Ctrl-C must not reach it already here
-    die_with_parent(main_pid, connection)
-    if threads is not None:
-        os.environ.setdefault(THREADS, str(threads))
-    while True:
-        try:
-            task = connection.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        connection.send(perform(task))
