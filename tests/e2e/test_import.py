@@ -7,8 +7,10 @@ must list exactly these changes, their authors, the comment and the conflict."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,9 @@ from samverkan.imports.review import collect
 
 from tests.conftest import CONTENT
 from tests.inspect import docx_text, libreoffice_fill
+from tests.web import axe_violations, chrome, close, vnu_errors
 
-ANNA, BO = "Anna Andersson", "Bo Berg"
+ANNA, BO, CILLA = "Anna Andersson", "Bo Berg", "Cilla Carlsson"
 ADDED = "Ett nytt stycke om stöd till föräldrar."
 ANNA_EDITS = [
     {"replace": "SIP är ett viktigt verktyg", "with": "SIP är ett centralt verktyg"},                 # 3.1:5
@@ -36,6 +39,11 @@ ANNA_EDITS = [
     {"insert-after": "Relationen till barnet", "text": ADDED},                                        # after 3.1:6
 ]
 BO_EDITS = [{"replace": "SIP är ett viktigt verktyg", "with": "SIP är ett nödvändigt verktyg"}]       # 3.1:5 too
+CILLA_EDITS = [
+    {"replace": "En stor andel barn", "with": "En betydande andel barn"},                            # 3.1:3
+    {"replace": "Det väntade barnet och de blivande", "with": "Det väntade barnet och blivande"},      # a subheading
+    {"replace": "Tillgång till narkotika", "with": "Tillgången till narkotika"},                      # Tabell 1
+]
 COMMENTED = "Tidig identifiering av de vuxnas"                                                        # 3.1:4
 EXPECTED = {("3.1:5", "changed", ANNA), ("3.1:6", "changed", ANNA), ("A-3.1-1", "changed", ANNA),
             ("3.1:7", "deleted", ANNA), ("3.1:6", "added", ANNA), ("3.1:5", "changed", BO)}
@@ -56,7 +64,10 @@ def returned(built_agreement, tmp_path_factory) -> dict[str, Path]:
     edition = work / "edition.docx"
     shutil.copyfile(built_agreement["docx"], edition)
     files = {name: work / name for name in ("anna.docx", "anna.odt", "bo.docx")}
+    files["cilla.docx"] = work / "cilla.docx"
     libreoffice_fill([
+        {"source": str(edition), "user": CILLA, "actions": CILLA_EDITS,           # track changes off
+         "save": [[str(files["cilla.docx"]), "MS Word 2007 XML"]]},
         {"source": str(edition), "user": ANNA, "track": True, "actions": ANNA_EDITS,
          "save": [[str(work / "anna-lo.docx"), "MS Word 2007 XML"], [str(files["anna.odt"]), "writer8"]]},
         {"source": str(edition), "user": BO, "track": True, "actions": BO_EDITS,
@@ -127,8 +138,16 @@ def test_import_writes_the_review_and_lists_a_file_that_is_no_edition(returned, 
                   "Strykning", "Nytt stycke efter 3.1:6", ADDED, "Åtagande A-3.1-1", "Hur följs detta upp?",
                   "in/annat.docx"):
         assert words in text, words
-    html = next((out / "granskning").glob("granskning-*.html")).read_text(encoding="utf-8")
+    page = next((out / "granskning").glob("granskning-*.html"))
+    html = page.read_text(encoding="utf-8")
     assert 'lang="sv"' in html and "Stycke 3.1:5 (konflikt)" in html and 'class="deleted"' in html
+    assert vnu_errors([page]) == []
+    driver = chrome(tmp_path / "downloads")
+    try:
+        driver.get(page.as_uri())
+        assert axe_violations(driver) == []
+    finally:
+        close(driver)
 
 
 def _git(folder: Path, *args: str) -> None:
@@ -196,3 +215,62 @@ def test_apply_of_one_authors_changes_then_build_gives_the_edited_text(project, 
     assert {(p["status"], p["old_ref"] or p["new_ref"]) for p in agreement["paragraphs"]} == {
         ("changed", "3.1:5"), ("changed", "3.1:6"), ("removed", "3.1:7"), ("added", f"3.1:{new_ref}")}
     assert [(c["id"], c["status"]) for c in agreement["commitments"]] == [("A-3.1-1", "changed")]
+
+
+def test_a_file_edited_without_track_changes_is_compared_with_the_text_and_what_cannot_be_placed_is_listed(
+        project, returned, tmp_path):
+    content = load_content(project / "content")
+    review = collect(content, [returned["cilla.docx"]], project / "content")
+    assert _proposals(review) == {("3.1:3", "changed", CILLA)}         # the saver's name, from the file's properties
+    proposal = review.entries[0].proposals[0]
+    assert not proposal.tracked and proposal.new.startswith("En betydande andel barn")
+    notes = {(n.what, n.new) for n in review.notes}
+    assert notes == {("Rubrik, tabell eller ingress ändrad", "Det väntade barnet och blivande föräldrarna"),
+                     ("Ändring i en tabell", "Tillgången till narkotika, dopningsmedel, alkohol och tobak ska minska.")}
+    result = CliRunner().invoke(cli, ["import", "--content", str(project / "content"), "--out", str(tmp_path / "r"),
+                                      "--apply", str(returned["cilla.docx"])])
+    assert result.exit_code == 0 and "applied 1 change(s)" in result.output, result.output
+    changed = subprocess.run(["git", "-C", str(project), "diff", "--stat"], capture_output=True, text=True).stdout
+    assert "03-prioriterade-malgrupper.md | 2 +-" in changed and "tables.yaml" not in changed
+
+
+def test_a_stale_edition_is_compared_with_its_version_from_git_and_changes_since_are_conflicts(project, returned,
+                                                                                               tmp_path):
+    section = project / "content" / "agreement" / "sections" / "03-prioriterade-malgrupper.md"
+    text = section.read_text(encoding="utf-8")
+    section.write_text(text.replace("SIP är ett viktigt verktyg", "SIP är ett bra verktyg"), encoding="utf-8")
+    _git(project, "commit", "-q", "-am", "3.1:5 changed after the edition was sent")
+    content = load_content(project / "content")
+    review = collect(content, [returned["anna.docx"]], project / "content")
+    assert review.files[0].base.startswith("version 1.1 (git ")
+    stale = {e.ref for e in review.entries for p in e.proposals if e.stale(p)}
+    assert stale == {"3.1:5"}
+    assert _proposals(review) == {x for x in EXPECTED if x[2] == ANNA}
+    result = CliRunner().invoke(cli, ["import", "--content", str(project / "content"), "--out", str(tmp_path / "r"),
+                                      "--apply", str(returned["anna.docx"])])
+    assert result.exit_code == 0 and "applied 4 change(s)" in result.output, result.output
+    after = load_content(project / "content").documents["agreement"]
+    texts = {s.ref(p): p.text for s in after.sections for p in s.paragraphs()}
+    assert texts["3.1:5"].startswith("SIP är ett bra verktyg")             # today's text kept: a conflict
+    assert "båda föräldrarna" in texts["3.1:6"] and "3.1:7" not in texts    # carried forward
+    review_text = docx_text(next((tmp_path / "r" / "granskning").glob("*.docx")))
+    assert "Stycket har ändrats sedan utgåvan gjordes" in review_text
+
+
+def test_an_edition_whose_version_is_not_in_the_history_is_compared_with_todays_text_as_unverified(
+        project, returned, tmp_path):
+    unknown = tmp_path / "okand-version.docx"
+    with zipfile.ZipFile(returned["anna.docx"]) as source, zipfile.ZipFile(unknown, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/custom.xml":
+                data = re.sub(rb"(samverkan-k\xc3\xa4lla\"><vt:lpwstr>)[0-9a-f]+", rb"\g<1>0123456789abcdef0123", data)
+            target.writestr(item, data)
+    content = load_content(project / "content")
+    review = collect(content, [unknown], project / "content")
+    assert "källan hittades inte" in review.files[0].base
+    assert all(p.unverified for e in review.entries for p in e.proposals) and review.entries
+    result = CliRunner().invoke(cli, ["import", "--content", str(project / "content"), "--out", str(tmp_path / "r"),
+                                      "--apply", str(unknown)])
+    assert "applied 0 change(s)" in result.output, result.output
+    assert "Overifierad" in docx_text(next((tmp_path / "r" / "granskning").glob("*.docx")))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
+import re
 from dataclasses import dataclass, field
 
 from samverkan.imports.anchors import bookmark_name
@@ -157,6 +157,42 @@ def _gaps(paragraphs: list[ReadParagraph], names: dict[str, Anchor]):
     return out
 
 
+SUMMARY_ID = re.compile(r"\(([A-Za-z]+-[0-9.]+-\d+)\)$")    # section 6 repeats a commitment with its id
+SIMILAR = 0.6     # how alike a paragraph that lost its anchor must be to the one it was
+
+
+def _recover_lost_anchors(items: list, base_order: list[str], base_text: dict[str, str],
+                          base_following: dict) -> None:
+    """Typing over a paragraph's first words without track changes takes its bookmark with them
+    (LibreOffice and Word do): an anchor missing from the file is given back to the paragraph in
+    its place — after the nearest anchor before it that is still there, among the paragraphs the
+    edition does not have — when that paragraph's text is still mostly the one it was."""
+    present = {name for name, _ in items if name}
+    for index, missing in enumerate(base_order):
+        if missing in present:
+            continue
+        previous = next((n for n in reversed(base_order[:index]) if n in present), None)
+        if previous is None:
+            continue
+        start = next(i for i, (name, _) in enumerate(items) if name == previous) + 1
+        known = set(base_following.get(previous, []))
+        best, best_ratio = None, SIMILAR
+        for position in range(start, len(items)):
+            name, paragraph = items[position]
+            if name is not None:
+                break
+            if paragraph.after in known or not paragraph.after or paragraph.inserted:
+                continue
+            ratio = difflib.SequenceMatcher(a=base_text[missing], b=paragraph.after, autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = position, ratio
+        if best is not None:
+            paragraph = items[best][1]
+            paragraph.anchors.insert(0, missing)
+            items[best] = (missing, paragraph)
+            present.add(missing)
+
+
 def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], unverified: bool = False) -> FileResult:
     """Every proposal of one returned edition of `doc`, against `base` (`expected` of the version
     it was made from)."""
@@ -182,6 +218,7 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
                         dates, tracked, unverified=unverified, **extra)
 
     items = _gaps(edition.paragraphs, names)
+    _recover_lost_anchors(items, base_order, base_text, base_following)
     seen: set[str] = set()
     order: list[str] = []
     returned_following: dict[str | None, list[ReadParagraph]] = {}
@@ -258,6 +295,9 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
                 what = "Ny text bland åtagandena (ett nytt åtagande läggs in i commitments.yaml)"
             if any(p.in_table for p in new_paragraphs):
                 what = "Ändring i en tabell"
+            repeated = [m.group(1) for m in (SUMMARY_ID.search(t) for t in wanted[i1:i2]) if m]
+            if tag == "replace" and repeated:
+                what = f"Ändring i sammanställningen av åtaganden: ändra {', '.join(repeated)} där det står"
             changes = [c for p in new_paragraphs for c in p.changes]
             result.notes.append(Note(edition.file, doc.key, near, what, " / ".join(wanted[i1:i2]),
                                      " / ".join(p.after for p in new_paragraphs), _authors(changes, fallback)[0]))

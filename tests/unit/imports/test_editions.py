@@ -63,3 +63,42 @@ def test_comments_with_their_range_author_and_replies_from_the_comments_part():
     assert [(r.author, r.text) for r in first.replies] == [("Bo", "Därför.")]
     assert ed.paragraphs[0].comments == ["0", "1"] and ed.paragraphs[1].comments == ["2"]
     assert ed.comments["2"].text == "Utan intervall."
+
+
+def test_odt_tracked_changes_bookmarks_copied_into_deletions_and_annotations():
+    import io
+    import zipfile
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+          'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"')
+    info = "<office:change-info><dc:creator>Anna</dc:creator><dc:date>2026-12-01T10:00:00</dc:date></office:change-info>"
+    content = (f'<?xml version="1.0"?><office:document-content {ns}><office:body><office:text><text:tracked-changes>'
+               f'<text:changed-region text:id="d1"><text:deletion>{info}<text:p><text:bookmark text:name="_p_1_1 Copy 1"/>'
+               'Gammal</text:p></text:deletion></text:changed-region>'
+               f'<text:changed-region text:id="i1"><text:insertion>{info}</text:insertion></text:changed-region>'
+               f'<text:changed-region text:id="d2"><text:deletion>{info}<text:p><text:bookmark text:name="_p_1_2"/>'
+               'Bort hela.</text:p><text:p/></text:deletion></text:changed-region>'
+               '</text:tracked-changes>'
+               '<text:p><text:change text:change-id="d1"/><text:change-start text:change-id="i1"/>Ny'
+               '<text:change-end text:change-id="i1"/> början<text:s text:c="2"/>här.</text:p>'
+               '<text:p><text:change text:change-id="d2"/><text:bookmark text:name="_p_1_3"/>Tredje '
+               '<office:annotation office:name="k1"><dc:creator>Bo</dc:creator><dc:date>2026-12-02T09:00:00</dc:date>'
+               '<text:p>Bra?</text:p></office:annotation>stycket<office:annotation-end office:name="k1"/>.</text:p>'
+               '</office:text></office:body></office:document-content>')
+    meta = (f'<?xml version="1.0"?><office:document-meta {ns}><office:meta><dc:creator>Anna</dc:creator>'
+            '<meta:user-defined meta:name="samverkan-version">1.1</meta:user-defined></office:meta></office:document-meta>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content)
+        z.writestr("meta.xml", meta)
+    ed = read_edition(Package(buffer.getvalue(), "document"), "x.odt")
+    assert ed.properties == {"samverkan-version": "1.1"} and ed.saved_by == "Anna"
+    changed, gone, third = ed.paragraphs
+    assert changed.anchors == ["_p_1_1"] and changed.before == "Gammal början här." and changed.after == "Ny början här."
+    assert [(c.op, c.text, c.author) for c in changed.changes] == [("deleted", "Gammal", "Anna"), ("inserted", "Ny", "Anna")]
+    assert gone.anchors == ["_p_1_2"] and gone.deleted and gone.before == "Bort hela."
+    assert third.anchors == ["_p_1_3"] and third.after == "Tredje stycket."
+    comment = ed.comments[third.comments[0]]
+    assert (comment.author, comment.text, comment.anchored) == ("Bo", "Bra?", "stycket")
