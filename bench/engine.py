@@ -2,7 +2,8 @@
 
     python bench/engine.py                  # everything below
     python bench/engine.py --kommuner 290   # the size of the synthetic region (default 290)
-    python bench/engine.py --no-peer --no-national
+    python bench/engine.py --no-peer --no-national --no-live
+    python bench/engine.py --baseline db01000   # also time that commit (a git worktree), print ratios
 
 1. cold: every default document of content/ into an empty folder, on all cores, as
    `samverkan build` runs it (a new process: start-up, load, render, workers, switch);
@@ -15,7 +16,18 @@
    after it; the median counts), and side by side the peer on the same routine files:
    docxtpl renders each routine .docx, LibreOffice headless converts them all to PDF in one
    batch; the PDFs it really wrote are counted (it may exit 0 with files missing);
-6. national scale: a synthetic region of N kommuner × the routines of content/, cold.
+6. national scale: a synthetic region of N kommuner × the routines of content/, cold;
+7. live: `samverkan serve` on a copy of the project, the agreement's page open in headless
+   Chromium (tests/web.py); a paragraph edited three times: from the file's write to the new
+   text in the open page's DOM (the reloaded page's domInteractive, on the same clock), and to
+   its Word and PDF in the output (their new sha256 in manifest.json); the median counts;
+8. `--baseline REV` (e.g. db01000): the same figures (1, 3, 4, 5, 6) for that commit, from a git
+   worktree of it with its own content/ and templates/, in the same run, and the ratios.
+
+Every cold build starts without the prepared-template cache (.samverkan-cache/ beside the
+output, removed first); the one-kommun build has the cache its cold build left, as an editor's
+second build has. The goals of issue 23 are printed at the end, as figures and as ratios to the
+baseline (the machine's speed drifts 10-40 %: only figures of one run compare).
 
 Every build runs as its own process; its peak memory is the sum of the proportional memory (PSS) of
 the whole process tree (main process, forkserver, workers, pandoc), sampled every 0.05 s for half a
@@ -91,15 +103,19 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
             "stderr": stderr.decode()}
 
 
-def samverkan_build(content: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> dict:
-    """`samverkan build` in a new process (`env`: added to its environment); its report (files,
-    timings) from the child."""
+def samverkan_build(content: Path, out: Path, *args: str, env: dict[str, str] | None = None, cold: bool = False) -> dict:
+    """`samverkan build` in a new process (`env`: added to its environment, e.g. PYTHONPATH for
+    the baseline); its report (files, timings) from the child. `cold`: without the cache of
+    prepared templates (removed first)."""
+    if cold:
+        shutil.rmtree(out.resolve().parent / ".samverkan-cache", ignore_errors=True)
     child = ("import json, sys; from pathlib import Path; from samverkan import build as b; "
              "from samverkan.targets import BuildOptions; "
              "a = json.loads(sys.argv[1]); "
              "r = b.build_project(Path(a['content']), Path(a['out']), a['targets'], BuildOptions(), a['jobs'], "
              "force=a['force']); "
              "print(json.dumps({'written': len(r.written), 'unchanged': r.unchanged, 'removed': len(r.removed), "
+             "'paths': [[w.path, w.kommun] for w in r.written], "
              "'bytes': sum(w.bytes for w in r.written), 'checked_only': r.checked_only, "
              "'timings': [[k[0], k[1], *v] for k, v in r.timings.items()]}))")
     jobs = None
@@ -178,65 +194,228 @@ def peer(routine_docx: list[Path], work: Path) -> dict:
             "produced": produced, "of": len(routine_docx), "peak": convert["peak"]}
 
 
+def baseline_code(rev: str, work: Path) -> tuple[Path, dict[str, str]]:
+    """A git worktree of `rev` (removed by `drop_baseline`) and the environment that runs its
+    code: its generator/ first on the path, its templates/ as samverkan.templates (a link in the
+    throwaway worktree; the installed samverkan's templates would be found otherwise)."""
+    tree = work / "baseline"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tree), rev], check=True)
+    link = tree / "generator" / "samverkan" / "templates"
+    if not link.exists():
+        link.symlink_to(tree / "templates", target_is_directory=True)
+    return tree, {"PYTHONPATH": str(tree / "generator")}
+
+
+def drop_baseline(tree: Path) -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False,
+                   capture_output=True)
+
+
+def only_files_of(changed: dict, code: str) -> bool:
+    """Every file written is the kommun's own, or a page or file of the site."""
+    return all(kommun == code or path.startswith("site/") for path, kommun in changed["paths"])
+
+
+def measure(source: Path, work: Path, args, env: dict[str, str] | None = None, live: bool = False) -> dict:
+    """Every figure for the code in `env` (None: this checkout) and the content folder `source`
+    (it and the templates/ beside it are copied into `work`)."""
+    content = work / "content"
+    shutil.copytree(source, content)
+    if (source.parent / "templates").is_dir():
+        shutil.copytree(source.parent / "templates", work / "templates")
+    figures: dict = {}
+    cold = figures["cold"] = samverkan_build(content, work / "out", env=env, cold=True)
+    line("cold, every default document", cold)
+    if not args.no_serial:
+        serial = samverkan_build(content, work / "serial", "--jobs=1", env=dict(env or {}, RAYON_NUM_THREADS="1"),
+                                 cold=True)
+        line("cold, one worker (the serial sum)", serial)
+        print(f"  two cores: {cold['seconds']:.2f} s = {cold['seconds'] / serial['seconds']:.2f} × the serial sum")
+        breakdown(serial)
+    noop = figures["noop"] = samverkan_build(content, work / "out", env=env)
+    line("no-op rebuild", noop, "  (known from the input files alone)" if noop["checked_only"] else "")
+    name = change_one_kommun(content)
+    changed = figures["one"] = samverkan_build(content, work / "out", env=env)
+    changed["only_its_files"] = only_files_of(changed, "0160")
+    line(f"one kommun changed ({name})", changed, f"  {changed['seconds'] / cold['seconds']:.0%} of cold; "
+         f"{'only its files and site pages' if changed['only_its_files'] else 'OTHER FILES TOO'}")
+
+    # routines cold three times, two before the peer and one after it (the machine's speed
+    # drifts over a minute; the peer's 40 s average over it, a 5 s build does not): the median
+    runs = [samverkan_build(content, work / f"routines-{i}", "routines", env=env, cold=True) for i in range(2)]
+    result = None
+    if not args.no_peer:
+        docx = sorted((work / "routines-0" / "rutiner").glob("*/*.docx"))
+        result = peer(docx, work / "peer")
+    runs.append(samverkan_build(content, work / "routines-2", "routines", env=env, cold=True))
+    routines = figures["routines"] = sorted(runs, key=lambda r: r["seconds"])[1]
+    seconds = ", ".join(f"{r['seconds']:.2f}" for r in runs)
+    line("cold, routines only (median of 3)", routines, f"  (runs: {seconds} s)")
+    if result is not None:
+        print(f"{'peer: docxtpl + LibreOffice, same docx':<38} {result['seconds']:7.2f} s   peak "
+              f"{mb(result['peak']):>7}   rendered {result['of']} docx in {result['render']:.2f} s, "
+              f"converted in {result['convert']:.2f} s: {result['produced']} of {result['of']} PDFs written")
+        every = result["render"] + result["convert"] * result["of"] / max(1, result["produced"])
+        figures["peer_ratio"] = every / routines["seconds"]
+        print(f"  samverkan makes the {result['of']} docx, {result['of']} PDFs and the ZIPs "
+              f"{result['seconds'] / routines['seconds']:.1f}× as fast as the peer makes "
+              f"{result['produced']} PDFs; {figures['peer_ratio']:.1f}× as fast as the peer would make all "
+              f"{result['of']} (its time per PDF × {result['of']}: {every:.1f} s)")
+
+    if not args.no_national:
+        region = work / "national" / "content"
+        shutil.copytree(content, region)
+        synthetic_region(region, args.kommuner)
+        national = figures["national"] = samverkan_build(region, work / "national" / "out", env=env, cold=True)
+        line(f"national: {args.kommuner} kommuner, cold", national)
+        shutil.rmtree(work / "national", ignore_errors=True)
+    if live:
+        figures["live"] = live_latency(work, rounds=3)
+    return figures
+
+
+def live_latency(work: Path, rounds: int) -> dict | None:
+    """`samverkan serve` on the built project in `work`, the agreement's page in headless
+    Chromium: a paragraph edited `rounds` times; seconds from each write to the new text in the
+    page's DOM and to its Word and PDF in the output (the medians)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from tests.web import chrome, close
+        driver = chrome(work / "downloads")
+    except Exception as exc:        # no selenium, no chromium: say so, measure the rest
+        print(f"live: not measured ({type(exc).__name__}: {exc}); it needs chromium, chromedriver and selenium")
+        return None
+    project = work
+    sections = sorted((project / "content" / "agreement" / "sections").glob("*.md"))
+    pages = sorted((project / "out" / "site").glob("overenskommelse-*.html"))
+    manifest = project / "out" / "manifest.json"
+
+    def documents() -> dict[str, str]:
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
+        except (OSError, ValueError, KeyError):
+            return {}
+        return {e["path"]: e["sha256"] for e in entries if e.get("kind") == "agreement"}
+
+    process = subprocess.Popen([sys.executable, "-m", "samverkan", "serve", "--port", "0", "--content",
+                                str(project / "content"), "--out", str(project / "out")], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    page_s, files_s = [], []
+    try:
+        deadline = time.monotonic() + 120
+        while not any(" at http://" in line for line in said):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("samverkan serve did not start:\n" + "".join(said))
+            time.sleep(0.05)
+        url = next(line for line in said if " at http://" in line).split(" at ", 1)[1].split("/;", 1)[0]
+        driver.get(f"{url}/{pages[0].name}")
+        for number in range(rounds):
+            marker = f"Mätpunkt{number}x{os.getpid()}"
+            text = sections[0].read_text(encoding="utf-8")
+            lines = text.splitlines(keepends=True)
+            first = next(i for i, l in enumerate(lines) if l.strip() and not l.startswith(("#", ">", "-", "|", ":")))
+            lines[first] = f"{marker} {lines[first]}"
+            before = documents()
+            builds = sum("everything:" in line for line in said)
+            written = time.time()
+            sections[0].write_text("".join(lines), encoding="utf-8")
+            end = time.monotonic() + 60
+            shown = None
+            while shown is None and time.monotonic() < end:
+                shown = driver.execute_script(
+                    "return document.body && document.body.innerText.includes(arguments[0]) ? "
+                    "performance.timing.domInteractive : null", marker)
+                time.sleep(0.01)
+            while time.monotonic() < end:
+                now = documents()
+                if now and all(now.get(p) != h for p, h in before.items() if p.endswith((".docx", ".pdf"))):
+                    files_s.append(time.time() - written)
+                    break
+                time.sleep(0.01)
+            if shown is None:
+                raise SystemExit("the new text did not reach the page within 60 s:\n" + "".join(said[-20:]))
+            page_s.append(shown / 1000 - written)
+            while sum("everything:" in line for line in said) <= builds and time.monotonic() < end:
+                time.sleep(0.05)
+            time.sleep(0.3)
+    finally:
+        os.killpg(process.pid, 2)
+        process.wait(60)
+        close(driver)
+    median = lambda values: sorted(values)[len(values) // 2] if values else float("nan")  # noqa: E731
+    result = {"page": median(page_s), "files": median(files_s)}
+    print(f"{'live: edit → its page in the browser':<38} {result['page']:7.2f} s   (runs: "
+          f"{', '.join(f'{v:.2f}' for v in page_s)} s; file written → new text in the open page's DOM)")
+    print(f"{'live: edit → its Word and PDF':<38} {result['files']:7.2f} s   (runs: "
+          f"{', '.join(f'{v:.2f}' for v in files_s)} s; → both new in output/manifest.json)")
+    return result
+
+
+# The goals of issue 23, and the baseline's figures it quotes (db01000/02eb785, in one run):
+# cold 8.2 s, no-op 0.29 s, one kommun 35 % of cold, routines 10.1× the peer, 290 kommuner 39.4 s.
+GOALS = [
+    # (name, figure of `now`, limit, at most?, the baseline's figure in the issue: the goal as a ratio)
+    ("edit → page in the browser (s)", lambda f: (f.get("live") or {}).get("page"), 1.0, True, None),
+    ("edit → Word and PDF (s)", lambda f: (f.get("live") or {}).get("files"), 2.5, True, None),
+    ("one kommun changed (share of cold)", lambda f: f["one"]["seconds"] / f["cold"]["seconds"], 0.15, True, 0.35),
+    ("routines (× the peer)", lambda f: f.get("peer_ratio"), 12.0, False, 10.1),
+    ("cold, default set (s)", lambda f: f["cold"]["seconds"], 6.0, True, 8.2),
+    ("no-op (s)", lambda f: f["noop"]["seconds"], 0.3, True, 0.29),
+    ("290 kommuner (s)", lambda f: f.get("national", {}).get("seconds"), 30.0, True, 39.4),
+    ("290 kommuner, peak memory (MB)", lambda f: f.get("national", {}).get("peak", 0) / 1e6 or None, 700.0, True,
+     None),
+]
+
+
+def goals(now: dict, base: dict | None) -> None:
+    print("\ngoals (issue 23)                        now      goal   met" +
+          ("   baseline  now/baseline  goal as a ratio" if base else ""))
+    for name, figure, limit, at_most, quoted in GOALS:
+        value = figure(now)
+        if value is None:
+            print(f"  {name:<36} {'-':>7}")
+            continue
+        met = value <= limit if at_most else value >= limit
+        text = f"  {name:<36} {value:7.2f} {limit:9.2f}   {'yes' if met else 'NO ':<5}"
+        before = figure(base) if base else None
+        if before:
+            ratio = value / before
+            wanted = limit / quoted if quoted else None
+            ok = "" if wanted is None else (" yes" if (ratio <= wanted if at_most else ratio >= wanted) else " NO")
+            text += f" {before:9.2f} {ratio:11.2f}   " + (f"{'≤' if at_most else '≥'} {wanted:.2f}{ok}" if wanted else "")
+        print(text)
+    print(f"  one kommun changed: only its files and site pages written: {'yes' if now['one']['only_its_files'] else 'NO'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--kommuner", type=int, default=290, help="kommuner of the synthetic region (default 290)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--no-national", action="store_true")
+    parser.add_argument("--no-serial", action="store_true", help="skip the one-worker build")
+    parser.add_argument("--no-live", action="store_true", help="skip the edit → browser latency")
+    parser.add_argument("--baseline", metavar="REV", help="also time this commit (e.g. db01000) and print ratios")
     args = parser.parse_args()
 
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as tmp:
         work = Path(tmp)
-        content = work / "content"
-        shutil.copytree(args.content, content)
-        templates = args.content.parent / "templates"
-        if templates.is_dir():
-            shutil.copytree(templates, work / "templates")
-
-        cold = samverkan_build(content, work / "out")
-        line("cold, every default document", cold)
-        serial = samverkan_build(content, work / "serial", "--jobs=1", env={"RAYON_NUM_THREADS": "1"})
-        line("cold, one worker (the serial sum)", serial)
-        print(f"  two cores: {cold['seconds']:.2f} s = {cold['seconds'] / serial['seconds']:.2f} × the serial "
-              "sum")
-        breakdown(serial)
-        noop = samverkan_build(content, work / "out")
-        line("no-op rebuild", noop, "  (known from the input files alone)" if noop["checked_only"] else "")
-        name = change_one_kommun(content)
-        changed = samverkan_build(content, work / "out")
-        line(f"one kommun changed ({name})", changed)
-
-        # routines cold three times, two before the peer and one after it (the machine's speed
-        # drifts over a minute; the peer's 40 s average over it, a 5 s build does not): the median
-        runs = [samverkan_build(content, work / f"routines-{i}", "routines") for i in range(2)]
-        result = None
-        if not args.no_peer:
-            docx = sorted((work / "routines-0" / "rutiner").glob("*/*.docx"))
-            result = peer(docx, work / "peer")
-        runs.append(samverkan_build(content, work / "routines-2", "routines"))
-        routines = sorted(runs, key=lambda r: r["seconds"])[1]
-        seconds = ", ".join(f"{r['seconds']:.2f}" for r in runs)
-        line("cold, routines only (median of 3)", routines, f"  (runs: {seconds} s)")
-        if result is not None:
-            print(f"{'peer: docxtpl + LibreOffice, same docx':<38} {result['seconds']:7.2f} s   peak "
-                  f"{mb(result['peak']):>7}   rendered {result['of']} docx in {result['render']:.2f} s, "
-                  f"converted in {result['convert']:.2f} s: {result['produced']} of {result['of']} PDFs written")
-            every = result["render"] + result["convert"] * result["of"] / max(1, result["produced"])
-            print(f"  samverkan makes the {result['of']} docx, {result['of']} PDFs and the ZIPs "
-                  f"{result['seconds'] / routines['seconds']:.1f}× as fast as the peer makes "
-                  f"{result['produced']} PDFs; {every / routines['seconds']:.1f}× as fast as the peer would make all "
-                  f"{result['of']} (its time per PDF × {result['of']}: {every:.1f} s)")
-
-        if not args.no_national:
-            region = work / "national" / "content"
-            shutil.copytree(args.content, region)
-            synthetic_region(region, args.kommuner)
-            national = samverkan_build(region, work / "national" / "out")
-            line(f"national: {args.kommuner} kommuner, cold", national)
-            shutil.rmtree(work / "national", ignore_errors=True)
+        print("-- this checkout")
+        now = measure(args.content, work / "now", args, live=not args.no_live)
+        base = None
+        if args.baseline:
+            print(f"-- baseline {args.baseline} (its own content/ and templates/)")
+            tree, env = baseline_code(args.baseline, work)
+            try:
+                base = measure(tree / "content", work / "then", args, env=env)
+            finally:
+                drop_baseline(tree)
+        goals(now, base)
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work on the machine inflates "
           "every figure)")
