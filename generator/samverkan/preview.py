@@ -1,35 +1,162 @@
 """`samverkan serve`: a local preview of the download site. It builds nothing: it serves the
-folder `samverkan build site` wrote, on 127.0.0.1 only, until Ctrl-C."""
+folder `samverkan build site` wrote, on 127.0.0.1 only, until Ctrl-C.
+
+What it serves: regular files under OUT/site and nothing else. Every request is resolved on
+the disk before anything is opened; a path that leaves the folder (`..`, a symlink to
+`/etc/passwd`, to a folder beside the output or to `manifest.json`), a folder without
+`index.html` (no listing), a pipe or a device is 404. A request that is not a path at all
+(`%00`, bad percent-encoding) is 400, a method other than GET/HEAD 501. A request the browser
+cancels is silent, and nothing a client sends prints a traceback on the terminal.
+
+The standard library's SimpleHTTPRequestHandler is kept for the HTTP itself; only how a path
+becomes a file is samverkan's (`_open`): its own `send_head` follows symlinks anywhere, lists
+folders and lets a NUL byte escape as a ValueError."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
+import stat
+import sys
+import urllib.parse
+from http import HTTPStatus
 from pathlib import Path
 from typing import Callable
 
 from samverkan.errors import UsageProblem
 
 SITE = "site"          # the site's folder in the output folder (targets/site.py)
+INDEX = "index.html"
+
+# C0 and C1 controls of a request line shown as \xNN on the terminal (a request could
+# otherwise move the cursor or change the terminal's colours)
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7f, 0xa0)]}
+
+
+class _NotFound(Exception):
+    """The request names no regular file of the site."""
+
+
+def _open(root: str, parts: list[str]) -> tuple[int, os.stat_result]:
+    """The open descriptor and status of ROOT/parts…, which must be a regular file or a folder
+    whose real path (every symlink on the way resolved) is ROOT or inside it. Opened without
+    following a last symlink and without blocking (a FIFO is opened, seen and refused); the
+    path of the opened file is read back from /proc so that a link swapped in between the
+    check and the open is caught too."""
+    real = os.path.realpath(os.path.join(root, *parts))
+    if not _inside(real, root):
+        raise _NotFound
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        raise _NotFound from None
+    try:
+        status = os.fstat(fd)
+        try:
+            opened = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:                       # no /proc: the resolved path stands
+            opened = real
+        if not _inside(opened, root) or not (stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)):
+            raise _NotFound
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, status
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Files of the site only (SimpleHTTPRequestHandler never serves outside its folder);
-    one line per request on the terminal."""
+    """Regular files of the site only; one line per request on the terminal."""
+
+    timeout = 60                          # a client that connects and sends nothing is let go
+
+    def __init__(self, *args, root: str, **kwargs) -> None:
+        self.root = root
+        super().__init__(*args, directory=root, **kwargs)
+
+    def send_head(self):
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            path = urllib.parse.unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            path = "\x00"
+        if "\x00" in path or "\\" in path or not path.startswith("/"):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Not a path of the site")
+            return None
+        parts = [part for part in path.split("/") if part not in ("", ".")]
+        try:
+            if ".." in parts:
+                raise _NotFound
+            fd, status = _open(self.root, parts)
+            if stat.S_ISDIR(status.st_mode):
+                os.close(fd)
+                if not path.endswith("/"):
+                    # a folder's address ends in "/" so that its page's relative links work;
+                    # the new address is built from the checked parts, never "//host"
+                    self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                    self.send_header("Location", "/" + "".join(urllib.parse.quote(p) + "/" for p in parts))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+                parts.append(INDEX)
+                fd, status = _open(self.root, parts)
+                if not stat.S_ISREG(status.st_mode):
+                    os.close(fd)
+                    raise _NotFound
+            elif path.endswith("/"):             # a file is not a folder
+                os.close(fd)
+                raise _NotFound
+        except _NotFound:
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        file = os.fdopen(fd, "rb")
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-type", self.guess_type(parts[-1] if parts else INDEX))
+            self.send_header("Content-Length", str(status.st_size))
+            self.send_header("Last-Modified", self.date_time_string(status.st_mtime))
+            self.end_headers()
+        except BaseException:
+            file.close()
+            raise
+        return file
+
+    def list_directory(self, path):      # never called by send_head above; no listing either way
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
-        print(f"{self.address_string()} {format % args}", flush=True)
+        print(f"{self.address_string()} {(format % args).translate(_CONTROLS)}", flush=True)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """A cancelled request (the browser closed the connection) is silent; anything else that
+    goes wrong with one request is one line on the terminal, never a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"{client_address[0]} request not answered: {type(error).__name__}: {error}", flush=True)
 
 
 def server(out: Path, port: int, handler: type = _Handler) -> http.server.ThreadingHTTPServer:
     """A server for OUT/site on 127.0.0.1:`port` (0: any free port), not yet serving; `handler`:
     a subclass of the handler (live.py adds the live preview's script and events)."""
     folder = Path(out) / SITE
-    if not (folder / "index.html").is_file():
+    if not (folder / INDEX).is_file():
         raise UsageProblem(f"no site in {folder}: build it first with `samverkan build site` "
                            f"(or `samverkan build`), then run samverkan serve again")
+    root = os.path.realpath(folder)
+    if root != os.path.join(os.path.realpath(out), SITE):
+        raise UsageProblem(f"{folder} is a link to {root}: samverkan serves only the folder "
+                           f"`samverkan build site` writes; remove the link and run `samverkan build site`")
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
+        return _Server(("127.0.0.1", port), functools.partial(handler, root=root))
     except OSError as exc:
         raise UsageProblem(f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); "
                            "choose another port with --port") from exc

@@ -459,6 +459,54 @@ def test_samverkan_serve_previews_the_site_and_ctrl_c_stops_it(site):
     assert process.returncode == 0 and "stopped" in out and "Traceback" not in err, (out, err)
 
 
+def test_samverkan_serve_refuses_links_out_of_the_built_site(site, tmp_path):
+    """Issue 24: links made in a built site to /etc/passwd, to a folder beside the output and
+    to manifest.json are 404 over HTTP; a cancelled download and a NUL byte print no traceback."""
+    import os
+    import shutil
+    import socket
+    import urllib.error
+
+    out = tmp_path / "output"
+    shutil.copytree(site.folder, out / "site", copy_function=os.link)       # the built site, hard-linked
+    shutil.copy(site.out / "manifest.json", out / "manifest.json")
+    (tmp_path / "beside").mkdir()
+    (tmp_path / "beside" / "notes.txt").write_text("beside the output", encoding="utf-8")
+    os.symlink("/etc/passwd", out / "site" / "passwd.html")
+    os.symlink(tmp_path / "beside", out / "site" / "kommuner" / "beside")
+    os.symlink(out / "manifest.json", out / "site" / "filer" / "manifest.json")
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
+    command = [sys.executable, "-m", "samverkan", "serve", "--no-watch", "--out", str(out), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stdout.readline()).group(0)
+        for path in ["passwd.html", "kommuner/beside/notes.txt", "kommuner/beside/", "filer/manifest.json",
+                     "filer/", "assets/"]:
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + path, timeout=10)
+            assert refused.value.code == 404, path
+        with urllib.request.urlopen(base + "kommuner/taby.html", timeout=10) as answer:
+            assert "Täby kommun" in answer.read().decode("utf-8")
+        host, port = base[len("http://"):-1].split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(b"GET /kommuner/%00 HTTP/1.0\r\n\r\n")
+            assert connection.recv(64).startswith(b"HTTP/1.0 400")
+        biggest = max((e for e in site.entries if e["path"].startswith("site/filer/")), key=lambda e: e["bytes"])
+        with socket.create_connection((host, int(port)), timeout=10) as connection:   # a cancelled download
+            connection.sendall(f"GET /{biggest['path'][len('site/'):]} HTTP/1.0\r\n\r\n".encode())
+            connection.recv(1024)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        with urllib.request.urlopen(base, timeout=10) as answer:                # still serving
+            assert answer.status == 200
+        process.send_signal(signal.SIGINT)
+        shown, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and "Traceback" not in shown + err and "Error" not in shown + err, (shown, err)
+    assert {p: p.stat().st_mtime_ns for p in before} == before                   # nothing changed
+
+
 def test_a_plain_build_after_a_remiss_keeps_the_remiss_page_with_its_deadline(tmp_path):
     """The secretariat builds the remiss once with its deadline, then goes on with plain builds."""
     from click.testing import CliRunner
