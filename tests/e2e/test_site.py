@@ -439,7 +439,7 @@ def test_printing_leaves_out_navigation_and_search(site, browser):
 # --- samverkan serve ---------------------------------------------------------------------------
 
 def test_samverkan_serve_previews_the_site_and_ctrl_c_stops_it(site):
-    command = [sys.executable, "-m", "samverkan", "serve", "--out", str(site.out), "--port", "0"]
+    command = [sys.executable, "-m", "samverkan", "serve", "--no-watch", "--out", str(site.out), "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
