@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samverkan.collect.documents import SUFFIXES, Paragraph, TextDocument, filled, read_text_document
-from samverkan.collect.untrusted import Package, Rejected, Source, read_file, sources
+from samverkan.collect.documents import SUFFIXES, Paragraph, TextDocument, cell_text, filled, read_text_document
+from samverkan.collect.untrusted import Package, Rejected, Source, embedded_json, looks_like_html, read_file, sources
 from samverkan.model import Content, Texts
 from samverkan.remiss import (
     FORM_PROPERTY, Chapter, ReferenceIndex, RemissEdition, answer_refs, chapters, edition, remiss_words,
@@ -23,6 +23,7 @@ from samverkan.remiss import (
 from samverkan.text import normalise, slugify
 
 WHAT = "response form (.docx or .odt)"
+WEB_MARKER = "samverkan-remiss"        # the block of answers a saved web form carries (targets/webforms.py)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class FormReader:
         self.index = ReferenceIndex(remiss)
         self.doc_titles = {_label(d.meta.title): d.key for d in remiss.documents}
         self.chapters = {(c.doc.key, _label(c.heading)): c for d in remiss.documents for c in chapters(d)}
+        self.by_number = {(c.doc.key, c.section.number): c for c in self.chapters.values()}
         self.answer_header = tuple(_label(x) for x in (self.t.reference, self.t.comment, self.t.proposal))
         self.respondent_labels = {_label(self.t.organisation): "organisation", _label(self.t.contact_person): "contact",
                                   _label(self.t.email): "email", _label(self.t.date): "date"}
@@ -85,11 +87,14 @@ class FormReader:
         left in front of typed text is dropped."""
         return filled(text, self.placeholders)
 
-    def identify(self, document: TextDocument) -> None:
-        found = normalise(document.properties.get(FORM_PROPERTY, ""))
+    def check_version(self, found: str) -> None:
         if found and found != self.remiss.id:
             raise Rejected(f"answers another remiss version ({found}); this remiss is {self.remiss.id}. "
                            "Ask the sender to copy the answers into the current response form")
+
+    def identify(self, document: TextDocument) -> None:
+        found = normalise(document.properties.get(FORM_PROPERTY, ""))
+        self.check_version(found)
         if not found:
             words = normalise(remiss_words(self.remiss))
             texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
@@ -125,6 +130,31 @@ class FormReader:
             elif header and all(label in self.respondent_labels for label in header) and len(block.rows) > 1:
                 for label, cell in zip(header, block.rows[1]):
                     respondent[self.respondent_labels[label]] = self.value(cell)
+        return self.response(respondent, general, rows, file)
+
+    def read_web(self, value: dict, file: str):
+        """The answers the site's web form saved (targets/webforms.py): the same respondent,
+        general comments and answer rows as a Word form's."""
+        if value.get("form") != "remiss":
+            raise Rejected(f"is not a remiss answer saved by the site's form (it says it is '{value.get('form')}')")
+        found = value.get("remiss_id")
+        self.check_version(normalise(found) if isinstance(found, str) else "?")
+        given = value.get("respondent") if isinstance(value.get("respondent"), dict) else {}
+        respondent = {key: self.value(cell_text(text)) if isinstance(text := given.get(key), str) else None
+                      for key in ("organisation", "contact", "email", "date")}
+        general = [cell_text(text) for text in [value.get("general")] if isinstance(text, str) and text.strip()]
+        rows = []
+        for item in value.get("answers") if isinstance(value.get("answers"), list) else []:
+            if not isinstance(item, dict):
+                continue
+            texts = [self.value(cell_text(x)) if isinstance(x := item.get(key), str) else None
+                     for key in ("chapter", "reference", "comment", "proposal")]
+            if texts[2] or texts[3]:
+                doc_key, _, number = (texts[0] or "").partition("|")
+                rows.append((self.by_number.get((doc_key, number)), *texts[1:]))
+        return self.response(respondent, general, rows, file)
+
+    def response(self, respondent: dict, general: list[str], rows: list, file: str):
         organisation = respondent.get("organisation")
         if not organisation:
             raise Rejected(f"does not say which organisation answers (the field {self.t.organisation} is empty)")
@@ -135,8 +165,11 @@ class FormReader:
 
 
 def read_form(source: Source, reader: FormReader):
-    """One form from outside: its respondent and answer rows, or Rejected."""
+    """One form from outside (Word, LibreOffice, or the site's web form): its respondent and
+    answer rows, or Rejected."""
     data = read_file(source.path)
+    if looks_like_html(data):
+        return reader.read_web(embedded_json(data, WEB_MARKER, "remiss answer"), source.name)
     package = Package(data, WHAT)
     return reader.read(read_text_document(package), source.name)
 
@@ -151,7 +184,7 @@ def collect(content: Content, paths: list[Path]) -> Compilation:
     unplaced: list[Answer] = []
     responses: list[Response] = []
     rejected: list[tuple[str, str]] = []
-    found = sources(paths, SUFFIXES)
+    found = sources(paths, SUFFIXES + (".html", ".htm"))
     for source in found:
         try:
             response, rows = read_form(source, reader)

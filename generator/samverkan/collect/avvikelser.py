@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from samverkan.collect.documents import SUFFIXES as DOCUMENT_SUFFIXES, Paragraph, Table, filled, read_text_document
+from samverkan.collect.documents import (
+    SUFFIXES as DOCUMENT_SUFFIXES, Paragraph, Table, cell_text, filled, read_text_document,
+)
 from samverkan.collect.untrusted import (
     Package, Rejected, Source, embedded_json, looks_like_html, read_file, sources,
 )
@@ -146,7 +148,7 @@ class FormReader:
             item = given.get(key)
             if isinstance(item, list):
                 item = "; ".join(x for x in item if isinstance(x, str))
-            answers[key] = normalise_answer(item) if isinstance(item, str) else None
+            answers[key] = (cell_text(item) or None) if isinstance(item, str) else None
         return self.report(answers, file, "web")
 
     # --- what the answers mean ---------------------------------------------------------------
@@ -212,12 +214,6 @@ class FormReader:
                 choice = part
             out.append(choice)
         return list(dict.fromkeys(out))
-
-
-def normalise_answer(text: str) -> str | None:
-    """A web form's answer: lines kept, each normalised, empty lines at the ends dropped."""
-    text = "\n".join(normalise(line) for line in text.replace("\r\n", "\n").split("\n")).strip("\n")
-    return text or None
 
 
 def in_period(report: Report, period: str) -> bool:

@@ -33,10 +33,11 @@ from typing import Any, Iterable, Sequence
 from samverkan.dates import build_timestamp, iso_date
 from samverkan.errors import BuildFailed
 from samverkan.model import Content, LocalUnit
-from samverkan.remiss import edition
+from samverkan.remiss import edition, remiss_words
 from samverkan.render import ref_anchor, status_facts
 from samverkan.rules import names
 from samverkan.targets.avvikelser import private_kinds
+from samverkan.targets import webforms
 from samverkan.targets.base import BuildOptions, Job, Linked, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
@@ -176,10 +177,12 @@ class Site:
         commitments = self.commitments(documents) if self.content.all_commitments() else None
         places = self.kommuner() if not RoutinesTarget().missing(self.content) else None
         remiss = self.remiss(documents)
+        avvikelse = webforms.avvikelse_page(self)
         nav = [(START, self.t.navigation.home)] + ([(COMMITMENTS, self.t.navigation.commitments)] if commitments else []) \
             + ([(f"{KOMMUNER}/{START}", self.t.navigation.kommuner)] if places is not None else []) \
             + ([(REMISS, self.t.navigation.remiss)] if remiss else [])
         self.page("site/start.html.j2", START, documents=documents, commitments=commitments, remiss=remiss,
+                  avvikelse=avvikelse,
                   kommuner=places is not None, others=self.offer.rest())
         self.shared["nav"] = [{"href": href, "label": label} for href, label in nav]
         self.shared["footer"] = statement.footer(self.content.accessibility)      # type: ignore[arg-type]
@@ -298,7 +301,8 @@ class Site:
             "region": values["region_name"], "region_units": list(region.units),
             "stadsdel": unit.name != unit.kommun_name,
             "kommun_href": f"{KOMMUNER}/{slugify(unit.kommun_name)}.html" if unit.name != unit.kommun_name else None,
-        }, templates=list(templates.values()), bundle=bundle, followup=self.workbook(unit))
+        }, templates=list(templates.values()), bundle=bundle, followup=self.workbook(unit),
+           avvikelse=webforms.avvikelse_link(self.content, unit))
         return Place(unit.name, path, unit.code)
 
     def workbook(self, unit: LocalUnit) -> Download | None:
@@ -335,6 +339,7 @@ class Site:
                   "groups": [{"name": g.name, "members": list(g.members)} for g in spec.groups],
                   "contact": {"name": spec.contact.name, "organisation": spec.contact.organisation,
                               "email": spec.contact.email, "phone": spec.contact.phone}}
+        remiss["web_form"] = webforms.remiss_answer_page(self, round_, remiss_words(round_), flat["remiss-form"])
         self.page("site/remiss.html.j2", REMISS, title=spec.title, remiss=remiss)
         return remiss
 
