@@ -22,7 +22,7 @@ from samverkan.writers.docx import DocxWriter
 
 from tests.conftest import CONTENT
 from tests.inspect import (
-    docx_text, file_text, libreoffice_fill, norm, openxml_audit, pdf_text, pdf_validation, rewrite_part,
+    docx_text, file_text, libreoffice_convert, libreoffice_fill, norm, openxml_audit, pdf_text, pdf_validation, rewrite_part,
 )
 
 PERSONNUMMER = "19121212-1212"          # Skatteverket's test number: a valid check digit
@@ -142,6 +142,7 @@ def test_collect_command_writes_the_compilation(form, reports, tmp_path):
     assert pdf_validation(files[".pdf"], "ua1") == [] and pdf_validation(files[".pdf"], "2a") == []
     assert openxml_audit(files[".docx"]) == []
     assert "Beskrivning av händelsen" in docx_text(files[".docx"])
+    assert "Personen [personnummer borttaget] fick ingen SIP." in norm(pdf_text(libreoffice_convert(files[".docx"])))
     rows = list(csv.DictReader(io.StringIO(files[".csv"].read_text(encoding="utf-8-sig")), delimiter=";"))
     assert sorted(r["Kommun eller stadsdel"] for r in rows) == ["Danderyd", "Stockholm: Bromma", "Stockholm: Bromma",
                                                                 "Täby"]
