@@ -106,5 +106,20 @@ class BuildFailed(SamverkanError):
     """A writer failed; the previous output is left as it was."""
 
 
+class FontUnreadable(BuildFailed):
+    """A font file that cannot be read (damaged, or not a font at all). `font` names it; a
+    caller that knows where it came from (a Word template's embedded font) says so with `in_`."""
+
+    def __init__(self, font: str, where: str = ""):
+        self.font, self.where = font, where
+        place = f"{where}: " if where else ""
+        super().__init__(f"{place}the font {font} cannot be read: the file is damaged or not a TrueType or "
+                         "OpenType font; replace it with an intact one")
+
+    def in_(self, where: str) -> "FontUnreadable":
+        """The same error, said of `where` (the file that holds the font)."""
+        return FontUnreadable(self.font, where)
+
+
 class UsageProblem(SamverkanError):
     """Bad command-line input (unknown kommun, bad date, …)."""

@@ -1,13 +1,17 @@
-"""Advance widths of the packaged fonts (TrueType/OpenType files read directly): how wide a
-word is when set, so that table columns are made wide enough for their longest word in the
-PDF and in Word (render/markdown.py's grid tables, ooxml/layout.py)."""
+"""Advance widths of fonts, read with fontTools: how wide a word is when set, so that table
+columns are made wide enough for their longest word in the PDF and in Word
+(render/markdown.py's grid tables, ooxml/layout.py)."""
 
 from __future__ import annotations
 
-import struct
+import io
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+
+from fontTools.ttLib import TTFont      # here, not in a function: the forkserver imports it once for every worker
+
+from samverkan.errors import FontUnreadable
+
 
 @dataclass(frozen=True)
 class Metrics:
@@ -21,57 +25,30 @@ class Metrics:
         return units * size_pt / self.units_per_em
 
 
-def font_tables(data: bytes) -> dict[str, tuple[int, int]]:
-    count = struct.unpack(">H", data[4:6])[0]
-    tables = {}
-    for i in range(count):
-        tag, _, offset, length = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
-        tables[tag.decode("latin-1")] = (offset, length)
-    return tables
+def read_font(data: bytes, name: str, read):
+    """`read(font)` of the font file `data` (a fontTools TTFont, its tables decoded on first
+    use); a damaged file, or one that is not a font, raises FontUnreadable naming it (`name`)
+    instead of whatever fontTools' parsers met (struct.error, KeyError, AssertionError, …)."""
+    try:
+        return read(TTFont(io.BytesIO(data)))
+    except Exception as exc:
+        raise FontUnreadable(name) from exc
 
 
-def _cmap(data: bytes, offset: int) -> dict[int, int]:
-    """Code point → glyph id from the Unicode BMP subtable (format 4)."""
-    _, count = struct.unpack(">HH", data[offset:offset + 4])
-    for i in range(count):
-        platform, encoding, sub = struct.unpack(">HHI", data[offset + 4 + 8 * i:offset + 12 + 8 * i])
-        start = offset + sub
-        if (platform, encoding) in ((3, 1), (0, 3)) and struct.unpack(">H", data[start:start + 2])[0] == 4:
-            segments = struct.unpack(">H", data[start + 6:start + 8])[0] // 2
-            ends = struct.unpack(f">{segments}H", data[start + 14:start + 14 + 2 * segments])
-            base = start + 16 + 2 * segments
-            starts = struct.unpack(f">{segments}H", data[base:base + 2 * segments])
-            deltas = struct.unpack(f">{segments}h", data[base + 2 * segments:base + 4 * segments])
-            range_at = base + 4 * segments
-            offsets = struct.unpack(f">{segments}H", data[range_at:range_at + 2 * segments])
-            result = {}
-            for s, (first, last, delta, roff) in enumerate(zip(starts, ends, deltas, offsets)):
-                for cp in range(first, min(last, 0xFFFE) + 1):
-                    if roff == 0:
-                        glyph = (cp + delta) & 0xFFFF
-                    else:
-                        at = range_at + 2 * s + roff + 2 * (cp - first)
-                        glyph = struct.unpack(">H", data[at:at + 2])[0]
-                        glyph = (glyph + delta) & 0xFFFF if glyph else 0
-                    if glyph:
-                        result[cp] = glyph
-            return result
-    return {}
+def _metrics(font) -> Metrics:
+    notdef = font.getGlyphOrder()[0]
+    advances_by_glyph = font["hmtx"].metrics
+    advances = {cp: advances_by_glyph[glyph][0] for cp, glyph in (font.getBestCmap() or {}).items()
+                if glyph != notdef}
+    units_per_em = font["head"].unitsPerEm
+    return Metrics(units_per_em, advances, advances.get(ord("M"), units_per_em))
 
 
 @lru_cache(maxsize=16)
-def metrics(data: bytes) -> Metrics:
-    """The advance widths of a TrueType/OpenType font file."""
-    tables = font_tables(data)
-    units_per_em = struct.unpack(">H", data[tables["head"][0] + 18:tables["head"][0] + 20])[0]
-    long_metrics = struct.unpack(">H", data[tables["hhea"][0] + 34:tables["hhea"][0] + 36])[0]
-    hmtx = tables["hmtx"][0]
-    advances_by_glyph = [struct.unpack(">H", data[hmtx + 4 * g:hmtx + 4 * g + 2])[0] for g in range(long_metrics)]
-    glyphs = _cmap(data, tables["cmap"][0])
-    last = advances_by_glyph[-1]
-    advances = {cp: advances_by_glyph[g] if g < long_metrics else last for cp, g in glyphs.items()}
-    return Metrics(units_per_em, advances, advances.get(ord("M"), units_per_em))
-
+def metrics(data: bytes, name: str = "a font file") -> Metrics:
+    """The advance widths of a TrueType/OpenType font file, for every character its cmap maps
+    to a glyph (beyond the BMP too); `name`: the file, for the message when it is damaged."""
+    return read_font(data, name, _metrics)
 
 
 TEXT_FONT = {"Regular": "SourceSansPro-Regular.ttf", "Bold": "SourceSansPro-Bold.ttf"}
@@ -83,4 +60,4 @@ def packaged(style: str = "Regular") -> Metrics | None:
     from samverkan.project import FONTS, TEMPLATES, packaged as packaged_folder
 
     path = packaged_folder(TEMPLATES) / FONTS / TEXT_FONT[style]
-    return metrics(path.read_bytes()) if path.exists() else None
+    return metrics(path.read_bytes(), str(path)) if path.exists() else None

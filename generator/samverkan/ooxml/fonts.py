@@ -15,7 +15,8 @@ import zipfile
 
 from lxml import etree
 
-from samverkan.fontmetrics import Metrics, font_tables, metrics
+from samverkan.errors import FontUnreadable
+from samverkan.fontmetrics import Metrics, metrics, read_font
 from samverkan.ooxml.wordml import qn
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -40,6 +41,8 @@ def obfuscate(data: bytes, key: str) -> bytes:
     """XOR the font's first 32 bytes with the key's 16 bytes in reverse order (17.8.1); the
     same operation undoes it."""
     key_bytes = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    if len(key_bytes) != 16:
+        raise ValueError(f"a font key is a GUID (16 bytes), not {key!r}")
     head = bytes(b ^ key_bytes[i % 16] for i, b in enumerate(data[:32]))
     return head + data[32:]
 
@@ -60,7 +63,12 @@ def embedded_metrics(document) -> dict[str, Metrics]:
                 continue
             rel = table.rels.get(embed.get(f"{{{R_NS}}}id"))
             if rel is not None and not rel.is_external:
-                found[style] = metrics(obfuscate(rel.target_part.blob, embed.get(qn("w:fontKey"))))
+                name = f"{font.get(qn('w:name'))} ({style}, {rel.target_part.partname.lstrip('/')})"
+                try:
+                    data = obfuscate(rel.target_part.blob, embed.get(qn("w:fontKey")) or "")
+                except ValueError:
+                    raise FontUnreadable(name) from None
+                found[style] = metrics(data, name)
         if found:
             return found
     return {}
@@ -69,8 +77,12 @@ def embedded_metrics(document) -> dict[str, Metrics]:
 # --- embedding (used to make reference.docx) ---------------------------------------------------
 
 def _panose(data: bytes) -> str:
-    offset = font_tables(data)["OS/2"][0]
-    return data[offset + 32:offset + 42].hex().upper()
+    """The font's PANOSE classification (OS/2 table), as fontTable.xml's w:panose1 has it."""
+    from fontTools.misc import sstruct
+    from fontTools.ttLib.tables.O_S_2f_2 import panoseFormat
+
+    panose = read_font(data, "the font to embed", lambda font: sstruct.pack(panoseFormat, font["OS/2"].panose))
+    return panose.hex().upper()
 
 
 # What the embedded fonts keep (`subset`): every Latin letter, with the accents of the Nordic

@@ -17,6 +17,7 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt
 
+from samverkan.errors import FontUnreadable
 from samverkan.ooxml import anchors, controls, layout, package, wordml
 from samverkan.writers import pandoc
 from samverkan.writers.pdf import heading_pages
@@ -196,7 +197,10 @@ class DocxWriter(Writer):
 
     def prepare(self, doc: Intermediate, timestamp: dt.datetime) -> bytes:
         document = Document(io.BytesIO(self.pandoc_docx(doc, timestamp)))
-        self.finish(document, doc.meta, timestamp, self.toc_pages(doc, timestamp))
+        try:
+            self.finish(document, doc.meta, timestamp, self.toc_pages(doc, timestamp))
+        except FontUnreadable as exc:         # a font embedded in the Word template
+            raise exc.in_(str(doc.templates.path("reference.docx"))) from exc.__cause__
         return wordml.save(document, timestamp)
 
     def keep(self, prepared: bytes) -> bytes:

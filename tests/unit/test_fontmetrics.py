@@ -1,0 +1,67 @@
+"""fontmetrics.py and ooxml/fonts.py read fonts with fontTools: the widths of every character
+the packaged fonts have (beyond the BMP too), and a damaged font named in one clear message."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from samverkan import fontmetrics
+from samverkan.build import build
+from samverkan.errors import BuildFailed, FontUnreadable
+from samverkan.fontmetrics import metrics
+from samverkan.project import FONTS, TEMPLATES, packaged
+
+TEXT_FONTS = [packaged(TEMPLATES) / FONTS / name for name in fontmetrics.TEXT_FONT.values()]
+
+
+@pytest.mark.parametrize("path", TEXT_FONTS, ids=lambda p: p.name)
+def test_every_character_of_the_unicode_subtables_has_its_glyphs_advance(path):
+    font = TTFont(path)
+    measured = metrics(path.read_bytes())
+    advances = font["hmtx"].metrics
+    bmp = font["cmap"].getcmap(3, 1).cmap                   # the BMP subtable, as it is in the file
+    full = font["cmap"].getcmap(3, 10).cmap                  # and the one with every code point
+    assert len(bmp) > 1200 and all(measured.advances[cp] == advances[glyph][0] for cp, glyph in bmp.items())
+    beyond = {cp: glyph for cp, glyph in full.items() if cp > 0xFFFF}
+    assert beyond and all(measured.advances[cp] == advances[glyph][0] for cp, glyph in beyond.items())
+    assert measured.units_per_em == font["head"].unitsPerEm
+    wide, narrow = "M" * 10, "i" * 10
+    assert measured.width(wide, 10) > measured.width(narrow, 10) > 0
+
+
+def test_a_character_the_font_lacks_is_as_wide_as_an_m():
+    measured = metrics(TEXT_FONTS[0].read_bytes())
+    assert measured.width("\u4e2d", 10) == measured.width("M", 10)          # a CJK character
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[:20], lambda data: data[:2000], lambda data: b"PK\x03\x04" * 50,
+                                    lambda data: data[:12] + bytes(len(data) - 12)])
+def test_a_damaged_font_is_named_in_one_clear_message(damage):
+    data = damage(TEXT_FONTS[0].read_bytes())
+    with pytest.raises(FontUnreadable) as caught:
+        metrics(data, "word/fonts/font1.odttf")
+    message = caught.value.message
+    assert "word/fonts/font1.odttf" in message and "damaged" in message and "unpack" not in message
+
+
+def test_a_word_template_whose_embedded_font_is_damaged_fails_the_build_naming_the_template_and_font(mini, tmp_path):
+    reference = packaged(TEMPLATES) / "reference.docx"
+    templates = mini.parent / "templates"
+    templates.mkdir()
+    source = zipfile.ZipFile(reference)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for info in source.infolist():
+            data = source.read(info)
+            damaged.writestr(info, data[:100] if info.filename.startswith("word/fonts/") else data)
+    (templates / "reference.docx").write_bytes(out.getvalue())
+    with pytest.raises(BuildFailed) as caught:
+        build(mini, tmp_path / "out", ["agreement"], workers=1)
+    message = caught.value.message
+    assert str(templates / "reference.docx") in message and "word/fonts/font" in message
+    assert "Source Sans Pro" in message and "unpack" not in message
+    assert not (tmp_path / "out" / "manifest.json").exists()
