@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+from docx.oxml.text.paragraph import CT_P
+from docx.text.parfmt import ParagraphFormat
 from lxml import etree
 
 from samverkan.ooxml import fonts
-from samverkan.ooxml.wordml import element, qn, run
+from samverkan.ooxml.wordml import element, qn, styled_paragraph
 
 W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 KEEP_PREFIX = "keep-"
@@ -23,30 +25,15 @@ TABLE_TEXT_PT = 9.5             # table text (the Table style of reference.docx)
 LIST_WHOLE = 3                  # a list of this many items or fewer is kept whole
 
 
-def _ppr(p: etree._Element) -> etree._Element:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = element("w:pPr")
-        p.insert(0, ppr)
-    return ppr
+def keep_next(p: CT_P) -> None:
+    """Keep the paragraph on the page of the next one (w:keepNext; python-docx puts it in its
+    schema position)."""
+    ParagraphFormat(p).keep_with_next = True
 
 
-def keep_next(p: etree._Element) -> None:
-    """Keep the paragraph on the page of the next one (w:keepNext, in its schema position)."""
-    ppr = _ppr(p)
-    if ppr.find(qn("w:keepNext")) is not None:
-        return
-    style = ppr.find(qn("w:pStyle"))
-    ppr.insert(1 if style is not None else 0, element("w:keepNext"))
-
-
-def keep_lines(p: etree._Element) -> None:
-    """Never split the paragraph across pages (w:keepLines, after w:keepNext in the schema)."""
-    ppr = _ppr(p)
-    if ppr.find(qn("w:keepLines")) is not None:
-        return
-    after = [child for child in (ppr.find(qn("w:pStyle")), ppr.find(qn("w:keepNext"))) if child is not None]
-    ppr.insert(ppr.index(after[-1]) + 1 if after else 0, element("w:keepLines"))
+def keep_lines(p: CT_P) -> None:
+    """Never split the paragraph across pages (w:keepLines)."""
+    ParagraphFormat(p).keep_together = True
 
 
 def _text(p: etree._Element) -> str:
@@ -248,9 +235,7 @@ def insert_letterhead(document, sender: list[str], facts: list[str]) -> None:
         cell = element("w:tc", children=[element("w:tcPr", children=[element("w:tcW", {"w:w": str(width),
                                                                                          "w:type": "dxa"})])])
         for line in lines or [""]:
-            p = element("w:p", children=[element("w:pPr", children=[element("w:pStyle", {"w:val": "Brevhuvud"})])])
-            p.append(run(line))
-            cell.append(p)
+            cell.append(styled_paragraph(line, "Brevhuvud"))
         row.append(cell)
     tbl.append(row)
     body = document.element.body

@@ -97,16 +97,14 @@ def set_custom_properties(doc: DocxDocument, values: dict[str, str]) -> None:
 
 
 def paragraph_style(paragraph: Paragraph, style_id: str) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    style = ppr.find(qn("w:pStyle"))
-    if style is None:
-        style = element("w:pStyle")
-        ppr.insert(0, style)
-    style.set(qn("w:val"), style_id)
+    """Give the paragraph the style `style_id` (its id, not its name: a template may lack the
+    name python-docx's `Paragraph.style` looks up)."""
+    paragraph._p.style = style_id
 
 
 def styled_paragraph(text: str, style_id: str) -> OxmlElement:
-    p = element("w:p", children=[element("w:pPr", children=[element("w:pStyle", {"w:val": style_id})])])
+    p = element("w:p")
+    p.style = style_id
     p.append(run(text))
     return p
 
