@@ -9,6 +9,10 @@ can tell `code: 0127` (the number 87 to YAML) from what the editor meant (see fi
 Content comes from many hands, so YAML is read with limits: nesting depth, and how far
 aliases (`*name`) and merge keys (`<<:`) may multiply the document (a "billion laughs"
 file of a few hundred bytes would otherwise expand to gigabytes).
+
+PyYAML's SafeLoader does the parsing; the line-keeping nodes and the limits are added to it
+here on purpose: PyYAML bounds neither nesting nor alias expansion, and its nodes already
+carry the line marks the messages need.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ main process, whose threads may hold locks, can deadlock). No process of a build
 The scheduler hands each idle worker the next task: shared documents first (one prepares a
 routine template, then its copies go out in batches, preferably to the worker that has the
 document's typst work in memory), single documents largest first, ZIPs once their files exist.
+
+Hand-made on purpose: multiprocessing.Pool and concurrent.futures hand a task to whichever
+worker is free, so a routine's copies could not go to the worker holding its typst cache (a copy
+there costs a third of one elsewhere), and a busy worker of theirs outlives a build killed by -9.
 """
 
 from __future__ import annotations

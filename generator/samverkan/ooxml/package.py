@@ -1,4 +1,10 @@
-"""Byte-stable ZIP files: OOXML packages (.docx, .xlsx) and bundles."""
+"""Byte-stable ZIP files: OOXML packages (.docx, .xlsx) and bundles.
+
+The ZIP records are written here on purpose: zipfile cannot copy an entry's compressed bytes
+into a new archive (every copy of a routine would inflate and deflate its fonts again), and
+its headers name the platform that wrote them (another "made by" on Windows); python-docx
+and openpyxl save through zipfile with the clock's dates, so their files are re-zipped here.
+"""
 
 from __future__ import annotations
 
