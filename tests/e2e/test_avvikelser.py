@@ -160,3 +160,15 @@ def test_collect_command_writes_the_compilation(form, reports, tmp_path):
     assert done.returncode == 0, done.stderr
     text = norm(pdf_text(folder / "avvikelser-2027.pdf"))
     assert "Jämfört med föregående år" in text and "Stockholm: Bromma 2 0 -2" in text and "Täby 1 1 +0" in text
+
+
+def test_a_form_whose_fields_were_typed_over_in_libreoffice_is_read_too(form, content, tmp_path):
+    """People select a whole cell and type: the field is gone, the answer is read by its question."""
+    actions = [{"table": table, "cell": cell, "value": value, "mode": "type"} for (table, cell), value in LO_REPORT.items()]
+    libreoffice_fill([{"source": str(form), "actions": actions,
+                       "save": [[str(tmp_path / "overskriven.docx"), "MS Word 2007 XML"]]}])
+    (report,) = collect(content, [tmp_path / "overskriven.docx"], "2026", dt.date(2026, 12, 1)).reports
+    assert (report.unit, report.kind, report.sent) == ("Stockholm: Bromma", "Oklart ansvar mellan kommun och region",
+                                                       dt.date(2026, 2, 10))
+    assert report.answers["what"] == "Ingen tog ansvar för vårdplaneringen.\nDen unge fick vänta i tre veckor."
+    assert report.answers["receiver_unit"] == "Beroendevården Nordväst" and report.answers["reply"] is None

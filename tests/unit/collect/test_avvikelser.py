@@ -59,3 +59,15 @@ def test_files_that_cannot_be_used_are_listed_with_the_reason(content, tmp_path)
     assert "is not an avvikelse report saved by the site's form" in why["remiss.html"]
     assert "longer than 20000 characters" in why["lang.html"]
     assert "not a regular file" in why["ror.docx"]
+
+
+def test_without_avvikelser_yaml_or_with_a_wrong_previous_file_collect_says_what_to_do(content, tmp_path):
+    import dataclasses
+
+    from samverkan.errors import UsageProblem
+
+    with pytest.raises(UsageProblem, match="needs .*avvikelser.yaml"):
+        collect(dataclasses.replace(content, avvikelser=None), [tmp_path])
+    (tmp_path / "fjol.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(UsageProblem, match="fjol.xlsx: the previous compilation is not a compilation workbook"):
+        collect(content, [tmp_path / "fjol.xlsx"], "2026", dt.date(2026, 3, 5), previous=tmp_path / "fjol.xlsx")
