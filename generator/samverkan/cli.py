@@ -305,7 +305,7 @@ def diff(old: str, new: str, out_dir: Path, repo: Path) -> None:
 @click.option("--apply", "apply_", is_flag=True, help="Write the proposed changes into content/ (only the changed lines).")
 @click.option("--author", help="With --apply: only this returner's changes (as the file names them).")
 @click.option("--ref", "refs", multiple=True, metavar="REF", help="With --apply: only this paragraph or commitment "
-              "(3.1:4, A-3.1-2); may be given several times.")
+              "(3.1:4, A-3.1-2) and the new paragraphs next to it; may be given several times.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def import_(content_dir: Path, out_dir: Path, apply_: bool, author: str | None, refs: tuple[str, ...],
             files: tuple[Path, ...]) -> None:

@@ -26,7 +26,7 @@ from samverkan.imports.editions import read_edition
 from samverkan.imports.review import collect
 
 from tests.conftest import CONTENT
-from tests.inspect import docx_text, libreoffice_fill
+from tests.inspect import docx_text, libreoffice_fill, openxml_audit
 from tests.web import axe_violations, chrome, close, vnu_errors
 
 ANNA, BO, CILLA = "Anna Andersson", "Bo Berg", "Cilla Carlsson"
@@ -138,6 +138,7 @@ def test_import_writes_the_review_and_lists_a_file_that_is_no_edition(returned, 
                   "Strykning", "Nytt stycke efter 3.1:6", ADDED, "Åtagande A-3.1-1", "Hur följs detta upp?",
                   "in/annat.docx"):
         assert words in text, words
+    assert openxml_audit(review) == []
     page = next((out / "granskning").glob("granskning-*.html"))
     html = page.read_text(encoding="utf-8")
     assert 'lang="sv"' in html and "Stycke 3.1:5 (konflikt)" in html and 'class="deleted"' in html
@@ -274,3 +275,31 @@ def test_an_edition_whose_version_is_not_in_the_history_is_compared_with_todays_
                                       "--apply", str(unknown)])
     assert "applied 0 change(s)" in result.output, result.output
     assert "Overifierad" in docx_text(next((tmp_path / "r" / "granskning").glob("*.docx")))
+
+
+def test_a_remiss_edition_is_an_edition_too_and_its_printed_references_are_not_text(content, built_remiss, tmp_path):
+    out, written = built_remiss
+    edition = next(out / w.path for w in written if w.kind == "remiss-edition" and w.format == "docx"
+                   and "overenskommelse" in w.path)
+    assert not collect(content, [edition], CONTENT).entries                 # unedited: nothing proposed
+    document = Document(str(edition))
+    paragraph = next(p for p in document.paragraphs if "SIP är ett viktigt verktyg" in p.text)
+    assert paragraph.text.startswith("[3.1:5]")
+    run = next(r for r in paragraph.runs if "viktigt" in r.text)
+    run.text = run.text.replace("viktigt", "centralt")                      # typed over, track changes off
+    document.save(str(tmp_path / "remiss.docx"))
+    review = collect(content, [tmp_path / "remiss.docx"], CONTENT)
+    assert [(e.ref, [(p.kind, p.tracked) for p in e.proposals]) for e in review.entries] == [("3.1:5", [("changed", False)])]
+    assert review.entries[0].proposals[0].new.startswith("SIP är ett centralt verktyg") and not review.notes
+
+
+def test_apply_only_the_references_named(project, returned, tmp_path):
+    result = CliRunner().invoke(cli, ["import", "--content", str(project / "content"), "--out", str(tmp_path / "r"),
+                                      "--apply", "--ref", "3.1:6", "--ref", "A-3.1-1", str(returned["anna.docx"])])
+    # a new paragraph goes with the paragraph it follows in the edition (it has no reference of its own yet)
+    assert result.exit_code == 0 and "applied 3 change(s)" in result.output, result.output
+    after = load_content(project / "content").documents["agreement"]
+    assert after.commitments_of("3.1")[0].text.startswith("När det upptäcks")
+    texts = {s.ref(p): p.text for s in after.sections for p in s.paragraphs()}
+    assert "båda föräldrarna" in texts["3.1:6"] and "viktigt" in texts["3.1:5"] and "3.1:7" in texts
+    assert ADDED in texts.values()
