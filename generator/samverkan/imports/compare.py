@@ -202,6 +202,7 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
     base_items = _gaps(base, names)
     base_text = {name: p.after for name, p in base_items if name}
     base_order = [name for name, _ in base_items if name]
+    base_unanchored = {p.after for name, p in base_items if not name and p.after}
     base_following: dict[str | None, list[str]] = {}
     last = None
     for name, paragraph in base_items:
@@ -266,7 +267,12 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
             result.proposals.append(proposal(name, "moved", base_text[name], f"flyttat {where}", [], False))
     # what lies between the anchors: new paragraphs, and changes outside numbered paragraphs
     for after_name, returned in returned_following.items():
-        wanted = base_following.get(after_name, [])
+        wanted = list(base_following.get(after_name, []))
+        if after_name in position:     # what followed the anchors gone from the file follows this one now
+            for name in base_order[position[after_name] + 1:]:
+                if name in seen:
+                    break
+                wanted += base_following.get(name, [])
         got = [p.after for p in returned]
         matcher = difflib.SequenceMatcher(a=wanted, b=got, autojunk=False)
         near = names[after_name].ref if after_name else ""
@@ -276,23 +282,30 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
             if tag == "equal":
                 continue
             new_paragraphs = returned[j1:j2]
-            if tag == "insert" and after_name and all(not p.in_table for p in new_paragraphs):
-                anchor = names[after_name]
-                placed_after = i1 == 0                       # right after the anchored paragraph
+            if tag == "insert":
+                # each new paragraph on its own: text from elsewhere in the edition (a heading) or
+                # in a table is listed; one right after (or right before) an anchored paragraph is new
+                placed_after = i1 == 0
                 placed_before = i1 == len(wanted) and next_name is not None and j2 == len(got)
-                if anchor.kind == "paragraph" and (placed_after or placed_before):
-                    target = after_name if placed_after else next_name
-                    if names[target].kind == "paragraph":
-                        for p in (new_paragraphs if placed_after else new_paragraphs):
-                            tracked = p.inserted
-                            result.proposals.append(proposal(target, "added", "", p.after,
-                                                             p.changes if tracked else [], tracked,
-                                                             before_ref=not placed_after))
-                        continue
+                target = after_name if placed_after else next_name if placed_before else None
+                rest = []
+                for p in new_paragraphs:
+                    if target is not None and names[after_name].kind == "paragraph" and \
+                            names[target].kind == "paragraph" and not p.in_table and \
+                            (p.inserted or p.after not in base_unanchored):
+                        result.proposals.append(proposal(target, "added", "", p.after, p.changes if p.inserted else [],
+                                                         p.inserted, before_ref=not placed_after))
+                    else:
+                        rest.append(p)
+                if not rest:
+                    continue
+                new_paragraphs = rest
             what = {"insert": "Ny text utanför numrerade stycken", "delete": "Text borttagen utanför numrerade stycken",
                     "replace": "Rubrik, tabell eller ingress ändrad"}[tag]
             if tag == "insert" and after_name and names[after_name].kind == "commitment":
                 what = "Ny text bland åtagandena (ett nytt åtagande läggs in i commitments.yaml)"
+            if tag == "insert" and all(p.after in base_unanchored for p in new_paragraphs):
+                what = "Rubrik eller text utanför numrerade stycken flyttad hit"
             if any(p.in_table for p in new_paragraphs):
                 what = "Ändring i en tabell"
             repeated = [m.group(1) for m in (SUMMARY_ID.search(t) for t in wanted[i1:i2]) if m]
