@@ -9,6 +9,7 @@
     transaction.py  the output folder switched as one set: all or nothing, recovery, lock
     tasks.py        the work of a worker process: make files, stream them to disk
     pool.py         the worker processes (they die with the build) and the scheduler
+    worker.py       a worker process's life: do tasks until told to stop, die with the build
     interrupt.py    Ctrl-C, SIGTERM, SIGHUP: one line, the output as it was
     progress.py     the progress bar / a line per target
     hooks.py        named pause points for tests that kill a build
