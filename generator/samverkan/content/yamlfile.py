@@ -68,13 +68,51 @@ class _Refused(yaml.MarkedYAMLError):
 
 def _scalar_source(node: Any) -> str | None:
     """The text of a plain scalar that YAML resolves to something other than text."""
-    if isinstance(node, yaml.ScalarNode) and node.style is None and node.tag not in (
+    # a plain scalar's style: None from PyYAML's composer, "" from libyaml's
+    if isinstance(node, yaml.ScalarNode) and not node.style and node.tag not in (
             "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:null"):
         return node.value
     return None
 
 
-def _loader_for(path: Path) -> type[yaml.SafeLoader]:
+try:
+    from yaml.cyaml import CParser
+except ImportError:             # pragma: no cover - a PyYAML built without libyaml: the Python loader only
+    CParser = None
+
+
+class _FastLoader(CParser or object, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+    """libyaml's scanner, parser and composer (C, ten times as fast as PyYAML's own on the
+    content), with the same constructors and resolver. Used for a file it reads without
+    complaint within our limits; anything else goes to the Python loader, whose messages are
+    the ones the editor gets (`load_yaml`)."""
+
+    def __init__(self, stream: str):
+        CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+def _depth(node: yaml.Node, limit: int) -> bool:
+    """Whether mappings and lists nest deeper than `limit` below `node` (iteratively: the
+    C composer has built the tree without our limit)."""
+    stack = [(node, 1)]
+    seen: set[int] = set()
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+    return False
+
+
+def _loader_for(path: Path, fast: bool = False) -> type:
     class Loader(yaml.SafeLoader):
         depth = 0
 
@@ -128,11 +166,33 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
     def construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
         return loader.construct_scalar(node)
 
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    chosen = type("FastLoader", (_FastLoader,), {}) if fast else Loader
+    chosen.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    chosen.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
     # Dates and times stay text; the model validates them with a useful message.
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_str)
-    return Loader
+    chosen.add_constructor("tag:yaml.org,2002:timestamp", construct_str)
+    return chosen
+
+
+def _load_fast(path: Path, text: str) -> Any:
+    """The file's data through libyaml, or `_SLOW` when it is empty, has any problem, or
+    goes past a limit: then the Python loader reads it and says what is wrong."""
+    if CParser is None:
+        return _SLOW
+    loader = _loader_for(path, fast=True)(text)
+    try:
+        root = loader.get_single_node()
+        if root is None or isinstance(root, yaml.ScalarNode) or _depth(root, MAX_DEPTH):
+            return _SLOW
+        _check_expansion(root)
+        return loader.construct_document(root)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return _SLOW
+    finally:
+        loader.dispose()
+
+
+_SLOW = object()
 
 
 def _check_expansion(root: yaml.Node) -> None:
@@ -224,6 +284,9 @@ def load_yaml(path: Path, problems: Problems) -> Any:
     if character_problems(path, text, problems):
         problems.mark_broken(path)
         return None
+    data = _load_fast(path, text)
+    if data is not _SLOW:
+        return data
     loader = _loader_for(path)(text)
     try:
         root = loader.get_single_node()
