@@ -8,6 +8,9 @@ committee, which name) is the rule that lives here.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from samverkan.model import LocalUnit, Region, Routine
 from samverkan.rules import names
 from samverkan.dates import build_timestamp, iso_date
@@ -81,6 +84,42 @@ def _render_routine(content: Content, routine: Routine) -> tuple[Intermediate, d
     return document, fields.registry
 
 
+@dataclass(frozen=True)
+class RoutineFile:
+    """A file of the routines target as the site lists it: known without rendering a template."""
+
+    path: str
+    format: str
+    timestamp: dt.datetime
+    title: str              # the routine's title (a ZIP: its own)
+
+
+def _files(content: Content, unit: LocalUnit) -> tuple[list[tuple[Routine, str, str, dt.datetime]], RoutineFile]:
+    """A unit's routine files, (routine, format, path, timestamp) each, and its ZIP: the one rule
+    for their names."""
+    t = content.routine_texts
+    files = []
+    for routine in content.routines:
+        date = content.documents[routine.document].meta.date
+        stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{iso_date(date)}"
+        files += [(routine, fmt, f"{stem}.{fmt}", build_timestamp(date)) for fmt in ("docx", "pdf")]
+    newest = max(content.documents[r.document].meta.date for r in content.routines)
+    bundle = RoutineFile(f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip", "zip",
+                         build_timestamp(newest), f"{t.title_prefix}: alla mallar – {unit.name}")
+    return files, bundle
+
+
+def routine_files(content: Content) -> list[RoutineFile]:
+    """Every file a full build of the routines makes, without rendering the templates (the site
+    lists them; rendering the ten templates cost a build of the site alone a second)."""
+    listed = []
+    for unit in _units(content):
+        files, bundle = _files(content, unit)
+        listed += [RoutineFile(path, fmt, timestamp, routine.title) for routine, fmt, path, timestamp in files]
+        listed.append(bundle)
+    return listed
+
+
 class RoutinesTarget(Target):
     name = "routines"
     help = "local routine templates for every kommun and stadsdel (Word, PDF, ZIP per kommun)"
@@ -96,29 +135,23 @@ class RoutinesTarget(Target):
         units = options.get("units") or _units(content)
         region = content.kommuner.region  # type: ignore[union-attr]
         t = content.routine_texts
-        templates = []      # rendered once; every kommun's copy fills the same template
-        for routine in content.routines:
-            base, registry = routine_intermediate(content, routine)
-            date = content.documents[routine.document].meta.date
-            templates.append((routine, base, registry, build_timestamp(date), iso_date(date)))
-        newest = max(content.documents[r.document].meta.date for r in content.routines)
+        # rendered once; every kommun's copy fills the same template
+        templates = {routine.id: routine_intermediate(content, routine) for routine in content.routines}
         jobs: list[Job] = []
         for unit in units:
             values = unit_values(unit, region)
-            members = []
-            for routine, base, registry, timestamp, date in templates:
-                filled = tuple((tag, values[info["bind"]]) for tag, info in registry.items()
-                               if info["bind"] and values.get(info["bind"]) is not None)
+            files, bundle = _files(content, unit)
+            artifacts: dict[str, FilledDocument] = {}
+            for routine, fmt, path, timestamp in files:
+                base, registry = templates[routine.id]
                 title = f"{t.title_prefix}: {routine.title} – {unit.name}"
-                artifact = FilledDocument(base, filled, title)
-                stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{date}"
-                for fmt in ("docx", "pdf"):
-                    jobs.append(Job(artifact, fmt, f"{stem}.{fmt}", "routine", title, timestamp, unit.code))
-                    members.append(f"{stem}.{fmt}")
-            jobs.append(Job(Bundle(tuple(members)), "zip",
-                            f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip",
-                            "routine-bundle", f"{t.title_prefix}: alla mallar – {unit.name}",
-                            build_timestamp(newest), unit.code))
+                if routine.id not in artifacts:
+                    filled = tuple((tag, values[info["bind"]]) for tag, info in registry.items()
+                                   if info["bind"] and values.get(info["bind"]) is not None)
+                    artifacts[routine.id] = FilledDocument(base, filled, title)
+                jobs.append(Job(artifacts[routine.id], fmt, path, "routine", title, timestamp, unit.code))
+            jobs.append(Job(Bundle(tuple(path for _, _, path, _ in files)), "zip", bundle.path, "routine-bundle",
+                            bundle.title, bundle.timestamp, unit.code))
         return jobs
 
     def owns(self, entry: dict, options: BuildOptions) -> bool:

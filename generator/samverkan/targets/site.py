@@ -44,7 +44,7 @@ from samverkan.targets.documents import AgreementTarget, DocumentTarget, Supplem
 from samverkan.targets.followup import FollowUpTarget
 from samverkan.targets.remiss import RemissTarget
 from samverkan.targets import statement
-from samverkan.targets.routines import FOLDER as ROUTINES, RoutinesTarget, unit_values
+from samverkan.targets.routines import FOLDER as ROUTINES, RoutineFile, RoutinesTarget, routine_files, unit_values
 from samverkan.text import slugify
 from samverkan.writers.html import HtmlPage, StaticFile
 
@@ -259,7 +259,7 @@ class Site:
     def kommuner(self) -> list[Place]:
         """A page per kommun and stadsdel, and the index; returns the index's places."""
         region = self.content.kommuner.region           # type: ignore[union-attr]
-        jobs = RoutinesTarget().jobs(self.content, BuildOptions())
+        jobs = routine_files(self.content)
         followup = FollowUpTarget()
         self.workbooks = followup.workbooks(self.content, self.options) if not followup.missing(self.content) else {}
         groups: dict[str, list[LocalUnit]] = {}
@@ -281,7 +281,7 @@ class Site:
         self.page("site/kommuner.html.j2", f"{KOMMUNER}/{START}", title=self.t.kommuner.title, places=places)
         return places
 
-    def kommun_page(self, unit: LocalUnit, jobs: list[Job], region) -> Place:
+    def kommun_page(self, unit: LocalUnit, jobs: list[RoutineFile], region) -> Place:
         mine = [job for job in jobs if job.path.startswith(f"{ROUTINES}/{unit.slug}/")]
         templates: dict[str, dict] = {}
         bundle = None
@@ -291,7 +291,7 @@ class Site:
                 bundle = download
                 continue
             stem = job.path.rsplit(".", 1)[0]
-            row = templates.setdefault(stem, {"title": job.artifact.base.title, "docx": None, "pdf": None})
+            row = templates.setdefault(stem, {"title": job.title, "docx": None, "pdf": None})
             row[job.format] = download
         values = unit_values(unit, region)
         path = f"{KOMMUNER}/{unit.slug}.html"
