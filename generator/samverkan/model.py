@@ -226,6 +226,12 @@ class Metadata:
     adopted: str | None = None   # when the agreement in force was adopted: YYYY or YYYY-MM-DD (status antagen)
 
     @property
+    def draft(self) -> bool:
+        """Not adopted (an utkast or a remissversion): every writer that marks a draft (the
+        watermark, the workbook's rows, the site's lists) asks here."""
+        return self.status != "antagen"
+
+    @property
     def decision(self) -> str | None:
         """What was decided about this version (its entry in the history), if recorded."""
         return self.history[-1].decision if self.history else None

@@ -48,6 +48,20 @@ def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
+def citation_examples(doc: Document) -> dict[str, str]:
+    """What the response form shows as examples of references in a document's tables: its own
+    first commitment and a paragraph of the same section (never a reference of another
+    document): {paragraph: "2.1.2:2", section: "2.1.2", number: "2", commitment: "A-2.1.2-1"}."""
+    first = doc.commitments[0] if doc.commitments else None
+    numbered = [s for s in doc.sections if any(p.number for p in s.paragraphs())]
+    section = next((s for s in numbered if first and s.number == first.section), numbered[0] if numbered else None)
+    numbers = [p.number for p in section.paragraphs() if p.number] if section else []
+    number = next((n for n in numbers if n > 1), numbers[0] if numbers else None)
+    return {"paragraph": f"{section.number}:{number}" if section and number else "",
+            "section": section.number if section else "", "number": str(number or ""),
+            "commitment": first.id if first else ""}
+
+
 def reference_rows(doc: Document, section: Section) -> list[Reference]:
     """Everything in a section an answer can cite, in reading order: its paragraphs (by their
     stable number) and the commitments it defines (by id)."""

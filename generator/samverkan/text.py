@@ -32,3 +32,10 @@ def slugify(text: str, limit: int | None = None) -> str:
         cut = slug[:limit + 1]
         slug = cut[:cut.rfind("-")] if "-" in cut else slug[:limit]
     return slug.strip("-")
+
+
+def fill(text: str, **values: object) -> str:
+    """The content's wording with its placeholders filled in: "Visar {shown} av {total}"."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text

@@ -71,7 +71,7 @@ def test_remiss_pages_say_remissversion_and_the_date(remiss, content):
             assert "REMISSVERSION" in page, f"{pdf.name} page {number}: no watermark"
         for number, page in enumerate(pages[1:], start=2):
             assert "Remissversion 2026-11-24" in page, f"{pdf.name} page {number}: no header"
-        assert "Svar senast 29 januari 2027" in pages[0]
+        assert "Svara senast 29 januari 2027" in pages[0]
         text = norm(pdf_text(pdf))
         assert text.index("Sammanfattning") < text.index("1 Inledning")   # the summary opens the edition
         for profile in ("ua1", "2a"):
@@ -142,6 +142,19 @@ def test_response_form_is_short_and_plain(remiss, content):
     assert len(answers) == len(expected) == 17 and all(len(t.rows) == 1 + ANSWER_ROWS for t in answers)
     headings = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     assert all(h in headings for h in expected)
+    # each document's help cites references of that document, never of the other one
+    for doc in remiss_edition.documents:
+        start = norm(text).index(norm(doc.meta.title), norm(text).index(spec.texts.form.general_heading))
+        help_text = norm(text)[start:start + 900]
+        cited = re.findall(r"\b[AS]-\d+(?:\.\d+)*-\d+\b", help_text[:help_text.index("Hänvisning tom")])
+        assert cited == [doc.commitments[0].id], (doc.key, cited)
+    # one wording of the deadline: the form, the cover letter and the editions' title pages
+    label = spec.texts.form.deadline_label
+    for kind in ("remiss-form", "remiss-missiv", "remiss-edition"):
+        for path in files(remiss, kind, "docx"):
+            shown = docx_text(path)
+            assert f"{label} 29 januari 2027" in shown, (kind, path.name)
+            assert not re.search(r"Sista dag att svara|Svar senast", shown), (kind, path.name)
     values = fields.read(form.read_bytes())
     assert all(v is None for v in values.values()) and "organisation" in values
     assert openxml_audit(form) == []

@@ -72,7 +72,7 @@ def load_texts(path: Path, schema: dict, problems: Problems, data=None, allowed_
 
 REMISS_TEXTS = {
     "summary": ("title", ("paragraphs", list)),
-    "missiv": ("subject", "greeting", ("intro", list), "sent_heading", "deadline_heading", "deadline_text",
+    "missiv": ("subject", "greeting", ("intro", list), "sent_heading", "deadline_text",
                "how_heading", ("how", list), "send_to", "send_by_post", "cite_diarienummer", "contact_heading",
                "contact_text", "closing", "sign_off", "recipients_heading", "date_label", "diarienummer_label",
                "email_label", "phone_label"),
@@ -432,7 +432,7 @@ SITE_TEXTS = {
                "local_council_missing", "templates_heading", "template", "fill_in", "read", "bundle",
                "guide_heading", ("guide", list), "units_heading", "units_text", "back", "followup_heading",
                "followup_text"),
-    "remiss": ("title", "intro", "date", "deadline", "missiv", "editions", "form", "form_text", "recipients",
+    "remiss": ("title", "intro", "date", "missiv", "editions", "form", "form_text", "recipients",
                "contact"),
 }
 SITE_PLACEHOLDERS = {("commitments", "count"): ("{shown}", "{total}")}

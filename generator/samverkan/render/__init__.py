@@ -23,6 +23,7 @@ from samverkan.model import Content, ListBlock, Metadata
 from samverkan.project import Templates
 from samverkan.render import markdown
 from samverkan.rules import grouping
+from samverkan.text import fill
 
 
 STATUS_LABELS = {"utkast": "Utkast", "remiss": "Remissversion", "antagen": "Antagen"}
@@ -60,7 +61,7 @@ def title_facts(meta: Metadata, remiss: Any = None) -> list[str]:
     remiss edition (`remiss`, a RemissEdition) is a proposal: it never calls itself adopted,
     and names when the version in force was adopted instead."""
     if remiss is not None:
-        lines = [f"Remissversion {dates.iso_date(remiss.date)}", f"Svar senast {dates.long_date(remiss.deadline)}",
+        lines = [f"Remissversion {dates.iso_date(remiss.date)}", f"{remiss.texts.form.deadline_label} {dates.long_date(remiss.deadline)}",
                  f"Version {meta.version}, förslag på remiss"]
         if meta.adopted:
             lines.append(f"Gällande version antagen {adopted_date(meta.adopted)}")
@@ -238,6 +239,7 @@ def environment(templates: Templates) -> jinja2.Environment:
         watermark=lambda status: WATERMARKS.get(status),
     )
     env.filters["md"] = markdown.md
+    env.filters["fill"] = lambda text, **values: fill(str(text), **values)
     env.filters["commitment_row"] = _commitment_row
     env.filters["response_row"] = lambda r, not_on_list: [
         r.organisation + ("" if r.on_list else f" ({not_on_list})"), r.contact or "–", r.email or "–", r.date or "–"]

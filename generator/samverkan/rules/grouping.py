@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from samverkan.model import Commitment, Party, Topic
+from samverkan.model import Commitment, Content, Party, Topic
 
 
 @dataclass
@@ -30,6 +30,14 @@ class PartyGroup:
     @property
     def commitments(self) -> list[Commitment]:
         return [c for t in self.topics for c in t.commitments]
+
+
+def listed_party(content: Content, c: Commitment) -> Party:
+    """The party a commitment is listed under wherever the commitments of both agreements are
+    listed together (Åtaganden i tabellform, CSV, JSON, xlsx, the follow-up, the site's filter):
+    a party `within` another is listed with it, by the name parties.yaml gives it (a document's
+    own party_names are for that document's text). Every writer asks here."""
+    return content.parties[c.group_party.id]
 
 
 def lead_runs(commitments: Iterable[Commitment]) -> list[PartyRun]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from samverkan.dates import iso_date
 from samverkan.model import Content
+from samverkan.rules.grouping import listed_party
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def commitment_records(content: Content, title: str) -> Records:
             rows.append({
                 "id": c.id, "document": doc.meta.short_title, "document_version": doc.meta.version,
                 "document_status": doc.meta.status, "section": c.section,
-                "party": c.group_party.id, "party_name": content.parties[c.group_party.id].name,
+                "party": listed_party(content, c).id, "party_name": listed_party(content, c).name,
                 "topic": c.topic.id, "topic_name": c.topic.name, "text": c.full_text,
             })
     dates = sorted(d["date"] for d in documents)
@@ -103,7 +104,7 @@ def follow_up_columns(follow) -> tuple[Column, ...]:
 def follow_up_commitments(content: Content, parties: list[str]):
     """The commitments a unit reports on: those of the given parties (all when none are given),
     in the documents' order."""
-    return [c for c in content.all_commitments() if not parties or c.group_party.id in parties]
+    return [c for c in content.all_commitments() if not parties or listed_party(content, c).id in parties]
 
 
 def follow_up_workbook(content: Content, name: str, code: str | None, period: str, region: bool) -> FollowUpWorkbook:
@@ -113,10 +114,10 @@ def follow_up_workbook(content: Content, name: str, code: str | None, period: st
     rows = []
     for c in follow_up_commitments(content, parties):
         doc = content.documents[c.document]
-        draft = doc.meta.status != "antagen"
+        draft = doc.meta.draft
         source = f"{doc.meta.short_title}, version {doc.meta.version}" + (f" – {labels.draft}" if draft else "")
         rows.append({"id": c.id, "text": c.full_text, **{key: "" for key in FILL_KEYS},
-                     "party_name": content.parties[c.group_party.id].name, "topic_name": c.topic.name,
+                     "party_name": listed_party(content, c).name, "topic_name": c.topic.name,
                      "section": c.section, "document": source, "draft": draft})
     header = ((labels.region if region else labels.kommun, name, False),)
     if code is not None:

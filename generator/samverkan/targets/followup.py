@@ -16,6 +16,7 @@ from samverkan.errors import BuildFailed
 from samverkan.model import Content
 from samverkan.render import intermediate
 from samverkan.render.charts import stacked_bars, status_matrix
+from samverkan.rules.grouping import listed_party
 from samverkan.rules.records import Column, Records, follow_up_workbook
 from samverkan.targets.base import BuildOptions, Job, Target
 from samverkan.text import slugify
@@ -96,7 +97,7 @@ def report_records(content: Content, report: FollowUpReport) -> Records:
                          "responsible": entry.responsible or "" if entry else "",
                          "comment": entry.comment or "" if entry else "",
                          "next_step": entry.next_step or "" if entry else "",
-                         "party": content.parties[c.group_party.id].name, "topic": c.topic.name,
+                         "party": listed_party(content, c).name, "topic": c.topic.name,
                          "file": unit_report.file})
     title = f"{follow.report.title} {report.period}"
     return Records(title, columns, tuple(rows), subject=title, author=content.kommuner.region.name)
@@ -144,7 +145,7 @@ def report_jobs(content: Content, report: FollowUpReport) -> list[Job]:
         matrix_charts=matrix_charts,
         unit_table=_counts_table(t.unit, [(name, c) for name, c in unit_rows], statuses),
         commitment_table=_counts_table(labels.id, commitment_rows, statuses, 1.5),
-        party_table=_counts_table(labels.party, report.group_counts(lambda c: content.parties[c.group_party.id].name),
+        party_table=_counts_table(labels.party, report.group_counts(lambda c: listed_party(content, c).name),
                                   statuses),
         topic_table=_counts_table(labels.topic, report.group_counts(lambda c: c.topic.name), statuses),
         comments=comments)

@@ -13,7 +13,9 @@ from samverkan.dates import build_timestamp, iso_date
 from samverkan.model import Content
 from samverkan.rules.records import Column, Records
 from samverkan.collect.answers import Compilation
-from samverkan.remiss import ANSWER_ROWS, FORM_PROPERTY, answer_field_tag, answer_refs, chapters, edition, remiss_words
+from samverkan.remiss import (
+    ANSWER_ROWS, FORM_PROPERTY, answer_field_tag, answer_refs, chapters, citation_examples, edition, remiss_words,
+)
 from samverkan.render import FieldRegistry, intermediate, render_document
 from samverkan.targets.base import BuildOptions, Job, Target
 from samverkan.targets.documents import document_file_stem
@@ -43,7 +45,8 @@ class RemissTarget(Target):
                  for fmt in ("docx", "pdf")]
         form = intermediate("svarsmall.md.j2", content, t.form.title, remiss=remiss, field=FieldRegistry(),
                             chapters=chapters, answer_field_tag=answer_field_tag, answer_rows=ANSWER_ROWS,
-                            remiss_words=remiss_words(remiss), form_property=FORM_PROPERTY)
+                            remiss_words=remiss_words(remiss), form_property=FORM_PROPERTY,
+                            citation_examples=citation_examples)
         jobs.append(Job(form, "docx", f"{FOLDER}/svarsmall-{date}.docx", "remiss-form",
                         f"{t.form.title}: {remiss.spec.title}", timestamp))
         # the deadline in the manifest: a later build of the site states it without --deadline

@@ -36,6 +36,7 @@ from samverkan.model import Content, LocalUnit
 from samverkan.remiss import edition, remiss_words
 from samverkan.render import ref_anchor, status_facts
 from samverkan.rules import names
+from samverkan.rules.grouping import listed_party
 from samverkan.targets.avvikelser import private_kinds
 from samverkan.targets import webforms
 from samverkan.targets.base import BuildOptions, Job, Linked, Target
@@ -224,9 +225,11 @@ class Site:
         for c in self.content.all_commitments():
             doc = self.content.documents[c.document]
             page = pages.get(c.document)
-            rows.append({"id": c.id, "anchor": ref_anchor(c.id), "text": c.full_text, "party": c.party.name,
-                         "parties": tuple(dict.fromkeys((c.party.id, c.group_party.id))), "topic": c.topic.id,
+            party = listed_party(self.content, c)
+            rows.append({"id": c.id, "anchor": ref_anchor(c.id), "text": c.full_text, "party": party.name,
+                         "parties": (party.id,), "topic": c.topic.id,
                          "topic_name": c.topic.name, "source": f"{doc.meta.short_title}, {c.section}",
+                         "draft": status_facts(doc.meta)[0] if doc.meta.draft else None,
                          "href": f"{page}#{ref_anchor(c.id)}" if page else None})
         parties = [{"id": p.id, "name": p.name} for p in self.content.parties.values()
                    if any(p.id in row["parties"] for row in rows)]
@@ -284,6 +287,7 @@ class Site:
     def kommun_page(self, unit: LocalUnit, jobs: list[RoutineFile], region) -> Place:
         mine = [job for job in jobs if job.path.startswith(f"{ROUTINES}/{unit.slug}/")]
         templates: dict[str, dict] = {}
+        routines = {r.title: r for r in self.content.routines}
         bundle = None
         for job in mine:
             download = self.offer.download(job.path, iso_date(job.timestamp.date()))
@@ -291,7 +295,10 @@ class Site:
                 bundle = download
                 continue
             stem = job.path.rsplit(".", 1)[0]
-            row = templates.setdefault(stem, {"title": job.title, "docx": None, "pdf": None})
+            routine = routines[job.title]
+            meta = self.content.documents[routine.document].meta
+            row = templates.setdefault(stem, {"title": routine.title, "docx": None, "pdf": None,
+                                              "draft": status_facts(meta)[0] if meta.draft else None})
             row[job.format] = download
         values = unit_values(unit, region)
         path = f"{KOMMUNER}/{unit.slug}.html"
@@ -333,6 +340,7 @@ class Site:
                     for title, files in by_kind["remiss-edition"].items()]
         flat = {kind: [j for files in titles.values() for j in files] for kind, titles in by_kind.items()}
         remiss = {"href": REMISS, "title": spec.title, "date": iso_date(round_.date), "deadline": iso_date(deadline),
+                  "deadline_label": spec.texts.form.deadline_label,
                   "editions": editions, "missiv": self.offer.of_jobs(flat["remiss-missiv"]),
                   "form": self.offer.of_jobs(flat["remiss-form"]),
                   "compilation": self.offer.of_kinds(("remiss-compilation",)),

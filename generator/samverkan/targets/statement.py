@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from samverkan.dates import iso_date, long_date
 from samverkan.model import Accessibility, Contact
+from samverkan.text import fill
 
 PAGE = "tillganglighetsredogorelse.html"
 
@@ -27,12 +28,7 @@ def page(statement: Accessibility, site_title: str) -> dict:
     values = {"publisher": statement.contact.organisation, "site": site_title, "compliance": statement.compliance,
               "assessed": long_date(statement.assessed), "reviewed": long_date(statement.reviewed)}
 
-    def fill(text: str) -> str:
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        return text
-
-    return {"title": t["title"], "texts": {key: fill(value) for key, value in t.items()},
+    return {"title": t["title"], "texts": {key: fill(value, **values) for key, value in t.items()},
             "exceptions": list(statement.exceptions), "burden": list(statement.burden),
             "outside": list(statement.outside), "report_url": statement.report_url,
             "assessed": iso_date(statement.assessed), "reviewed": iso_date(statement.reviewed),

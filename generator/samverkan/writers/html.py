@@ -23,6 +23,7 @@ from samverkan import dates
 from samverkan.errors import BuildFailed
 from samverkan.project import Templates
 from samverkan.render import Intermediate
+from samverkan.text import fill
 from samverkan.writers import pandoc
 from samverkan.writers.base import Writer
 
@@ -87,14 +88,8 @@ def environment(templates: Templates) -> jinja2.Environment:
     )
     env.filters["file_size"] = file_size
     env.filters["long_date"] = lambda day: dates.long_date(dt.date.fromisoformat(day) if isinstance(day, str) else day)
-    env.filters["fill"] = lambda text, **values: _fill(str(text), values)
+    env.filters["fill"] = lambda text, **values: fill(str(text), **values)
     return env
-
-
-def _fill(text: str, values: dict[str, Any]) -> str:
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", str(value))
-    return text
 
 
 def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
