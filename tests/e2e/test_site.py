@@ -526,3 +526,19 @@ def test_a_plain_build_after_a_remiss_keeps_the_remiss_page_with_its_deadline(tm
     assert done.exit_code == 0, done.output
     page = (project / "output" / "site" / "remiss.html").read_text(encoding="utf-8")
     assert f'datetime="{deadline.isoformat()}"' in page and long_date(deadline) in page
+
+
+def test_a_draft_is_marked_wherever_its_commitments_or_templates_are_listed(site):
+    """Issue 22: the supplement (utkast) is marked on the commitments page and on its template rows."""
+    drafts = {d.key for d in site.content.documents.values() if d.meta.draft}
+    assert drafts
+    page = lxml_html.fromstring((site.folder / "ataganden.html").read_bytes())
+    for tr in page.findall(".//table[@class='commitments']/tbody/tr"):
+        commitment = next(c for c in site.content.all_commitments() if c.id == tr.get("id"))
+        marked = tr.find(".//strong[@class='status']") is not None
+        assert marked == (commitment.document in drafts), commitment.id
+    taby = lxml_html.fromstring((site.folder / "kommuner" / "taby.html").read_bytes())
+    for th in taby.findall(".//table[@class='templates']/tbody/tr/th"):
+        routine = next(r for r in site.content.routines if norm(th.text_content()).startswith(r.title))
+        assert (th.find("strong[@class='status']") is not None) == (routine.document in drafts), routine.title
+    assert any(r.document in drafts for r in site.content.routines)
