@@ -249,3 +249,54 @@ def test_a_bad_period_or_no_workbook_is_a_message(tmp_path, filled):
                            str(tmp_path / "ut")], capture_output=True, text=True)
     assert done.returncode == 0 and "compiled 0 of 0 workbooks" in done.stdout
     assert "39 of 39 kommuner, stadsdelar and the region have not reported" in done.stdout
+
+
+def rewrite(source, target, edit) -> None:
+    """A copy of a workbook with each XML part edited as text by `edit(part name, xml)`, the
+    package otherwise as the office program wrote it (member order, compression)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith(".xml"):
+                data = edit(info.filename, data.decode("utf-8")).encode("utf-8")
+            new.writestr(info, data)
+
+
+def test_workbooks_with_strange_numbers_are_listed_and_the_others_compiled(filled, tmp_path):
+    """Issue 24: a row number, a shared-string index and an ODS repeat count written with '²',
+    each in a workbook edited at the XML level: each file is listed with its reason, the
+    LibreOffice .ods (whose repeat counts reach near 1 048 576) is compiled."""
+    import hashlib
+    import re
+
+    folder, _ = filled
+    answers = tmp_path / "svar"
+    answers.mkdir()
+    shutil.copy(folder / "taby.ods", answers / "taby.ods")
+    with zipfile.ZipFile(answers / "taby.ods") as ods:
+        repeats = [int(n) for n in re.findall(r'number-rows-repeated="(\d+)"', ods.read("content.xml").decode())]
+    assert max(repeats) > 1_000_000                          # what LibreOffice writes in a plain .ods
+    rewrite(folder / "nacka.xlsx", answers / "nacka.xlsx",
+            lambda name, xml: re.sub(r'<row r="(\d+)"', r'<row r="\g<1>²"', xml, count=1)
+            if name.startswith("xl/worksheets/") else xml)
+    rewrite(folder / "solna.xlsx", answers / "solna.xlsx",          # saved by LibreOffice: shared strings
+            lambda name, xml: re.sub(r'(t="s"[^>]*><v>)(\d+)<', r"\g<1>\g<2>²<", xml, count=1)
+            if name.startswith("xl/worksheets/") else xml)
+    rewrite(folder / "taby.ods", answers / "taby-andra.ods",
+            lambda name, xml: re.sub(r'number-rows-repeated="(\d+)"', r'number-rows-repeated="\g<1>²"', xml, count=1)
+            if name == "content.xml" else xml)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in answers.iterdir()}
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "samverkan", "uppfoljning", "collect", str(answers), "--out", str(out),
+                           "--period", PERIOD], capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "compiled 1 of 4 workbooks" in done.stdout, done.stdout
+    for name, reason in [("nacka.xlsx", "a row number in xl/worksheets/"),
+                         ("solna.xlsx", "a shared-string index in xl/worksheets/"),
+                         ("taby-andra.ods", "table:number-rows-repeated in content.xml")]:
+        line = next(line for line in done.stderr.splitlines() if f"svar/{name}: " in line)
+        assert f"is damaged: {reason}" in line and "\\xb2'" in line and "save it again" in line, line
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in answers.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "svar"]
+    assert {p.relative_to(out).parts[0] for p in out.rglob("*")} <= {"uppfoljning", "manifest.json"}
+    assert "Täby kommun" in docx_text(out / "uppfoljning" / f"uppfoljningsrapport-{PERIOD}.docx")

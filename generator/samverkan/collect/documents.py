@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from lxml import etree
 
-from samverkan.collect.untrusted import Package, Rejected
+from samverkan.collect.untrusted import Package, Rejected, whole_number
 from samverkan.text import normalise
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -22,6 +22,7 @@ META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
 
 SUFFIXES = (".docx", ".odt")
+MAX_SPACES = 1_000_000                      # text:c, the length of a run of spaces (shown as at most 1000)
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,9 @@ def odt_text(node: etree._Element) -> str:
             if tag in (f"{TEXT}note", f"{OFFICE}annotation", f"{TEXT}tracked-changes"):
                 pass
             elif tag == f"{TEXT}s":
-                count = child.get(f"{TEXT}c") or "1"
-                out.append(" " * min(int(count), 1000) if count.isdigit() else " ")
+                count = whole_number(child.get(f"{TEXT}c"), "text:c (a run of spaces) in content.xml", high=MAX_SPACES,
+                                     default=1)
+                out.append(" " * min(count, 1000))
             elif tag == f"{TEXT}tab":
                 out.append("\t")
             elif tag == f"{TEXT}line-break":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from samverkan.collect.documents import cell_text, odt_text
-from samverkan.collect.untrusted import Package, Rejected
+from samverkan.collect.untrusted import Package, Rejected, whole_number
 
 SUFFIXES = (".xlsx", ".ods")
 MAX_ROWS = 20_000
@@ -26,6 +26,10 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+# the largest sheets office programs make: Excel's and LibreOffice's 1 048 576 rows (16 777 216
+# with LibreOffice's "very large spreadsheets") and 16 384 columns (XFD)
+SHEET_ROWS = 16_777_216
+SHEET_COLUMNS = 16_384
 
 
 @dataclass
@@ -90,11 +94,16 @@ def _xlsx(package: Package) -> list[Sheet]:
         cells: dict[tuple[int, int], str] = {}
         next_row = 0
         for row in package.xml(path).iter(f"{MAIN}row"):
-            number = int(row.get("r") or next_row + 1) if (row.get("r") or "1").isdigit() else next_row + 1
+            number = whole_number(row.get("r"), f"a row number in {path}", low=1, high=SHEET_ROWS,
+                                  default=next_row + 1)
             next_row = number
             next_column = 0
             for cell in row.iter(f"{MAIN}c"):
-                match = CELL_REF.match(cell.get("r") or "")
+                reference = cell.get("r")
+                match = CELL_REF.match(reference or "")
+                if reference is not None and (not match or _column_number(match.group(1)) > SHEET_COLUMNS):
+                    raise Rejected(f"is damaged: a cell reference in {path} is {ascii(reference[:20])}, "
+                                   "not a cell such as B3; save it again from the office program")
                 column = _column_number(match.group(1)) if match else next_column + 1
                 next_column = column
                 kind = cell.get("t") or "n"
@@ -104,7 +113,8 @@ def _xlsx(package: Package) -> list[Sheet]:
                     text = _xlsx_string(inline) if inline is not None else ""
                 elif kind == "s":
                     index = (value.text or "").strip() if value is not None else ""
-                    text = shared[int(index)] if index.isdigit() and int(index) < len(shared) else ""
+                    text = shared[whole_number(index, f"a shared-string index in {path}",
+                                               high=len(shared) - 1)] if index else ""
                 else:
                     text = value.text or "" if value is not None else ""
                 _store(cells, number, column, cell_text(text))
@@ -114,9 +124,9 @@ def _xlsx(package: Package) -> list[Sheet]:
 
 # --- ods ----------------------------------------------------------------------------------------
 
-def _repeat(el: etree._Element, attribute: str) -> int:
-    value = el.get(f"{TABLE}{attribute}") or "1"
-    return int(value) if value.isdigit() else 1
+def _repeat(el: etree._Element, attribute: str, high: int) -> int:
+    return whole_number(el.get(f"{TABLE}{attribute}"), f"table:{attribute} in content.xml", low=1, high=high,
+                        default=1)
 
 
 def _ods(package: Package) -> list[Sheet]:
@@ -126,13 +136,13 @@ def _ods(package: Package) -> list[Sheet]:
         cells: dict[tuple[int, int], str] = {}
         row_number = 0
         for row in table.iter(f"{TABLE}table-row"):
-            rows = _repeat(row, "number-rows-repeated")
+            rows = _repeat(row, "number-rows-repeated", SHEET_ROWS)
             column = 0
             texts = []
             for cell in row:
                 if cell.tag not in (f"{TABLE}table-cell", f"{TABLE}covered-table-cell"):
                     continue
-                repeat = _repeat(cell, "number-columns-repeated")
+                repeat = _repeat(cell, "number-columns-repeated", SHEET_COLUMNS)
                 text = cell_text(odt_text(cell)) if cell.tag == f"{TABLE}table-cell" else ""
                 if text:
                     texts.extend((column + k + 1, text) for k in range(min(repeat, MAX_COLUMNS + 1)))

@@ -11,7 +11,9 @@ Every file a collection reads passes through here, whatever format it is:
   whatever their headers claim;
 - XML is parsed incrementally without entities, DTDs or network access, refused when it has a
   DOCTYPE, more than `max_elements` elements or is nested deeper than libxml2's limit;
-- a file gets `seconds` of reading time; past that it is refused.
+- a file gets `seconds` of reading time; past that it is refused;
+- every number the readers take from the XML (a row number, a repeat count, an index) is read by
+  `whole_number`: ASCII digits within bounds, or the file is refused.
 
 Anything wrong raises `Rejected` with a sentence saying what is wrong and what to do; callers
 list the file as rejected and go on with the others.
@@ -240,6 +242,25 @@ def parse_xml(data: bytes, name: str, limits: Limits = LIMITS, deadline: Deadlin
     if root.getroottree().docinfo.doctype:
         raise Rejected(f"has a part ({name}) with a DOCTYPE; office documents never have one")
     return root
+
+
+_DIGITS = re.compile(r"[0-9]{1,12}")        # [0-9] is ASCII only: not '²', '٣' or '１'
+
+
+def whole_number(text: str | None, what: str, *, high: int, low: int = 0, default: int | None = None) -> int:
+    """A whole number written in a file from outside, e.g. a row number or a repeat count:
+    ASCII digits only, from `low` to `high`; absent (None) is `default`. Anything else is
+    Rejected, naming `what` ("the row number in xl/worksheets/sheet1.xml"). int() is not
+    strict enough on its own: it takes '٣', ' 7', '+7' and '1_0', and `isdigit()` lets '²'
+    through to an int() that raises ValueError."""
+    if text is None and default is not None:
+        return default
+    if text is not None and _DIGITS.fullmatch(text) and low <= int(text) <= high:
+        return int(text)
+    bounds = f"from {low} to {high}" if high >= low else "and there is none to refer to"
+    shown = "missing" if text is None else f"{ascii(text[:20])}{'…' if len(text) > 20 else ''}"
+    raise Rejected(f"is damaged: {what} is {shown}, not a whole number {bounds}; "
+                   "save it again from the office program")
 
 
 def display_name(path: Path, named: Path) -> str:
