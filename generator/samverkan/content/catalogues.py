@@ -216,6 +216,7 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
         f.finish()
         region = Region(name, units) if name else None
     units: list[LocalUnit] = []
+    lines: list[Location] = []          # where each unit's name is written
     codes: dict[str, str] = {}
     for index, node in enumerate(kommuner_node):
         loc = kommuner_node.loc(index) if isinstance(kommuner_node, NodeList) else top.loc("kommuner")
@@ -238,6 +239,7 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
         if not sub:
             units.append(LocalUnit(name, official, _unit_slug(name, f.loc("name"), problems), code, committee,
                                    official, council, name))
+            lines.append(f.loc("name"))
         for sub_index, sub_node in enumerate(sub):
             sub_loc = sub.loc(sub_index) if isinstance(sub, NodeList) else f.loc("units")
             g = Fields(sub_node, f"{name}, unit #{sub_index + 1}", problems, sub_loc)
@@ -248,14 +250,18 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
                 units.append(LocalUnit(unit_name, f"{unit_name} stadsdelsområde, {official}",
                                        _unit_slug(f"{name} {unit_name}", g.loc("name"), problems), code,
                                        unit_committee, official, unit_council, name))
-    slugs: dict[str, LocalUnit] = {}
-    for unit in units:
+                lines.append(g.loc("name"))
+    slugs: dict[str, tuple[LocalUnit, Location]] = {}
+    for unit, loc in zip(units, lines):
         if not unit.slug:
             continue
         if unit.slug in slugs:
-            problems.add(Location(path), f"two kommuner/units would share the file name '{unit.slug}'",
-                         "make their names differ")
-        slugs[unit.slug] = unit
+            first, first_loc = slugs[unit.slug]
+            problems.add(loc, f"'{unit.name}' (line {loc.line}) and '{first.name}' (line {first_loc.line}) would "
+                              f"share the file name '{unit.slug}'",
+                         "make their names differ: file names are made without å, ä, ö, accents and case")
+            continue
+        slugs[unit.slug] = (unit, loc)
     if region is None:
         problems.mark_broken(("kommuner",))
         return None

@@ -41,11 +41,6 @@ MAX_NESTING = 8
 
 DIRECTIVES_HELP = "[[åtaganden]], [[sammanställning av åtaganden]] or [[tabell ID]]"
 
-# Characters that look like nothing on the page but break search and copy/paste.
-INVISIBLE = {"\u00ad": "soft hyphen", "\u200b": "zero-width space", "\ufeff": "byte order mark",
-             "\u200e": "left-to-right mark", "\u200f": "right-to-left mark"}
-
-
 # The line syntax is read without regular expressions that could backtrack: a content line
 # may be very long (a paragraph on one line, or a hostile file), and reading stays linear.
 
@@ -102,10 +97,6 @@ def parse_inlines(text: str, loc: Location, problems: Problems) -> tuple[Inline,
         pos = match.end()
     if pos < len(text):
         parts.append(Text(text[pos:]))
-    for char, name in INVISIBLE.items():
-        if char in text:
-            problems.add(loc, f"invisible character ({name}) in the text",
-                         "delete it; it breaks search and copying in the documents")
     return tuple(parts)
 
 

@@ -4,8 +4,11 @@ Content is edited by many hands, so every file is read the same careful way: it 
 inside the content folder (no `../` and no symbolic link leads out of it), be a regular
 file (a FIFO would hang the build, a device never ends) of a sane size, and be UTF-8 text.
 Characters no document can hold (control characters such as NUL or ESC, private-use and
-non-characters, which PDF/A forbids) are named by file, line and code point; characters the
-PDF fonts cannot show are found by `glyphs.py`.
+non-characters, which PDF/A forbids) and characters that cannot be shown safely (the invisible
+format characters: bidirectional controls such as U+202E, which reverse the rest of a line on
+the site, zero-width spaces and joiners, directional marks, soft hyphens) are named by file,
+line and code point, wherever they are in a content file; characters the PDF fonts cannot show
+are found by `glyphs.py`.
 """
 
 from __future__ import annotations
@@ -53,28 +56,57 @@ def forbidden(char: str) -> bool:
     return category in ("Co", "Cs") or (category == "Cn" and _noncharacter(char))
 
 
+def hidden(char: str) -> bool:
+    """An invisible format character (Unicode category Cf): the bidirectional embeddings,
+    overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make text show in another order
+    than it is stored, the directional marks, zero-width space, joiners, word joiner, soft
+    hyphen, byte order mark and tag characters. None shows in an editor; each changes what a
+    reader sees or breaks search and copying in the documents."""
+    return unicodedata.category(char) == "Cf"
+
+
+def refused(char: str) -> bool:
+    """A character no content value may hold: `forbidden` or `hidden`."""
+    return forbidden(char) or hidden(char)
+
+
+def refused_in(text: str) -> list[str]:
+    """The refused characters of `text`, each once, in code point order."""
+    if text.isprintable():              # the usual case, at C speed: refused characters are never printable
+        return []
+    return sorted(c for c in set(text) if refused(c))
+
+
+def character_message(chars: list[str], column: int | None = None, what: str = "the line") -> tuple[str, str]:
+    """(message, hint) for a line (or `what`) holding refused characters."""
+    names = ", ".join(describe(c) for c in chars)
+    where = f" (column {column})" if column else ""
+    if any(forbidden(c) for c in chars):
+        return (f"{what} holds {names}{where}, a character that cannot be printed",
+                "delete it: it is invisible in an editor but breaks the documents (retype the line if you cannot "
+                "find it)")
+    return (f"{what} holds {names}{where}, an invisible character that changes how the text is shown "
+            "(a bidirectional control reverses the rest of the line)",
+            "delete it: it does not show in an editor, but it reorders or hides text in the documents and on the "
+            "site and breaks search and copying (retype the line if you cannot find it)")
+
+
 def _noncharacter(char: str) -> bool:
     code = ord(char)
     return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def character_problems(path: Path, text: str, problems: Problems, first_line: int = 1) -> bool:
-    """Report every line holding forbidden characters (with the characters named); returns
+    """Report every line holding refused characters (with the characters named); returns
     True when there was any."""
-    found = False
-    if all(not forbidden(c) for c in set(text)):
+    if not refused_in(text):
         return False
     for number, line in enumerate(text.split("\n"), start=first_line):
-        bad = sorted({c for c in line if forbidden(c)})
+        bad = refused_in(line)
         if bad:
-            found = True
-            names = ", ".join(describe(c) for c in bad)
             column = min(line.index(c) for c in bad) + 1
-            problems.add(Location(path, number), f"the line holds {names} (column {column}), a character that "
-                                                 "cannot be printed", "delete it: it is invisible in an editor but "
-                                                                      "breaks the documents (retype the line if "
-                                                                      "you cannot find it)")
-    return found
+            problems.add(Location(path, number), *character_message(bad, column))
+    return True
 
 
 def outside(path: Path, root: Path | None) -> bool:

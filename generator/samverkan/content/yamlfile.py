@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from samverkan.content.source import character_problems, read_source
+from samverkan.content.source import character_message, character_problems, read_source, refused_in
 from samverkan.errors import Location, Problems
 
 MAX_DEPTH = 40              # nested mappings/lists; content needs five or six
@@ -116,6 +116,10 @@ def _loader_for(path: Path, fast: bool = False) -> type:
     class Loader(yaml.SafeLoader):
         depth = 0
 
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.escaped: dict[int, set[str]] = {}      # line → refused characters written as escapes
+
         def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
             # Depth is limited while composing, before the recursion gets deep.
             self.depth += 1
@@ -166,11 +170,22 @@ def _loader_for(path: Path, fast: bool = False) -> type:
     def construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
         return loader.construct_scalar(node)
 
+    def construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+        # a character the file does not hold as such but as an escape ("\u202E", "\e") in a
+        # double-quoted value; refused like one typed (character_problems saw the typed ones)
+        value = loader.construct_scalar(node)
+        if bad := refused_in(value):
+            if not hasattr(loader, "escaped"):
+                raise ValueError("refused characters: the Python loader reports them")   # libyaml's: _SLOW
+            loader.escaped.setdefault(node.start_mark.line + 1, set()).update(bad)
+        return value
+
     chosen = type("FastLoader", (_FastLoader,), {}) if fast else Loader
     chosen.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     chosen.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
     # Dates and times stay text; the model validates them with a useful message.
     chosen.add_constructor("tag:yaml.org,2002:timestamp", construct_str)
+    chosen.add_constructor("tag:yaml.org,2002:str", construct_text)
     return chosen
 
 
@@ -296,7 +311,11 @@ def load_yaml(path: Path, problems: Problems) -> Any:
             problems.mark_broken(path)
             return None
         _check_expansion(root)
-        return loader.construct_document(root)
+        document = loader.construct_document(root)
+        if not loader.escaped:
+            return document
+        for line, chars in sorted(loader.escaped.items()):
+            problems.add(Location(path, line), *character_message(sorted(chars), what="a value written with an escape"))
     except yaml.MarkedYAMLError as exc:
         _syntax_problem(path, text, exc, problems)
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare

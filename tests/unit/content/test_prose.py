@@ -83,7 +83,7 @@ def test_problems_name_line_and_fix(tmp_path):
     assert "section 1.1 has 3 '#'" in messages          # depth does not match the number
     assert "is not deeper than section 2" in messages   # unnumbered heading at chapter level
     assert "unknown directive [[okänd sak]]" in messages
-    assert "soft hyphen" in messages
+    assert "U+00AD SOFT HYPHEN (column 5)" in messages      # the one rule of content/source.py
     assert all(p.hint for p in problems.items)
     lines = sorted(p.location.line for p in problems.items)
     assert lines == [1, 5, 9, 11, 13]
