@@ -222,11 +222,13 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
     _recover_lost_anchors(items, base_order, base_text, base_following)
     seen: set[str] = set()
     order: list[str] = []
+    by_name = {name: paragraph for name, paragraph in items if name}
     returned_following: dict[str | None, list[ReadParagraph]] = {}
     last = None
     for name, paragraph in items:
         if name is None:
-            returned_following.setdefault(last, []).append(paragraph)
+            if paragraph.after:          # empty paragraphs (and what a tracked move left behind) are no text
+                returned_following.setdefault(last, []).append(paragraph)
             continue
         anchor = names[name]
         extra = [a for a in paragraph.anchors if a in names and a != name]
@@ -258,13 +260,15 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
             result.proposals.append(proposal(name, "deleted", base_text[name], "", [], False))
     # moved: anchors out of their order (the longest run in order stays where it was)
     position = {name: i for i, name in enumerate(base_order)}
-    in_order = [position[name] for name in order if name in position]
-    kept = _lis(in_order)
-    for index, name in enumerate([n for n in order if n in position]):
-        if index not in kept:
+    tracked_moves = {name for name in order if by_name[name].moved == "to"}
+    steady = [n for n in order if n in position and n not in tracked_moves]
+    kept = {steady[i] for i in _lis([position[n] for n in steady])}
+    for name in order:
+        if name in position and name not in kept:
             previous = order[order.index(name) - 1] if order.index(name) else None
             where = f"efter {names[previous].ref}" if previous else "först"
-            result.proposals.append(proposal(name, "moved", base_text[name], f"flyttat {where}", [], False))
+            moved = by_name[name].changes if by_name[name].moved == "to" else []
+            result.proposals.append(proposal(name, "moved", base_text[name], f"flyttat {where}", moved, bool(moved)))
     # what lies between the anchors: new paragraphs, and changes outside numbered paragraphs
     for after_name, returned in returned_following.items():
         wanted = list(base_following.get(after_name, []))
@@ -290,7 +294,15 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
                 target = after_name if placed_after else next_name if placed_before else None
                 rest = []
                 for p in new_paragraphs:
-                    if target is not None and names[after_name].kind == "paragraph" and \
+                    gone = next((d for d in result.proposals if d.kind == "deleted" and p.moved == "to"
+                                 and by_name.get(bookmark_name(d.ref)) is not None
+                                 and by_name[bookmark_name(d.ref)].moved == "from" and d.old == p.after), None)
+                    if gone is not None:      # a tracked move whose bookmark stayed where the text was
+                        result.proposals.remove(gone)
+                        where = f"efter {names[after_name].ref}"
+                        result.proposals.append(proposal(bookmark_name(gone.ref), "moved", gone.old, f"flyttat {where}",
+                                                         p.changes, True))
+                    elif target is not None and names[after_name].kind == "paragraph" and \
                             names[target].kind == "paragraph" and not p.in_table and \
                             (p.inserted or p.after not in base_unanchored):
                         result.proposals.append(proposal(target, "added", "", p.after, p.changes if p.inserted else [],

@@ -61,6 +61,8 @@ class ReadParagraph:
     deleted: bool = False                # the whole paragraph is a tracked deletion
     in_table: bool = False
     comments: list[str] = field(default_factory=list)    # ids of the comments anchored here
+    moved: str = ""                      # "from" | "to": the whole paragraph is one side of a tracked move
+    moved_text: str = ""
 
     def finish(self) -> "ReadParagraph":
         self.before, self.after = normalise(self.before), normalise(self.after)
@@ -70,6 +72,8 @@ class ReadParagraph:
             self.inserted = True
         if self.before and not self.after and normalise(tracked_out) == self.before:
             self.deleted = True
+        if normalise(self.moved_text) and normalise(self.moved_text) == (self.after or self.before):
+            self.moved = "to" if self.inserted else "from" if self.deleted else ""
         return self
 
 
@@ -114,7 +118,7 @@ class _Text:
         self.paragraph = ReadParagraph()
         self.open = open_comments
 
-    def add(self, text: str, tracked: tuple[str, str, str] | None) -> None:
+    def add(self, text: str, tracked: tuple | None) -> None:
         if not text:
             return
         op = tracked[0] if tracked else None
@@ -126,6 +130,8 @@ class _Text:
                 comment.anchored += text
         if tracked:
             _add_change(self.paragraph, op, text, tracked[1], tracked[2])
+            if len(tracked) > 3:
+                self.paragraph.moved_text += text
 
 
 # --- Word ---------------------------------------------------------------------------------
@@ -182,10 +188,10 @@ def _read_docx(package: Package, file: str) -> Edition:
             tag = child.tag
             if tag == MC_FALLBACK or tag in (f"{W}pPr", f"{W}rPr", f"{W}instrText", f"{W}delInstrText"):
                 continue
-            if tag in (f"{W}ins", f"{W}moveTo"):
-                walk(child, collect, ("inserted", normalise(child.get(f"{W}author", "")), child.get(f"{W}date", "")))
-            elif tag in (f"{W}del", f"{W}moveFrom"):
-                walk(child, collect, ("deleted", normalise(child.get(f"{W}author", "")), child.get(f"{W}date", "")))
+            if tag in (f"{W}ins", f"{W}moveTo", f"{W}del", f"{W}moveFrom"):
+                op = "inserted" if tag in (f"{W}ins", f"{W}moveTo") else "deleted"
+                move = ("move",) if tag in (f"{W}moveTo", f"{W}moveFrom") else ()
+                walk(child, collect, (op, normalise(child.get(f"{W}author", "")), child.get(f"{W}date", "")) + move)
             elif tag in (f"{W}t", f"{W}delText"):
                 collect.add(child.text or "", tracked)
             elif tag in (f"{W}tab", f"{W}br", f"{W}cr"):

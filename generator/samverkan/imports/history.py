@@ -15,6 +15,7 @@ from pathlib import Path
 from samverkan.errors import UsageProblem
 from samverkan.imports.anchors import source_key
 from samverkan.model import Content
+from samverkan.content.loader import DOCUMENT_FILE
 from samverkan.revisions.sources import CONTENT_FOLDER, GIT_PREFIX, load_version
 
 MAX_REVISIONS = 200        # revisions of content/ looked at, newest first
@@ -42,7 +43,7 @@ class History:
 
     def __init__(self, content_dir: Path):
         self.repo = repository(content_dir)
-        self.loaded: list[tuple[str, str, Content | None]] = []
+        self.loaded: dict[str, Content | None] = {}      # revision → its content (None: not valid content)
         self._revisions: list[tuple[str, str]] | None = None
 
     def revisions(self) -> list[tuple[str, str]]:
@@ -54,16 +55,32 @@ class History:
                 self._revisions = [tuple(line.split(" ", 1)) for line in done.stdout.splitlines() if " " in line]
         return self._revisions
 
-    def find(self, key: str, source: str) -> Found | None:
-        """The newest revision whose document `key` has the source key `source`."""
-        for index, (revision, date) in enumerate(self.revisions()):
-            if index >= len(self.loaded):
+    def version_at(self, revision: str, key: str) -> str | None:
+        """The document's version at a revision, read from its document.yaml alone (cheap)."""
+        import yaml
+
+        done = subprocess.run(["git", "-C", str(self.repo), "show", f"{revision}:{CONTENT_FOLDER}/{key}/{DOCUMENT_FILE}"],
+                              capture_output=True, check=False)
+        try:
+            data = yaml.safe_load(done.stdout) if done.returncode == 0 else None
+        except yaml.YAMLError:
+            return None
+        return str(data.get("version")) if isinstance(data, dict) and data.get("version") is not None else None
+
+    def find(self, key: str, source: str, version: str = "") -> Found | None:
+        """The newest revision whose document `key` has the source key `source`; with `version`,
+        only revisions where the document has that version are loaded (the others are skipped
+        on their document.yaml)."""
+        for revision, date in self.revisions():
+            if version and revision not in self.loaded and self.version_at(revision, key) not in (version, None):
+                continue
+            if revision not in self.loaded:
                 try:
-                    content = load_version(f"{GIT_PREFIX}{revision}", self.repo, "the edition's version").content
+                    self.loaded[revision] = load_version(f"{GIT_PREFIX}{revision}", self.repo,
+                                                         "the edition's version").content
                 except UsageProblem:
-                    content = None
-                self.loaded.append((revision, date, content))
-            content = self.loaded[index][2]
+                    self.loaded[revision] = None
+            content = self.loaded[revision]
             if content is not None and key in content.documents and source_key(content.documents[key]) == source:
                 return Found(content, revision, date)
         return None

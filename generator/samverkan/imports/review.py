@@ -85,7 +85,7 @@ def _compare_file(content: Content, edition, history: History, bases: dict) -> F
     if source and source == source_key(doc):
         base_content, base = content, f"version {doc.meta.version} (dagens text)"
     else:
-        found = history.find(doc.key, source) if source else None
+        found = history.find(doc.key, source, version) if source else None
         if found is not None:
             base_content = found.content
             base = f"version {version or found.content.documents[doc.key].meta.version} " \

@@ -6,17 +6,22 @@ import copy
 
 from samverkan.content.loader import load_content
 from samverkan.imports.compare import anchors_of, compare_edition, expected
-from samverkan.imports.editions import Edition, ReadParagraph
+from samverkan.imports.editions import Change, Edition, ReadParagraph
 
 from tests.conftest import CONTENT
 
 
-def test_untracked_moves_deletions_and_new_paragraphs_are_found_by_comparing():
+def _agreement():
+    """The agreement, its edition's paragraphs as content makes them, and index → reference."""
     content = load_content(CONTENT)
     doc = content.documents["agreement"]
     base = expected(content, "agreement")
     names = anchors_of(doc)
-    ref = {i: names[p.anchors[0]].ref for i, p in enumerate(base) if p.anchors}
+    return doc, base, {i: names[p.anchors[0]].ref for i, p in enumerate(base) if p.anchors}
+
+
+def test_untracked_moves_deletions_and_new_paragraphs_are_found_by_comparing():
+    doc, base, ref = _agreement()
     pairs = [i for i in ref if i + 1 in ref and i + 2 in ref and i + 3 in ref]     # four anchored in a row
     start = pairs[0]
     paragraphs = copy.deepcopy(base)
@@ -34,3 +39,20 @@ def test_untracked_moves_deletions_and_new_paragraphs_are_found_by_comparing():
     assert moved in (ref[start], ref[start + 1])
     assert [(n.what, n.new) for n in result.notes] == [("Rubrik eller text utanför numrerade stycken flyttad hit",
                                                          heading.after)]
+
+
+def test_a_tracked_move_is_a_move_wherever_the_bookmark_went():
+    doc, base, ref = _agreement()
+    start = next(i for i in ref if i + 1 in ref and i + 2 in ref)
+    a, b, c = (base[start + k] for k in range(3))
+    change = [Change("inserted", a.after, "Bo", "2026-12-01T10:00:00Z")]
+    left = ReadParagraph(anchors=list(a.anchors), before=a.after, after="", deleted=True, moved="from",
+                         changes=[Change("deleted", a.after, "Bo", "2026-12-01T10:00:00Z")])
+    arrived = ReadParagraph(before="", after=a.after, inserted=True, moved="to", changes=change)
+    for paragraphs in ([left, b, arrived, c], [b, ReadParagraph(anchors=list(a.anchors), before="", after=a.after,
+                                                                  inserted=True, moved="to", changes=change), c]):
+        edited = copy.deepcopy(base)
+        edited[start:start + 3] = copy.deepcopy(paragraphs)
+        result = compare_edition(Edition("x.docx", "docx", {}, "", edited, {}), doc, base)
+        assert [(p.kind, p.ref, p.tracked, p.authors) for p in result.proposals] == [("moved", ref[start], True, ["Bo"])]
+        assert not result.notes

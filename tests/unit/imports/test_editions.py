@@ -35,8 +35,8 @@ def test_tracked_changes_moves_and_whole_paragraphs():
     assert title.anchors == [] and title.before == title.after == "Rubrik"
     assert changed.anchors == ["_p_3_1_4"] and changed.before == "Ett gammalt stycke." and changed.after == "Ett nytt stycke."
     assert [(c.op, c.text, c.author) for c in changed.changes] == [("deleted", "gammalt", "Anna"), ("inserted", "nytt", "Anna")]
-    assert deleted.deleted and deleted.after == "" and deleted.anchors == ["_p_3_1_5"]
-    assert new.inserted and new.after == "Helt ny." and not new.anchors
+    assert deleted.deleted and deleted.after == "" and deleted.anchors == ["_p_3_1_5"] and deleted.moved == "from"
+    assert new.inserted and new.after == "Helt ny." and not new.anchors and not new.moved
     assert commitment.anchors == ["_c_A_3_1_2"]
 
 
