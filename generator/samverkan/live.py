@@ -3,13 +3,14 @@
 Save a file in `content/` (or the project's `templates/`) and the page open in the browser
 shows the change a moment later, as `mkdocs serve` or `quarto preview` do:
 
-- the watcher (watchfiles) sees the save; a burst of events (an editor writes a temporary
-  file and renames it) becomes one change 50 ms after the last of them;
+- the watcher (watchfiles, in a thread) sees the save; a burst of events (an editor writes a
+  temporary file and renames it) becomes one change 50 ms after the last of them;
 - the site is built first (`build site`: the page a person is reading is an HTML page; its
   agreement pages come from the same intermediate as the Word and PDF files), then everything
   (`build`: Word, PDF, tables, routines, and the site pages that list them): two builds, each
   switching the output folder once, each incremental (engine/), in this process, which keeps
-  the loaded modules and the forkserver between builds;
+  the loaded modules and the forkserver between builds; a save during the site's build puts
+  the site first again (Word and PDF wait);
 - a page learns that its file changed from a stream of server-sent events
   (`/__samverkan/events`) and reloads itself. The script that listens
   (`/__samverkan/live.js`) is added to the pages by this server as it sends them: the files
@@ -54,9 +55,20 @@ LIVE_JS = """\
   const url = new URL(%(events)s, location.href);
   url.searchParams.set("page", location.pathname);
   url.searchParams.set("build", me.dataset.build);
-  const events = new EventSource(url);
+  let events = null;
   let box = null;
-  events.onmessage = (event) => {
+  const listen = () => {
+    events = new EventSource(url);
+    events.onmessage = show;
+  };
+  // a hidden tab lets go of its stream (a browser opens at most six connections to a server;
+  // a seventh tab of the preview would wait): it listens again, and hears what it missed, when
+  // it is shown
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && events) { events.close(); events = null; }
+    else if (!document.hidden && !events) { listen(); }
+  });
+  const show = (event) => {
     const state = JSON.parse(event.data);
     if (state.reload) { events.close(); location.reload(); return; }
     if (state.error && !box) {
@@ -76,6 +88,7 @@ LIVE_JS = """\
     if (state.error) { box.lastChild.textContent = state.error; }
     else if (box) { box.remove(); box = null; }
   };
+  if (!document.hidden) { listen(); }
 })();
 """ % {"events": json.dumps(EVENTS)}
 
@@ -230,13 +243,17 @@ def server(out: Path, port: int, state: State):
     return preview.server(out, port, handler=handler)
 
 
-def build_both(content_dir: Path, out: Path, state: State, say: Callable[[str], None]) -> bool:
+def build_both(content_dir: Path, out: Path, state: State, say: Callable[[str], None],
+               again: threading.Event | None = None) -> bool:
     """The site first, then everything; the pages hear of each. A failure is shown on the pages
-    and said on the terminal; the output stays as it was. False if a build failed."""
+    and said on the terminal; the output stays as it was. False if a build failed. When `again`
+    is set after the site's build (another save), the rest waits: the site first again."""
     from samverkan import build as build_module
     from samverkan.engine.progress import Progress
 
     for targets in (["site"], []):
+        if not targets and again is not None and again.is_set():
+            return True
         start = time.monotonic()
         try:
             report = build_module.build_project(content_dir, out, targets, progress=Progress.for_terminal(True))
@@ -276,16 +293,28 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
     folders = watched(content_dir)
     say(f"serving {Path(out) / preview.SITE} at http://127.0.0.1:{httpd.server_address[1]}/; rebuilding when "
         f"{' or '.join(str(f) for f in folders)} changes (Ctrl-C stops)")
+    changed, stop = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        for _changes in watchfiles.watch(*folders, step=STEP_MS, stop_event=stop, raise_interrupt=False):
+            changed.set()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
-        for _changes in watchfiles.watch(*folders, debounce=1600, step=STEP_MS, raise_interrupt=True):
-            build_both(content_dir, out, state, say)
+        while True:
+            changed.wait()
+            changed.clear()
+            build_both(content_dir, out, state, say, again=changed)
     except KeyboardInterrupt:
         pass
     except SamverkanError as exc:       # Ctrl-C or SIGTERM in a build: it left the output as it was
         if exc.exit_code not in (130, 143):
             raise
     finally:
+        stop.set()
         state.close()
         httpd.shutdown()
         httpd.server_close()
+        watcher.join(2)
     say("stopped")
