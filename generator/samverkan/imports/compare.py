@@ -92,6 +92,11 @@ def anchors_of(doc: Document) -> dict[str, Anchor]:
 
 
 def expected(content: Content, key: str) -> list[ReadParagraph]:
+    """The paragraphs of the edition as `content` makes it (see `expected_edition`)."""
+    return expected_edition(content, key).paragraphs
+
+
+def expected_edition(content: Content, key: str) -> Edition:
     """The paragraphs of the edition as `content` makes it: the intermediate through pandoc
     with the same Word template, read like a returned file (the build's finishing touches —
     title page, table of contents, header — come before the first anchor and are not compared)."""
@@ -101,7 +106,7 @@ def expected(content: Content, key: str) -> list[ReadParagraph]:
 
     intermediate = render_document(content, key)
     data = DocxWriter().pandoc_docx(intermediate, dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
-    return read_edition(Package(data, "Word document"), "(expected)").paragraphs
+    return read_edition(Package(data, "Word document"), "(expected)")
 
 
 def _strip_reference(text: str, ref: str) -> str:
@@ -193,9 +198,10 @@ def _recover_lost_anchors(items: list, base_order: list[str], base_text: dict[st
             present.add(missing)
 
 
-def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], unverified: bool = False) -> FileResult:
+def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], unverified: bool = False,
+                    base_notes: list[ReadParagraph] | None = None) -> FileResult:
     """Every proposal of one returned edition of `doc`, against `base` (`expected` of the version
-    it was made from)."""
+    it was made from); with `base_notes` (its footnotes), a changed footnote is listed too."""
     names = anchors_of(doc)
     result = FileResult(edition.file, edition, doc)
     fallback = edition.saved_by
@@ -326,7 +332,22 @@ def compare_edition(edition: Edition, doc: Document, base: list[ReadParagraph], 
             changes = [c for p in new_paragraphs for c in p.changes]
             result.notes.append(Note(edition.file, doc.key, near, what, " / ".join(wanted[i1:i2]),
                                      " / ".join(p.after for p in new_paragraphs), _authors(changes, fallback)[0]))
+    if base_notes is not None:
+        _footnotes(result, edition, [n.after for n in base_notes if n.after], fallback)
     return result
+
+
+def _footnotes(result: FileResult, edition: Edition, wanted: list[str], fallback: str) -> None:
+    """Footnotes are text of `content/` too: a changed one is listed (their markers stand in
+    the paragraphs, so which note is whose is not certain enough to apply)."""
+    got = [n for n in edition.footnotes if n.after]
+    matcher = difflib.SequenceMatcher(a=wanted, b=[n.after for n in got], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            changes = [c for n in got[j1:j2] for c in n.changes]
+            result.notes.append(Note(edition.file, result.document.key if result.document else "", "",
+                                     "Ändring i en fotnot", " / ".join(wanted[i1:i2]),
+                                     " / ".join(n.after for n in got[j1:j2]), _authors(changes, fallback)[0]))
 
 
 def edition_document(content: Content, edition: Edition) -> Document | None:

@@ -85,6 +85,7 @@ class Edition:
     saved_by: str                        # who saved it last (core properties), "" when unknown
     paragraphs: list[ReadParagraph]
     comments: dict[str, Comment]
+    footnotes: list[ReadParagraph] = field(default_factory=list)   # each footnote's text as one paragraph
 
     def anchored(self) -> bool:
         return any(p.anchors for p in self.paragraphs)
@@ -219,19 +220,37 @@ def _read_docx(package: Package, file: str) -> Edition:
             else:
                 walk(child, collect, tracked)
 
-    for p in body.iter(f"{W}p"):
-        if any(a.tag in (MC_FALLBACK, f"{W}p") for a in p.iterancestors()):
-            continue
-        collect = _Text(open_comments)
-        walk(p, collect, None)
-        mark = p.find(f"{W}pPr/{W}rPr")
-        paragraph = collect.paragraph
-        paragraph.in_table = any(a.tag == f"{W}tbl" for a in p.iterancestors())
-        paragraphs.append(paragraph.finish())
-        if mark is not None and mark.find(f"{W}del") is not None and not paragraph.after and paragraph.before:
-            paragraph.deleted = True
+    def read(container) -> list[ReadParagraph]:
+        found = []
+        for p in container.iter(f"{W}p"):
+            if any(a.tag in (MC_FALLBACK, f"{W}p") for a in p.iterancestors()):
+                continue
+            collect = _Text(open_comments)
+            walk(p, collect, None)
+            mark = p.find(f"{W}pPr/{W}rPr")
+            paragraph = collect.paragraph
+            paragraph.in_table = any(a.tag == f"{W}tbl" for a in p.iterancestors())
+            found.append(paragraph.finish())
+            if mark is not None and mark.find(f"{W}del") is not None and not paragraph.after and paragraph.before:
+                paragraph.deleted = True
+        return found
+
+    paragraphs.extend(read(body))
+    footnotes = []
+    if package.has("word/footnotes.xml"):
+        for note in package.xml("word/footnotes.xml").iter(f"{W}footnote"):
+            if note.get(f"{W}type") in (None, "normal"):
+                footnotes.append(_note(read(note)))
     return Edition(file, "docx", _docx_properties(package), _core_author(package), paragraphs,
-                   _threaded(comments))
+                   _threaded(comments), footnotes)
+
+
+def _note(paragraphs: list[ReadParagraph]) -> ReadParagraph:
+    """A footnote's paragraphs as one."""
+    note = ReadParagraph(before=" ".join(p.before for p in paragraphs if p.before),
+                         after=" ".join(p.after for p in paragraphs if p.after),
+                         changes=[c for p in paragraphs for c in p.changes])
+    return note
 
 
 def _threaded(comments: dict[str, Comment]) -> dict[str, Comment]:
@@ -329,7 +348,17 @@ def _read_odt(package: Package, file: str) -> Edition:
     def inside_skipped(p) -> bool:
         return any(a.tag in skip for a in p.iterancestors())
 
-    for p in text_root.iter(f"{TEXT}p", f"{TEXT}h"):
+    footnotes: list[ReadParagraph] = []
+    for p in text_root.iter(f"{TEXT}p", f"{TEXT}h", f"{TEXT}note-body"):
+        if p.tag == f"{TEXT}note-body":
+            if not any(a.tag in (f"{TEXT}tracked-changes", f"{OFFICE}annotation") for a in p.iterancestors()):
+                note = []
+                for inner in p.iter(f"{TEXT}p", f"{TEXT}h"):
+                    collect = _Text({})
+                    walk(inner, collect, [])
+                    note.append(collect.paragraph.finish())
+                footnotes.append(_note(note))
+            continue
         if inside_skipped(p):
             continue
         collect = _Text(open_comments)
@@ -340,7 +369,7 @@ def _read_odt(package: Package, file: str) -> Edition:
         paragraphs.extend(pending)
         paragraphs.append(collect.paragraph.finish())
     properties, saved_by = _odt_properties(package)
-    return Edition(file, "odt", properties, saved_by, paragraphs, _threaded(comments))
+    return Edition(file, "odt", properties, saved_by, paragraphs, _threaded(comments), footnotes)
 
 
 def _spaces(text: str | None) -> str:

@@ -16,7 +16,7 @@ from samverkan.collect.untrusted import Package, Rejected, read_file, sources
 from samverkan.dates import build_timestamp, iso_date
 from samverkan.imports.anchors import PROPERTY_SOURCE, PROPERTY_VERSION, source_key
 from samverkan.imports.compare import (
-    FileResult, Note, Proposal, compare_edition, edition_document, expected, texts_now,
+    FileResult, Note, Proposal, compare_edition, edition_document, expected_edition, texts_now,
 )
 from samverkan.imports.editions import SUFFIXES, Comment, read_edition
 from samverkan.imports.history import History
@@ -96,8 +96,9 @@ def _compare_file(content: Content, edition, history: History, bases: dict) -> F
                 "källan hittades inte i projektets historik; jämfört med dagens text, ändringarna är overifierade"
     key = (id(base_content), doc.key)
     if key not in bases:
-        bases[key] = expected(base_content, doc.key)
-    result = compare_edition(edition, base_content.documents[doc.key], bases[key], unverified)
+        bases[key] = expected_edition(base_content, doc.key)
+    result = compare_edition(edition, base_content.documents[doc.key], bases[key].paragraphs, unverified,
+                             bases[key].footnotes)
     result.document = doc
     result.base = base
     return result

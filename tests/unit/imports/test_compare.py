@@ -56,3 +56,15 @@ def test_a_tracked_move_is_a_move_wherever_the_bookmark_went():
         result = compare_edition(Edition("x.docx", "docx", {}, "", edited, {}), doc, base)
         assert [(p.kind, p.ref, p.tracked, p.authors) for p in result.proposals] == [("moved", ref[start], True, ["Bo"])]
         assert not result.notes
+
+
+def test_a_changed_footnote_is_listed_for_the_secretariat():
+    doc, base, _ = _agreement()
+    notes = [ReadParagraph(before="Fotnot ett.", after="Fotnot ett."), ReadParagraph(before="Två.", after="Två.")]
+    changed = [notes[0], ReadParagraph(before="Två.", after="Två ändrad.",
+                                       changes=[Change("inserted", " ändrad", "Bo", "d")])]
+    result = compare_edition(Edition("x.docx", "docx", {}, "", copy.deepcopy(base), {}, changed), doc, base,
+                             base_notes=notes)
+    assert not result.proposals
+    assert [(n.what, n.old, n.new, n.authors) for n in result.notes] == [("Ändring i en fotnot", "Två.", "Två ändrad.",
+                                                                         ["Bo"])]

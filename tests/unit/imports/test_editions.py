@@ -102,3 +102,15 @@ def test_odt_tracked_changes_bookmarks_copied_into_deletions_and_annotations():
     assert third.anchors == ["_p_1_3"] and third.after == "Tredje stycket."
     comment = ed.comments[third.comments[0]]
     assert (comment.author, comment.text, comment.anchored) == ("Bo", "Bra?", "stycket")
+
+
+def test_footnotes_are_read_with_their_tracked_changes():
+    notes = (f'<w:footnotes {NS}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+             '</w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+             "Se </w:t></w:r><w:ins w:author='Anna' w:date='d'><w:r><w:t>även </w:t></w:r></w:ins>"
+             "<w:r><w:t>lagen.</w:t></w:r></w:p></w:footnote></w:footnotes>")
+    ed = edition("<w:p><w:r><w:t>Text</w:t></w:r><w:r><w:footnoteReference w:id='1'/></w:r></w:p>",
+                 {"word/footnotes.xml": notes})
+    assert [(n.before, n.after, [c.author for c in n.changes]) for n in ed.footnotes] == [
+        ("Se lagen.", "Se även lagen.", ["Anna"])]
+    assert ed.paragraphs[0].after == "Text"
