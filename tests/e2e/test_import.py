@@ -87,10 +87,18 @@ def _edition(path: Path):
     return read_edition(Package(read_file(path), "document"), path.name)
 
 
-def test_every_paragraph_and_commitment_is_anchored_and_libreoffice_keeps_the_anchors(content, returned):
-    doc = content.documents["agreement"]
-    wanted = {bookmark_name(s.ref(p)) for s in doc.sections for p in s.paragraphs()} | \
+def _anchor_names(doc) -> set[str]:
+    return {bookmark_name(s.ref(p)) for s in doc.sections for p in s.paragraphs()} | \
         {bookmark_name(c.id) for c in doc.commitments}
+
+
+def test_every_paragraph_and_commitment_is_anchored_and_libreoffice_keeps_the_anchors(content, returned, built):
+    supplement = content.documents["supplement"]
+    edition = _edition(built[("supplement", "docx")])
+    assert {a for p in edition.paragraphs for a in p.anchors} == _anchor_names(supplement)
+    assert edition.properties["samverkan-källa"] == source_key(supplement)
+    doc = content.documents["agreement"]
+    wanted = _anchor_names(doc)
     assert len(wanted) > 300
     for name in ("edition", "anna.docx", "anna.odt", "bo.docx"):
         edition = _edition(returned[name])

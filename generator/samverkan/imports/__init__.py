@@ -6,3 +6,7 @@ returner did to each paragraph and commitment against the text the edition was m
 history.py finds that version in the project's git history; apply.py writes accepted changes
 into content/; review.py makes the review document (Word and HTML) through the pipeline.
 """
+
+# the manifest kind of the review: negotiation in progress, with names and comments, so the
+# download site never offers it (targets/site.py)
+REVIEW_KIND = "import-review"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from samverkan.collect.untrusted import Package, Rejected, read_file, sources
 from samverkan.dates import build_timestamp, iso_date
+from samverkan.imports import REVIEW_KIND
 from samverkan.imports.anchors import PROPERTY_SOURCE, PROPERTY_VERSION, source_key
 from samverkan.imports.compare import (
     FileResult, Note, Proposal, compare_edition, edition_document, expected_edition, texts_now,
@@ -172,8 +173,8 @@ def review_jobs(review: Review) -> list[Job]:
     timestamp = build_timestamp(review.date)
     page = HtmlPage("import-review.html.j2", f"granskning-{iso_date(review.date)}.html", {"title": title},
                     review.content.templates, document, (("notes-title", "Fotnoter"), ("notes-back", "Tillbaka")))
-    return [Job(document, "docx", f"{stem}.docx", "import-review", title, timestamp),
-            Job(page, "html", f"{stem}.html", "import-review", title, timestamp)]
+    return [Job(document, "docx", f"{stem}.docx", REVIEW_KIND, title, timestamp),
+            Job(page, "html", f"{stem}.html", REVIEW_KIND, title, timestamp)]
 
 
 KIND_WORDS = {"changed": "Ändrad text", "deleted": "Strykning", "added": "Nytt stycke", "moved": "Flyttat stycke"}

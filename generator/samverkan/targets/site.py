@@ -37,6 +37,7 @@ from samverkan.remiss import edition, remiss_words
 from samverkan.render import ref_anchor, status_facts
 from samverkan.rules import names
 from samverkan.rules.grouping import listed_party
+from samverkan.imports import REVIEW_KIND
 from samverkan.targets.avvikelser import private_kinds
 from samverkan.targets import webforms
 from samverkan.targets.base import BuildOptions, Job, Linked, Target
@@ -164,7 +165,7 @@ class Site:
         self.options = options
         self.t = content.site
         self.offer = Offer(options.get("manifest") or [], dict(self.t.formats),   # type: ignore[union-attr]
-                           private_kinds(content))
+                           private_kinds(content) + (REVIEW_KIND,))
         dates = [d.meta.date for d in content.documents.values()]
         self.timestamp = build_timestamp(max(dates))
         self.pages: list[Job] = []

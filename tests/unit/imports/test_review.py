@@ -29,3 +29,16 @@ def test_hostile_and_foreign_files_are_listed_with_their_reason(mini, tmp_path):
     assert "is not an edition of this project" in reasons["svar/annat.docx"]
     assert "not a" in reasons["svar/text.odt"]
     assert not review.files and not review.entries
+
+
+def test_the_review_is_never_offered_on_the_download_site():
+    from samverkan.targets.base import BuildOptions
+    from samverkan.targets.site import Site
+
+    from tests.conftest import CONTENT
+
+    entries = [{"path": f"granskning/granskning-2026-12-07.{fmt}", "kind": "import-review", "format": fmt,
+                "title": "Granskning av inkomna ändringar", "sha256": "0" * 64, "bytes": 1} for fmt in ("docx", "html")]
+    other = dict(entries[0], path="andringar/andringar.docx", kind="change-report", title="Ändringar")
+    site = Site(load_content(CONTENT), BuildOptions({"manifest": entries + [other]}))
+    assert [d.name for d in site.offer.rest()] == ["andringar.docx"]
