@@ -11,20 +11,32 @@ local function stringify(value)
   return value and pandoc.utils.stringify(value) or ""
 end
 
+local spoken = {}    -- the words read before a reference: metadata ref-paragraph, ref-commitment
+
+-- The reference shown small before the text is hidden from screen readers (they would read
+-- "3.1:4" before every paragraph) and read after the text instead: "… (stycke 3.1:4)".
 local function references(inlines)
   local out = pandoc.List()
+  local said = nil
   for index, el in ipairs(inlines) do
     if el.t == "Span" and el.classes:includes("anchor") then
       local next_el = inlines[index + 1]
       if next_el and next_el.t == "Span" and next_el.classes:includes("ref") then
         out:insert(pandoc.Span({}, pandoc.Attr(el.attributes.anchor)))
       else
-        out:insert(pandoc.Span({pandoc.Str(el.attributes.ref)}, pandoc.Attr(el.attributes.anchor, {"ref"})))
+        local ref = el.attributes.ref
+        out:insert(pandoc.Span({pandoc.Str(ref)}, pandoc.Attr(el.attributes.anchor, {"ref"}, {["aria-hidden"] = "true"})))
         out:insert(pandoc.Space())
+        local word = ref:find(":") and spoken.paragraph or spoken.commitment
+        said = "(" .. (word ~= "" and (word .. " ") or "") .. ref .. ")"
       end
     else
       out:insert(el)
     end
+  end
+  if said then
+    out:insert(pandoc.Space())
+    out:insert(pandoc.Span({pandoc.Str(said)}, pandoc.Attr("", {"visually-hidden"})))
   end
   return out
 end
@@ -32,9 +44,21 @@ end
 function Pandoc(doc)
   local title = stringify(doc.meta["notes-title"])
   local back = stringify(doc.meta["notes-back"])
+  spoken.paragraph = stringify(doc.meta["ref-paragraph"])
+  spoken.commitment = stringify(doc.meta["ref-commitment"])
   local notes = pandoc.List()
   doc = doc:walk({
     Inlines = references,
+    -- A table wider than a phone scrolls inside its own frame (reachable by the keyboard and
+    -- named by its caption), never the page.
+    Table = function(el)
+      local caption = stringify(el.caption.long)
+      local attributes = {tabindex = "0", role = "region"}
+      if caption ~= "" then
+        attributes["aria-label"] = caption
+      end
+      return pandoc.Div({el}, pandoc.Attr("", {"table-scroll"}, attributes))
+    end,
     BlockQuote = function(el)
       return pandoc.Div(el.content, pandoc.Attr("", {"factbox"}))
     end,

@@ -18,6 +18,7 @@ import sys
 import threading
 import functools
 import unicodedata
+import urllib.parse
 import urllib.request
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
@@ -331,6 +332,7 @@ def test_axe_finds_no_wcag_2_1_a_or_aa_violation(site, browser, kind, width):
     browser.set_window_size(*WIDTHS[width])
     try:
         browser.get(url(site, KINDS[kind]))
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= WIDTHS[width][0]  # no sideways scroll
         assert axe_violations(browser) == []
         if kind in ("start", "kommuner"):      # with the search's results shown, too
             browser.find_element("id", "kommun-sok").send_keys("sto")
@@ -542,3 +544,61 @@ def test_a_draft_is_marked_wherever_its_commitments_or_templates_are_listed(site
         routine = next(r for r in site.content.routines if norm(th.text_content()).startswith(r.title))
         assert (th.find("strong[@class='status']") is not None) == (routine.document in drafts), routine.title
     assert any(r.document in drafts for r in site.content.routines)
+
+
+def spoken(element) -> str:
+    """The text a screen reader reads: without what is aria-hidden."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.get("aria-hidden") != "true":
+            parts.append(spoken(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def test_a_screen_reader_reads_the_paragraph_before_its_reference(site):
+    """Issue 22: the reference shown before a paragraph (3.1:4) is not read first; it is read
+    after the text as "stycke 3.1:4" (a commitment: "åtagande A-3.1-2"). It stays visible and
+    the paragraph's anchor."""
+    doc = site.content.documents["agreement"]
+    page = lxml_html.fromstring((site.folder / f"{doc.meta.file_stem}.html").read_bytes())
+    t = site.content.site.document
+    checked = 0
+    for section in doc.sections:
+        for paragraph in section.paragraphs():
+            ref = section.ref(paragraph)
+            anchor = page.get_element_by_id(ref_anchor(ref))
+            assert anchor.text == ref and anchor.get("aria-hidden") == "true"      # shown, but not read
+            read = norm(spoken(anchor.getparent()))
+            assert read.startswith(norm(paragraph.text)[:40]), ref
+            assert read.endswith(f"({t.paragraph_ref} {ref})"), (ref, read[-60:])
+            checked += 1
+    commitment = doc.commitments[0]
+    assert norm(spoken(page.get_element_by_id(commitment.id).getparent())).endswith(
+        f"({t.commitment_ref} {commitment.id})")
+    assert checked > 100
+
+
+def test_every_file_link_names_its_file_format_and_size_and_file_names_wrap_at_separators(site):
+    """Issue 22: out of context (a screen reader's list of links) every file link of a page says
+    which file, which format and how large, and no two are alike; a file name shown may wrap
+    after - _ . only."""
+    from samverkan.writers.html import file_size
+
+    for path in [site.folder / p for p in KINDS.values()]:
+        tree = lxml_html.fromstring(path.read_bytes())
+        names = {}
+        for a in tree.iter("a"):
+            href = a.get("href") or ""
+            if "filer/" not in href:
+                continue
+            entry = site.by_path[re.sub(r"^(\.\./)*filer/", "", urllib.parse.unquote(href))]
+            name = norm(a.text_content())
+            label = site.content.site.formats[entry["format"]]
+            assert label in name and file_size(entry["bytes"]) in name, (path.name, name)
+            assert name not in names, (path.name, name)
+            names[name] = href
+        for shown in tree.find_class("file-name"):
+            html = lxml_html.tostring(shown, encoding="unicode")
+            text = shown.text_content()
+            assert html.count("<wbr>") == len(re.findall(r"[-_./](?=.)", text)), html

@@ -215,7 +215,9 @@ class Site:
                  "parties": list(doc.meta.parties), "href": path, "downloads": self.offer.of_jobs(jobs),
                  "key": doc.key}
         self.page("site/document.html.j2", path, document=jobs[0].artifact, title=doc.meta.title, facts=facts,
-                  labels={"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back})
+                  labels={"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back,
+                          "ref-paragraph": self.t.document.paragraph_ref,
+                          "ref-commitment": self.t.document.commitment_ref})
         return facts
 
     def commitments(self, documents: list[dict]) -> dict:

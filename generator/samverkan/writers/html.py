@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from samverkan import dates
 from samverkan.errors import BuildFailed
@@ -28,6 +29,7 @@ from samverkan.writers import pandoc
 from samverkan.writers.base import Writer
 
 BODY_MARKER = "<!--samverkan:body-->"
+SEPARATORS = "-_./"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,13 @@ def file_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
+def breakable(name: str) -> Markup:
+    """A file name that may wrap after its separators (- _ . /) on a narrow screen, never inside
+    a word: "ataganden-<wbr>2026-<wbr>11-<wbr>24.<wbr>docx"."""
+    return Markup("").join(Markup(escape(part)) + (Markup("<wbr>") if part[-1:] in SEPARATORS else Markup(""))
+                           for part in re.split(r"(?<=[-_./])", name) if part)
+
+
 @lru_cache(maxsize=4)
 def environment(templates: Templates) -> jinja2.Environment:
     """Jinja for HTML: autoescaped, and an undefined name is an error, never a blank."""
@@ -88,6 +97,7 @@ def environment(templates: Templates) -> jinja2.Environment:
     )
     env.filters["file_size"] = file_size
     env.filters["long_date"] = lambda day: dates.long_date(dt.date.fromisoformat(day) if isinstance(day, str) else day)
+    env.filters["breakable"] = breakable
     env.filters["fill"] = lambda text, **values: fill(str(text), **values)
     return env
 

@@ -82,3 +82,10 @@ def test_the_style_sheet_and_script_are_copied_and_a_project_may_replace_them(tm
     assert writer_for("css").write(StaticFile("site/site.css", Templates(tmp_path / "templates")), NOON) == \
         b"body { color: black; }"
     assert b"window.samverkan" in writer_for("js").write(StaticFile("site/site.js"), NOON)
+
+
+def test_a_file_name_may_wrap_after_its_separators_only():
+    from samverkan.writers.html import breakable
+
+    assert str(breakable("ataganden-2026-11-24.docx")) == "ataganden-<wbr>2026-<wbr>11-<wbr>24.<wbr>docx"
+    assert str(breakable("a<b>_c")) == "a&lt;b&gt;_<wbr>c"            # escaped, never markup
