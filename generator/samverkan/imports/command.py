@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samverkan import build as build_module
+from samverkan.collect.untrusted import sources
 from samverkan.content import load_content
+from samverkan.errors import UsageProblem
+from samverkan.imports.editions import SUFFIXES
 from samverkan.imports import review as review_module
 
 
@@ -20,6 +23,9 @@ class Result:
 def run(content_dir: Path, out_dir: Path, files: list[Path], apply: bool = False, author: str | None = None,
         refs: list[str] | None = None) -> Result:
     content = load_content(content_dir)
+    if not sources(files, SUFFIXES):
+        raise UsageProblem(f"no .docx or .odt file in {', '.join(str(f) for f in files)}: name the returned "
+                           "editions or the folder they are in")
     review = review_module.collect(content, files, content_dir)
     lines: list[str] = []
     if apply:

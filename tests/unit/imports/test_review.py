@@ -42,3 +42,14 @@ def test_the_review_is_never_offered_on_the_download_site():
     other = dict(entries[0], path="andringar/andringar.docx", kind="change-report", title="Ändringar")
     site = Site(load_content(CONTENT), BuildOptions({"manifest": entries + [other]}))
     assert [d.name for d in site.offer.rest()] == ["andringar.docx"]
+
+
+def test_a_folder_without_editions_is_a_clear_message(mini, tmp_path):
+    from click.testing import CliRunner
+
+    from samverkan.cli import cli
+
+    (tmp_path / "tom").mkdir()
+    result = CliRunner().invoke(cli, ["import", "--content", str(mini), "--out", str(tmp_path / "out"),
+                                      str(tmp_path / "tom")])
+    assert result.exit_code == 1 and "no .docx or .odt file in" in result.output and "Traceback" not in result.output
