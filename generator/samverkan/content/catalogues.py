@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from samverkan.content.fields import Fields, check_file_part, item_texts, suggest
+from samverkan.content.fields import Fields, check_file_part, item_texts, suggest, text_list
 from samverkan.content.yamlfile import Node, NodeList, load_yaml
 from samverkan.errors import Location, Problems
 from samverkan.model import (
@@ -49,7 +49,7 @@ def load_texts(path: Path, schema: dict, problems: Problems, data=None, allowed_
         if kind is str:
             result[key] = top.get(key)
         elif kind is list:
-            result[key] = _strings(top.get(key, list, default=[]), top, key, problems) or None
+            result[key] = text_list(top.get(key, list, default=[]), top, key, problems) or None
         else:
             node = top.get(key, Node)
             if node is None:
@@ -58,7 +58,7 @@ def load_texts(path: Path, schema: dict, problems: Problems, data=None, allowed_
             values = Texts()
             for name in kind:
                 if isinstance(name, tuple):        # (key, list): a list of texts
-                    values[name[0]] = _strings(sub.get(name[0], list, default=[]), sub, name[0], problems) or None
+                    values[name[0]] = text_list(sub.get(name[0], list, default=[]), sub, name[0], problems) or None
                 else:
                     values[name] = sub.get(name)
             result[key] = values
@@ -95,7 +95,7 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
                        allowed_extra=("title", "documents", "contact", "sender", "answers", "remissinstanser", "web"))
     f = Fields(data, path.name, problems, Location(path, 1))
     title = f.get("title")
-    keys = _strings(f.get("documents", list, default=[]), f, "documents", problems)
+    keys = text_list(f.get("documents", list, default=[]), f, "documents", problems)
     for key in keys:
         if key not in documents:
             problems.add(f.loc("documents"), f"remiss: unknown document '{key}'", suggest(key, documents),
@@ -119,7 +119,7 @@ def load_remiss(path: Path, documents: dict[str, Document], kommuner: Kommuner |
         g = Fields(node, f"remissinstanser #{index + 1}", problems, loc)
         name = g.get("group")
         from_kommuner = g.get("kommuner", bool, required=False, default=False)
-        members = _strings(g.get("members", list, required=not from_kommuner, default=[]), g, "members", problems) \
+        members = text_list(g.get("members", list, required=not from_kommuner, default=[]), g, "members", problems) \
             if "members" in g.node or not from_kommuner else []
         g.finish()
         if from_kommuner:
@@ -149,7 +149,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _lines(fields: Fields, key: str, problems: Problems, required: bool) -> list[str]:
     """A value written as one line or as a list of lines (an address)."""
     value = fields.get(key, (str, list), required=required, default=[])
-    return [value] if isinstance(value, str) else _strings(value, fields, key, problems)
+    return [value] if isinstance(value, str) else text_list(value, fields, key, problems)
 
 
 def _remiss_sender_and_answers(f: Fields, problems: Problems):
@@ -190,15 +190,6 @@ def where_to_send(g: Fields, loc: Location, thing: str, example: str, problems: 
     return None
 
 
-def _strings(value, f, key: str, problems: Problems) -> list[str]:
-    """A list of texts; numbers YAML changed are reported by `item_texts`."""
-    if not isinstance(value, list) or any(v is None or isinstance(v, (dict, list)) or (isinstance(v, str) and not v.strip())
-                                          for v in value):
-        problems.add(f.loc(key), f"{f.what}: '{key}' must be a list of texts", f"write it as {key}: [text, text]")
-        return []
-    return [normalise(t) for t in item_texts(value, key, f.what, f.loc(key), problems) if t is not None]
-
-
 def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
 
     data = load_yaml(path, problems)
@@ -212,7 +203,7 @@ def load_kommuner(path: Path, problems: Problems) -> Kommuner | None:
     if region_node is not None:
         f = Fields(region_node, "region", problems, top.loc("region"))
         name = f.get("name")
-        units = _strings(f.get("units", list, default=[]), f, "units", problems)
+        units = text_list(f.get("units", list, default=[]), f, "units", problems)
         f.finish()
         region = Region(name, units) if name else None
     units: list[LocalUnit] = []
@@ -298,7 +289,7 @@ def load_routines(path: Path, documents: dict[str, Document], problems: Problems
         ids = f.get("commitments", list, default=[])
         purpose, scope = f.get("purpose"), f.get("scope")
         phases_node = f.get("phases", list, default=[])
-        contacts = _strings(f.get("contacts", list, default=[]), f, "contacts", problems)
+        contacts = text_list(f.get("contacts", list, default=[]), f, "contacts", problems)
         f.finish()
         if ident:
             f.what = f"routine {ident}"
@@ -370,20 +361,20 @@ def load_commitment_tables(path: Path, problems: Problems, parties: dict | None 
     f = Fields(data, path.name, problems, Location(path, 1))
     values = {key: f.get(key) for key in ("title", "subtitle", "short_title", "file_stem", "matrix_title",
                                            "matrix_intro")}
-    intro = _strings(f.get("intro", list, default=[]), f, "intro", problems)
+    intro = text_list(f.get("intro", list, default=[]), f, "intro", problems)
     follow = f.get("follow_up", Node)
     f.finish()
     follow_up = None
     if follow is not None:
         g = Fields(follow, "follow_up", problems, f.loc("follow_up"))
         fvalues = {key: g.get(key) for key in ("file_stem", "title", "sheet")}
-        options = _strings(g.get("status_options", list, default=[]), g, "status_options", problems)
-        columns = _strings(g.get("columns", list, default=[]), g, "columns", problems)
-        instructions = _strings(g.get("instructions", list, default=[]), g, "instructions", problems)
+        options = text_list(g.get("status_options", list, default=[]), g, "status_options", problems)
+        columns = text_list(g.get("columns", list, default=[]), g, "columns", problems)
+        instructions = text_list(g.get("instructions", list, default=[]), g, "instructions", problems)
         period = g.get("period", required=False)
         party_lists = {}
         for key in ("kommun_parties", "region_parties"):
-            party_lists[key] = _strings(g.get(key, list, default=[]), g, key, problems)
+            party_lists[key] = text_list(g.get(key, list, default=[]), g, key, problems)
             for party in party_lists[key]:
                 if parties is not None and party not in parties:
                     problems.add(g.loc(key), f"follow_up: {key}: unknown party '{party}'", suggest(party, parties),

@@ -79,6 +79,16 @@ def item_texts(items: Any, key: str, what: str, loc: Location, problems: Problem
     return result
 
 
+def text_list(value: Any, f: Fields, key: str, problems: Problems) -> list[str]:
+    """The value of `f`'s field `key` as a list of texts (normalised), or [] with a problem
+    naming the field; numbers YAML changed are reported by `item_texts`."""
+    if not isinstance(value, list) or any(v is None or isinstance(v, (dict, list)) or (isinstance(v, str) and not v.strip())
+                                          for v in value):
+        problems.add(f.loc(key), f"{f.what}: '{key}' must be a list of texts", f"write it as {key}: [text, text]")
+        return []
+    return [normalise(t) for t in item_texts(value, key, f.what, f.loc(key), problems) if t is not None]
+
+
 def check_file_part(value: str | None, loc: Location, what: str, problems: Problems, example: str,
                     pattern: re.Pattern = SLUG_PATTERN, limit: int = FILE_PART_MAX) -> bool:
     """A content value that becomes part of file names: only safe characters (never a path:

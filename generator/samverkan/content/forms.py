@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samverkan.content.catalogues import _strings, load_texts, where_to_send
-from samverkan.content.fields import Fields, check_file_part, suggest
+from samverkan.content.catalogues import load_texts, where_to_send
+from samverkan.content.fields import Fields, check_file_part, suggest, text_list
 from samverkan.content.yamlfile import Node, load_yaml
 from samverkan.errors import Location, Problems
 from samverkan.model import Avvikelser, Contact, Texts, Topic
@@ -76,7 +76,7 @@ def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems) ->
     if ids is None:
         target_groups = list(topics.values())
     else:
-        for ident in _strings(ids, f, "target_groups", problems):
+        for ident in text_list(ids, f, "target_groups", problems):
             if ident in topics:
                 target_groups.append(topics[ident])
             else:
@@ -101,7 +101,7 @@ def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems) ->
 
 
 def _choices(f: Fields, key: str, problems: Problems) -> list[str]:
-    values = _strings(f.get(key, list, default=[]), f, key, problems)
+    values = text_list(f.get(key, list, default=[]), f, key, problems)
     seen: set[str] = set()
     for value in values:
         if value.casefold() in seen:

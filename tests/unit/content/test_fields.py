@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samverkan.content.fields import VERSION_PATTERN, Fields, check_file_part, item_texts, suggest
+from samverkan.content.fields import VERSION_PATTERN, Fields, check_file_part, item_texts, suggest, text_list
 from samverkan.content.yamlfile import load_yaml
 from samverkan.errors import Location, Problems
 
@@ -66,3 +66,16 @@ def test_list_items_that_are_no_text_are_reported(tmp_path):
     assert [(p.location.line, p.message) for p in problems.items] == [
         (3, "document.yaml: an item of 'sections' must be text, not a mapping"),
         (4, "document.yaml: an item of 'sections' must be text, not nothing")]
+
+
+def test_a_list_of_texts_is_read_by_one_rule_for_every_catalogue_and_form(tmp_path):
+    """text_list (catalogues.py and forms.py alike): texts normalised; a list with an empty
+    item, or no list, is one problem naming the field."""
+    f, problems = fields(tmp_path, "kinds:\n  - \"  Oklart   ansvar \"\n  - Annat\nparties: Skolan\nempty: [a, '']\n")
+    assert text_list(f.get("kinds", list), f, "kinds", problems) == ["Oklart ansvar", "Annat"] and not problems
+    assert text_list(f.get("parties"), f, "parties", problems) == []
+    assert text_list(f.get("empty", list), f, "empty", problems) == []
+    shown = [p.display() for p in problems.items]
+    assert [s.split(": ", 1)[1].split("\n")[0] for s in shown] == ["kommun #1: 'parties' must be a list of texts",
+                                                                  "kommun #1: 'empty' must be a list of texts"]
+    assert ":4:" in shown[0] and ":5:" in shown[1]
