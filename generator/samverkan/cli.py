@@ -203,7 +203,8 @@ def avvikelser() -> None:
 @out_option
 @click.option("--period", metavar="YYYY", help="The year compiled (default: the year of --date).")
 @click.option("--date", "as_of", metavar="YYYY-MM-DD", help="The day the compilation describes: replies are "
-              "overdue as of it (default: today).")
+              "overdue as of it (default: the day of SOURCE_DATE_EPOCH when set, else the newest date in the "
+              "reports, so the same reports give the same files on any day).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The year before's compilation (its .xlsx), to compare with.")
 @click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -228,10 +229,17 @@ def collect_avvikelser(content_dir: Path, out_dir: Path, period: str | None, as_
     for report in compilation.reports:
         for label, _ in report.masked:
             click.echo(f"note: {report.file}: personal data masked in '{label}'", err=True)
+    if compilation.as_of_from != "--date":
+        click.echo(f"note: replies counted up to {compilation.as_of.isoformat()} ({AS_OF_FROM[compilation.as_of_from]}); "
+                   "--date counts up to another day", err=True)
     click.echo(f"compiled {len(compilation.reports)} of {compilation.forms} reports for {compilation.period}")
     if compilation.rejected:
         lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
         raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+
+
+AS_OF_FROM = {"SOURCE_DATE_EPOCH": "the day of SOURCE_DATE_EPOCH", "reports": "the newest date in the reports",
+              "form": "no report gives a date: the form's date"}
 
 
 def parse_period(text: str | None) -> str | None:

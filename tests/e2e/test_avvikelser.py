@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 
@@ -172,3 +173,43 @@ def test_a_form_whose_fields_were_typed_over_in_libreoffice_is_read_too(form, co
                                                        dt.date(2026, 2, 10))
     assert report.answers["what"] == "Ingen tog ansvar för vårdplaneringen.\nDen unge fick vänta i tre veckor."
     assert report.answers["receiver_unit"] == "Beroendevården Nordväst" and report.answers["reply"] is None
+
+
+def test_a_form_of_another_version_is_rejected_not_read_by_its_questions(form, content, tmp_path):
+    """The form's questions may change between versions: a Word form that claims another version
+    (by its property, or by its line when the property was lost) is listed with the reason, as a
+    remiss form of another version is; the current version beside it is compiled."""
+    filled = word_fill(form.read_bytes(), {"unit": "Täby", "sent": "2026-03-05", "kind": "Annat", "what": "Ingen SIP."})
+    (tmp_path / "aktuell.docx").write_bytes(filled)
+    (tmp_path / "v0.docx").write_bytes(rewrite_part(filled, "docProps/custom.xml", b"avvikelse-v1", b"avvikelse-v0"))
+    lost = rewrite_part(filled, "docProps/custom.xml", b'name="avvikelse-id"', b'name="annat"')
+    (tmp_path / "v10.docx").write_bytes(rewrite_part(lost, "word/document.xml", b"i samverkan, version 1<",
+                                                     b"i samverkan, version 10<"))
+    (tmp_path / "utan-egenskap.docx").write_bytes(lost)
+    compilation = collect(content, [tmp_path], "2026", dt.date(2026, 12, 1))
+    assert sorted(r.file.split("/")[-1] for r in compilation.reports) == ["aktuell.docx", "utan-egenskap.docx"]
+    rejected = {name.split("/")[-1]: why for name, why in compilation.rejected}
+    assert rejected["v0.docx"] == ("answers another avvikelse form version (avvikelse-v0); this avvikelse form is "
+                                   "avvikelse-v1. Ask the sender to copy the answers into the current avvikelse form "
+                                   "(Word or the site's web form)")
+    assert rejected["v10.docx"].startswith("answers another avvikelse form version (Rapport om avvikelse i samverkan, "
+                                           "version 10); this avvikelse form is Rapport om avvikelse i samverkan, "
+                                           "version 1.")
+    assert len(rejected) == 2
+
+
+def test_without_date_the_compilation_states_the_day_its_reports_give(form, tmp_path):
+    """Not today: the newest date in the reports (SOURCE_DATE_EPOCH unset), stated in the PDF
+    and named on the terminal, so the same reports give the same files on any day."""
+    folder = tmp_path / "rapporter"
+    folder.mkdir()
+    (folder / "nacka.docx").write_bytes(word_fill(form.read_bytes(), {
+        "unit": "Nacka", "sent": "2026-02-01", "reply-date": "2026-05-04", "reply": "Rutinen är ändrad.",
+        "kind": "Annat", "what": "Ingen kallelse."}))
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    done = subprocess.run([sys.executable, "-m", "samverkan", "avvikelser", "collect", str(folder), "--period", "2026",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "note: replies counted up to 2026-05-04 (the newest date in the reports)" in done.stderr
+    text = norm(pdf_text(tmp_path / "out" / "avvikelser" / "avvikelser-2026.pdf"))
+    assert "Läget den 2026-05-04" in text and "Svarstiden är räknad fram till den 2026-05-04." in text

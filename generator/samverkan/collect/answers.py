@@ -15,6 +15,7 @@ from pathlib import Path
 
 from samverkan.collect.documents import SUFFIXES, Paragraph, TextDocument, cell_text, filled, read_text_document
 from samverkan.collect.untrusted import Package, Rejected, Source, embedded_json, looks_like_html, read_file, sources
+from samverkan.collect.versions import FormVersion
 from samverkan.model import Content, Texts
 from samverkan.remiss import (
     FORM_PROPERTY, Chapter, ReferenceIndex, RemissEdition, answer_refs, chapters, edition, remiss_words,
@@ -81,31 +82,18 @@ class FormReader:
         self.respondent_labels = {_label(self.t.organisation): "organisation", _label(self.t.contact_person): "contact",
                                   _label(self.t.email): "email", _label(self.t.date): "date"}
         self.placeholders = {normalise(self.t.placeholder), normalise(self.t.date_placeholder)}
+        self.version = FormVersion("remiss", "a response form of this remiss", "response form", FORM_PROPERTY,
+                                   remiss.id, remiss_words(remiss))
 
     def value(self, text: str) -> str | None:
         """A cell as the respondent filled it: None where only the placeholder shows; a placeholder
         left in front of typed text is dropped."""
         return filled(text, self.placeholders)
 
-    def check_version(self, found: str) -> None:
-        if found and found != self.remiss.id:
-            raise Rejected(f"answers another remiss version ({found}); this remiss is {self.remiss.id}. "
-                           "Ask the sender to copy the answers into the current response form")
-
-    def identify(self, document: TextDocument) -> None:
-        found = normalise(document.properties.get(FORM_PROPERTY, ""))
-        self.check_version(found)
-        if not found:
-            words = normalise(remiss_words(self.remiss))
-            texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
-            if not any(words in text for text in texts):
-                raise Rejected("is not a response form of this remiss: it has neither the remiss property "
-                               f"'{FORM_PROPERTY}' nor the line '{words}'")
-
     def read(self, document: TextDocument, file: str) -> tuple[Response, list[tuple[Chapter | None, str | None,
                                                                                    str | None, str | None]]]:
         """The respondent and the answer rows (chapter, cited, comment, proposal) of one form."""
-        self.identify(document)
+        self.version.identify(document)
         respondent: dict[str, str | None] = {}
         general: list[str] = []
         rows = []
@@ -138,7 +126,7 @@ class FormReader:
         if value.get("form") != "remiss":
             raise Rejected(f"is not a remiss answer saved by the site's form (it says it is '{value.get('form')}')")
         found = value.get("remiss_id")
-        self.check_version(normalise(found) if isinstance(found, str) else "?")
+        self.version.check(normalise(found) if isinstance(found, str) else "?")
         given = value.get("respondent") if isinstance(value.get("respondent"), dict) else {}
         respondent = {key: self.value(cell_text(text)) if isinstance(text := given.get(key), str) else None
                       for key in ("organisation", "contact", "email", "date")}

@@ -4,8 +4,10 @@ untrusted reader (collect/untrusted.py), checked against the content, with perso
 masked (rules/personaldata.py) before anything reaches the compilation.
 
 A Word form is recognised by its document property `avvikelse-id` (the form and its version)
-or by the line that names the form in words; its answers by the visible tables: a question's
-label on the first line of the left cell, the answer in the right one. A web form's file
+or by the line that names the form in words; a form of another version, Word or web, is
+rejected as a remiss form of another version is (collect/versions.py). Its answers are read by
+the visible tables: a question's label on the first line of the left cell, the answer in the
+right one. A web form's file
 carries its answers in a `<script type="application/json" id="samverkan-avvikelse">` block.
 """
 
@@ -17,17 +19,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from samverkan.collect.documents import (
-    SUFFIXES as DOCUMENT_SUFFIXES, Paragraph, Table, cell_text, filled, read_text_document,
+    SUFFIXES as DOCUMENT_SUFFIXES, Table, cell_text, filled, read_text_document,
 )
 from samverkan.collect.untrusted import (
     Package, Rejected, Source, embedded_json, looks_like_html, read_file, sources,
 )
+from samverkan.collect.versions import FormVersion
 from samverkan.content.forms import CHOICES, DATES, QUESTIONS
+from samverkan.dates import source_date_epoch
 from samverkan.errors import UsageProblem
 from samverkan.model import Avvikelser, Content, LocalUnit
 from samverkan.rules import names
 from samverkan.rules.personaldata import mask
-from samverkan.targets.avvikelser import FORM_PROPERTY, choices, form_words
+from samverkan.targets.avvikelser import FORM_PROPERTY, choices, form_date, form_words
 from samverkan.text import normalise, slugify
 
 WHAT = "avvikelse form (.docx, .odt, or the web form's .html)"
@@ -66,12 +70,13 @@ class Report:
 class Compilation:
     avvikelser: Avvikelser
     period: str
-    as_of: dt.date
+    as_of: dt.date                           # replies are counted as overdue up to this day
     reports: list[Report]
     rejected: list[tuple[str, str]]          # (file, why)
     forms: int = 0
     previous: dict[str, dict[str, int]] | None = None    # the year before: dimension → name → count
     previous_file: str | None = None
+    as_of_from: str = "--date"               # where as_of came from (counted_to)
 
     @property
     def duplicates(self) -> list[Report]:
@@ -96,7 +101,9 @@ class FormReader:
         t = self.a.texts
         self.labels = {slugify(t.labels[key]): key for key in QUESTIONS}
         self.placeholders = {normalise(t.form.placeholder), normalise(t.form.date_placeholder)}
-        self.words = normalise(form_words(self.a))
+        self.version = FormVersion("avvikelse form", "an avvikelse form", "avvikelse form (Word or the site's web "
+                                   "form)", FORM_PROPERTY, self.a.form_id, form_words(self.a), "avvikelse-",
+                                   re.compile(re.escape(normalise(self.a.title)) + r", version [\w.-]*\w"))
         self.choices = {key: {slugify(c): c for c in values} for key, values in choices(self.a).items()}
         self.choices["target_group"].update({slugify(t.id): t.name for t in self.a.target_groups})
         self.ids = {c.id.casefold(): c.id for c in content.all_commitments()}
@@ -115,12 +122,7 @@ class FormReader:
 
     def word(self, package: Package, file: str) -> Report:
         document = read_text_document(package)
-        found = normalise(document.properties.get(FORM_PROPERTY, ""))
-        if found and not found.startswith("avvikelse-"):
-            raise Rejected(f"is not an avvikelse form (its property {FORM_PROPERTY} is '{found}')")
-        if not found and not any(self.words in b.text for b in document.blocks if isinstance(b, Paragraph)):
-            raise Rejected(f"is not an avvikelse form: it has neither the property '{FORM_PROPERTY}' nor the line "
-                           f"'{self.words}'")
+        self.version.identify(document)
         answers: dict[str, str | None] = {}
         for block in document.blocks:
             if not isinstance(block, Table):
@@ -138,8 +140,9 @@ class FormReader:
     def web(self, data: bytes, file: str) -> Report:
         value = embedded_json(data, WEB_MARKER, "avvikelse report")
         form = value.get("form")
-        if not isinstance(form, str) or not form.startswith("avvikelse-"):
+        if not isinstance(form, str) or not form.startswith(self.version.family):
             raise Rejected(f"is not an avvikelse report saved by the site's form (it says it is '{form}')")
+        self.version.check(normalise(form))
         given = value.get("answers")
         if not isinstance(given, dict):
             raise Rejected("is damaged: it holds no answers")
@@ -221,28 +224,47 @@ def in_period(report: Report, period: str) -> bool:
     return day is None or str(day.year) == period[:4]
 
 
+def counted_to(reports: list[Report], period: str | None) -> tuple[dt.date | None, str]:
+    """The day the compilation counts overdue replies up to when --date is not given, and where
+    it came from: SOURCE_DATE_EPOCH's day where set (as every build takes its timestamp,
+    dates.py), else the newest date the reports of the period carry (sent, reply or event), so
+    that the same reports give the same compilation on any day it is run."""
+    stamp = source_date_epoch()
+    if stamp is not None:
+        return stamp.date(), "SOURCE_DATE_EPOCH"
+    days = [day for r in reports if period is None or in_period(r, period)
+            for day in (r.sent, r.reply_date, r.event_date) if day]
+    return (max(days), "reports") if days else (None, "")
+
+
 def collect(content: Content, paths: list[Path], period: str | None = None, as_of: dt.date | None = None,
             previous: Path | None = None) -> Compilation:
     """Read every report; a file that cannot be used is listed with the reason, and the others
     are compiled. A second copy of the same report (same unit, dates and text) is compiled and
-    marked, never merged."""
+    marked, never merged. Without `as_of` the day is the one `counted_to` gives (the form's
+    date when no report carries a date)."""
     if content.avvikelser is None:
         raise UsageProblem(f"the avvikelse compilation needs {content.root / 'avvikelser.yaml'}")
-    as_of = as_of or dt.date.today()
-    chosen = period or str(as_of.year)
     reader = FormReader(content)
-    reports: list[Report] = []
+    read: list[Report] = []
     rejected: list[tuple[str, str]] = []
     found = sources(paths, SUFFIXES)
     for source in found:
         try:
-            report = reader.read(source)
+            read.append(reader.read(source))
         except Rejected as exc:
             rejected.append((source.name, exc.message))
-            continue
+    origin = "--date"
+    if as_of is None:
+        as_of, origin = counted_to(read, period)
+    if as_of is None:
+        as_of, origin = form_date(content), "form"
+    chosen = period or str(as_of.year)
+    reports: list[Report] = []
+    for report in read:
         if not in_period(report, chosen):
             day = report.sent or report.event_date
-            rejected.append((source.name, f"is from {day.year if day else '?'}; this compilation is {chosen}. "
+            rejected.append((report.file, f"is from {day.year if day else '?'}; this compilation is {chosen}. "
                                           "Collect it with that year's reports (--period)"))
             continue
         key = (report.unit, report.event_date, report.sent, slugify(report.answers.get("what") or ""))
@@ -251,7 +273,9 @@ def collect(content: Content, paths: list[Path], period: str | None = None, as_o
         if earlier is not None:
             report = replace(report, duplicate_of=earlier.file)
         reports.append(report)
-    compilation = Compilation(content.avvikelser, chosen, as_of, reports, rejected, len(found))
+    order = {source.name: number for number, source in enumerate(found)}
+    rejected.sort(key=lambda item: order.get(item[0], len(order)))
+    compilation = Compilation(content.avvikelser, chosen, as_of, reports, rejected, len(found), as_of_from=origin)
     if previous is not None:
         compilation.previous, compilation.previous_file = read_previous(content, previous), previous.name
     return compilation

@@ -90,9 +90,10 @@ def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems) ->
             texts = None
     node = data.get("compilation") if isinstance(data, Node) else None
     replies = node.get("replies_text") if isinstance(node, Node) else None
-    if isinstance(replies, str) and "{days}" not in replies:
+    if isinstance(replies, str) and not ("{days}" in replies and "{date}" in replies):
         problems.add(node.loc("replies_text"), "avvikelser: compilation: replies_text must contain {days} (filled "
-                                               "in with reply_days)", "e.g. replies_text: Svar ska komma inom {days} dagar.")
+                                               "in with reply_days) and {date} (the day replies are counted up to)",
+                     "e.g. replies_text: Svar ska komma inom {days} dagar. Svarstiden är räknad fram till den {date}.")
         texts = None
     if None in (title, file_stem, version, days, receiver, texts) or not (parties and kinds and target_groups):
         return None

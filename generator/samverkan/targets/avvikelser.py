@@ -210,7 +210,7 @@ def compilation_jobs(content: Content, compilation) -> list[Job]:
     date = iso_date(compilation.as_of)
     document = intermediate("avvikelse-report.md.j2", content, title, compilation=compilation, c=c, heading=title,
                             date=date, charts=charts, tables=tables, previous=previous, overdue=overdue,
-                            reports=reports, replies_text=c.replies_text.replace("{days}", str(a.reply_days)),
+                            reports=reports, replies_text=c.replies_text.replace("{days}", str(a.reply_days)).replace("{date}", date),
                             organisation=a.receiver.organisation)
     records = compilation_records(compilation)
     stem = f"{FOLDER}/{c.file_stem}-{compilation.period}"
