@@ -182,6 +182,70 @@ def test_the_forms_fit_a_phone_without_sideways_scrolling(site, browser, width):
         assert axe_violations(browser) == []
 
 
+SHOWN = """
+const width = window.innerWidth, problems = [];
+function check(e, what) {
+  e.scrollIntoView({block: 'center', inline: 'nearest'});
+  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+  const name = what + ' #' + (e.id || e.getAttribute('for') || e.tagName);
+  if (r.width < 1 || r.height < 1 || s.visibility === 'hidden' || s.display === 'none') {
+    problems.push(name + ': not shown'); return;
+  }
+  if (r.left < -0.5 || r.right > width + 0.5) problems.push(`${name}: ${r.left}–${r.right} px of ${width}`);
+  if (e.scrollWidth > e.clientWidth + 1 && !['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName))
+    problems.push(name + ': text cut off');
+  const x = Math.min(r.left + Math.min(r.width / 2, 8), width - 1), y = r.top + Math.min(r.height / 2, 8);
+  const hit = document.elementFromPoint(x, y);
+  if (!hit || !(hit === e || e.contains(hit) || hit.contains(e) || (hit.closest('label') || {}).htmlFor === e.id))
+    problems.push(name + ': covered by ' + (hit ? hit.tagName + '.' + hit.className : 'nothing'));
+}
+const fields = document.querySelectorAll('#webform input:not([type=hidden]), #webform select, #webform textarea');
+for (const f of fields) {
+  check(f, 'field');
+  const labels = document.querySelectorAll('label[for="' + f.id + '"]');
+  if (!labels.length) problems.push('field #' + f.id + ': no label');
+  labels.forEach(l => check(l, 'label'));
+}
+for (const e of document.querySelectorAll('#webform [aria-describedby]'))
+  for (const id of e.getAttribute('aria-describedby').split(/\\s+/)) {
+    const told = document.getElementById(id);
+    if (told && !told.hidden && getComputedStyle(told).display !== 'none') check(told, 'hint or error');
+  }
+const errors = Array.prototype.filter.call(document.querySelectorAll('#webform .error'),
+                                          e => !e.hidden && getComputedStyle(e).display !== 'none');
+errors.forEach(e => check(e, 'error'));
+window.scrollTo(0, 0);
+return {problems: problems, fields: fields.length, errors: errors.length, width: width,
+        ratio: window.devicePixelRatio, scroll: document.documentElement.scrollWidth};
+"""
+
+
+def test_the_forms_at_200_percent_zoom_show_every_field_label_and_error_without_sideways_scrolling(site, browser):
+    """WCAG 1.4.4 and 1.4.10: 200 % zoom of a 1280 px window is a 640 CSS-px wide viewport with
+    two device pixels per CSS pixel, which is what Chromium's zoom gives; set through CDP
+    (Emulation.setDeviceMetricsOverride), then each form empty and in its error state: no
+    sideways scrolling, and every field, its label and each hint and error tied to it inside the
+    window, not cut off and not covered."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 640, "height": 450, "deviceScaleFactor": 2, "mobile": False})
+    try:
+        for page, needed in (("avvikelse.html", 3), ("remiss-svar.html", 2)):
+            open_page(browser, site, page)
+            for state in ("empty", "errors"):
+                if state == "errors":
+                    if page == "remiss-svar.html":
+                        browser.find_element(By.ID, "f-respondent-email").send_keys("inte en adress")
+                    save(browser)
+                shown = browser.execute_script(SHOWN)
+                assert (shown["width"], shown["ratio"]) == (640, 2), shown
+                assert shown["scroll"] <= shown["width"], (page, state, shown)
+                assert shown["problems"] == [], (page, state)
+                assert shown["fields"] >= 5 and shown["errors"] >= (needed if state == "errors" else 0), (page, shown)
+            assert axe_violations(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_the_remiss_answer_form(site, browser, content):
     open_page(browser, site, "remiss-svar.html")
     assert axe_violations(browser) == []
