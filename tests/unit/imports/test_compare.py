@@ -68,3 +68,15 @@ def test_a_changed_footnote_is_listed_for_the_secretariat():
     assert not result.proposals
     assert [(n.what, n.old, n.new, n.authors) for n in result.notes] == [("Ändring i en fotnot", "Två.", "Två ändrad.",
                                                                          ["Bo"])]
+
+
+def test_a_new_commitment_typed_among_the_commitments_is_listed_not_guessed():
+    doc, base, ref = _agreement()
+    index = next(i for i in ref if ref[i].startswith("A-") and i + 1 in ref and ref[i + 1].startswith("A-"))
+    edited = copy.deepcopy(base)
+    edited.insert(index + 1, ReadParagraph(before="", after="Ett nytt åtagande.", inserted=True,
+                                           changes=[Change("inserted", "Ett nytt åtagande.", "Bo", "d")]))
+    result = compare_edition(Edition("x.docx", "docx", {}, "", edited, {}), doc, base)
+    assert not result.proposals
+    assert [(n.near, n.new, n.authors) for n in result.notes] == [(ref[index], "Ett nytt åtagande.", ["Bo"])]
+    assert result.notes[0].what.startswith("Ny text bland åtagandena")
