@@ -1,7 +1,9 @@
 """The build engine (used by samverkan/build.py):
 
     incremental.py  one build's bookkeeping: stale jobs, the entries as they will be, the switch
-    manifest.py     manifest entries (Written), intact files, input keys, write_outputs
+    manifest.py     manifest entries (Written), input keys, write_outputs
+    entries.py      manifest.json checked as untrusted input before any of its paths is used
+    status.py       files known intact by their recorded file status, else by their sha256
     runner.py       runs jobs: here or in a worker pool (Runner), run_jobs for the bytes
     plan.py         which jobs become which tasks, and what waits for what
     keys.py         what each file is made from, as one hash (incremental builds)

@@ -16,14 +16,15 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+from samverkan.engine import entries as checked_entries
 from samverkan.engine import keys
 from samverkan.engine.cache import PreparedCache
-from samverkan.engine.manifest import (MANIFEST, BuildReport, Written, check_unique, fresh, input_keys, intact,
-                                       manifest, manifest_time, who)
+from samverkan.engine.manifest import MANIFEST, BuildReport, Written, check_unique, fresh, input_keys, manifest, who
 from samverkan.engine.progress import Progress
 from samverkan.engine.runner import Runner, raise_failures
+from samverkan.engine.status import FileStatus
 from samverkan.engine.tasks import Made
-from samverkan.engine.transaction import Transaction, read_manifest, refused_path
+from samverkan.engine.transaction import Transaction, refused_path
 from samverkan.targets.base import Job, Linked
 
 Owned = Callable[[dict, set[str]], bool]          # (entry, kinds of the phase's jobs) → the phase answers for it
@@ -36,16 +37,18 @@ def nothing_to_do(out: Path, request: str, fingerprint: Fingerprint) -> BuildRep
     needs loading); None otherwise."""
     start = time.monotonic()
     real = Path(os.path.realpath(out))
-    recorded_manifest = read_manifest(real)
+    recorded_manifest, problems = checked_entries.load(real)
+    if problems:                        # the build says what is wrong with the manifest
+        return None
     recorded = (recorded_manifest.get("fingerprints") or {}).get(request) \
         if isinstance(recorded_manifest.get("fingerprints"), dict) else None
     if not recorded or (real.parent / f".{real.name}.samverkan").exists() or (real / ".samverkan-build").exists():
         return None
-    documents = recorded_manifest["documents"]
+    documents = recorded_manifest.get("documents", [])
     if fingerprint(documents) != recorded:
         return None
-    when = manifest_time(real)
-    if not all(intact(entry, real, when) for entry in documents):
+    status = FileStatus(real)
+    if not all(status.intact(entry) for entry in documents):
         return None
     return BuildReport(Path(out), unchanged=len(documents), seconds=time.monotonic() - start, checked_only=True)
 
@@ -60,10 +63,10 @@ class IncrementalBuild:
     def __init__(self, tx: Transaction, report: BuildReport, force: bool, progress: Progress, runner: Runner):
         self.tx, self.report, self.force = tx, report, force
         self.progress, self.runner = progress, runner
-        self.previous = read_manifest(tx.real)
+        self.previous = checked_entries.checked(tx.out, tx.real, force)
         self.old = {e["path"]: e for e in self.previous.get("documents", [])}
         self.entries = dict(self.old)
-        self.manifest_time = manifest_time(tx.real)
+        self.status = FileStatus(tx.real)
         self.digests = keys.Digests()
         self.cache = PreparedCache(tx.out, self.digests, read=not force)
         self.written: set[str] = set()
@@ -82,14 +85,14 @@ class IncrementalBuild:
         check_unique(jobs)
         self.tx.check((job.path, who(job)) for job in jobs)
         inputs = input_keys(jobs, self.digests)
-        stale = [job for job in jobs if self.force or not fresh(self.old.get(job.path), inputs[job.path],
-                                                                self.tx.real, self.manifest_time)]
+        stale = [job for job in jobs if self.force or not self.fresh(job, inputs[job.path])]
         made = self.make(targets, jobs, stale)
         kinds, produced = {job.kind for job in jobs}, {job.path for job in jobs}
         for path, entry in list(self.entries.items()):
             if path not in produced and owned(entry, kinds):
                 del self.entries[path]
-                self.report.removed.append(path)
+                if os.path.isfile(self.tx.real / path):      # only what is really there is removed
+                    self.report.removed.append(path)
         for job in jobs:
             if job.path in made:
                 result = made[job.path]
@@ -102,6 +105,17 @@ class IncrementalBuild:
                 self.report.unchanged += 1
                 self.entries[job.path] = dict(self.old[job.path], inputs=inputs[job.path], target=job.target,
                                               kind=job.kind, format=job.format, title=job.title, kommun=job.kommun)
+
+    def fresh(self, job: Job, key: str) -> bool:
+        """The job's file is made and intact; for a file offered again by a link, its source
+        is too (made by this build, or still as the manifest lists it), so that a source
+        changed or replaced by hand is noticed, not offered as the manifest's."""
+        if not fresh(self.old.get(job.path), key, self.status):
+            return False
+        if isinstance(job.artifact, Linked) and job.artifact.source not in self.written:
+            source = self.old.get(job.artifact.source)
+            return source is not None and self.status.intact(source)
+        return True
 
     def make(self, targets: Sequence[str], jobs: list[Job], stale: list[Job]) -> dict[str, Made]:
         """Run the stale jobs into the staging folder; raise if any failed."""
@@ -163,8 +177,11 @@ class IncrementalBuild:
         except OSError as exc:
             return Made(job.path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or target)))
         if digest != job.artifact.sha256:
-            return Made(job.path, error=f"{self.tx.out / source_path} is not the file {MANIFEST} lists (changed by "
-                                        "hand?); build it again, or delete it")
+            target = (self.old.get(source_path) or {}).get("target")
+            remedy = (f"run `samverkan build {target}` to make it again" if target else
+                      "put it back as it was, or run again the command that wrote it")
+            return Made(job.path, error=f"{self.tx.out / source_path} is not the file {MANIFEST} lists (changed by hand, "
+                                        f"or replaced?); {remedy}")
         return Made(job.path, digest, size)
 
     def finish(self, request: str, fingerprint: Fingerprint) -> None:
@@ -176,6 +193,7 @@ class IncrementalBuild:
             self.tx.commit(manifest(documents, fingerprints), self.written, set(self.report.removed))
         elif self.previous.get("fingerprints") != fingerprints:
             self.tx.update_manifest(manifest(documents, fingerprints))
+        self.status.save(documents, self.written)
         self.cache.trim()
         self.failed = False
 

@@ -1,28 +1,30 @@
 """The manifest's bookkeeping: what each file of the output folder is (`Written`, the entries
-of manifest.json), whether a file is still as the manifest lists it (`intact`), whether a job
-must be made again (`fresh`, `input_keys`), and `write_outputs` for files other commands make.
+of manifest.json), whether a job must be made again (`fresh`, `input_keys`; whether a file is
+still as the manifest lists it is engine/status.py), and `write_outputs` for files other
+commands make.
 
-manifest.json is read and written by engine/transaction.py (`read_manifest`, `commit`); a
-build's use of it between its phases is engine/incremental.py.
+manifest.json is written by engine/transaction.py (`commit`) and read, as the untrusted input
+it is, through engine/entries.py; a build's use of it between its phases is
+engine/incremental.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from samverkan.engine import entries as checked_entries
 from samverkan.engine import keys
 from samverkan.engine.interrupt import interruptible
-from samverkan.engine.transaction import MANIFEST, Transaction, read_manifest
+from samverkan.engine.status import FileStatus
+from samverkan.engine.transaction import MANIFEST, Transaction
 from samverkan.errors import BuildFailed
 from samverkan.targets.base import Job
 
-__all__ = ["MANIFEST", "BuildReport", "Written", "check_unique", "fresh", "input_keys", "intact", "manifest",
-           "manifest_time", "who", "write_outputs"]
+__all__ = ["MANIFEST", "BuildReport", "Written", "check_unique", "fresh", "input_keys", "manifest", "who",
+           "write_outputs"]
 
 
 @dataclass(frozen=True)
@@ -65,35 +67,10 @@ def manifest(documents: list[dict], fingerprints: dict[str, str]) -> dict:
     return {"documents": documents, "fingerprints": fingerprints}
 
 
-def manifest_time(folder: Path) -> int:
-    """When the folder's manifest was written (ns; -1: it has none)."""
-    try:
-        return os.stat(folder / MANIFEST).st_mtime_ns
-    except OSError:
-        return -1
-
-
-def intact(entry: dict, folder: Path, manifest_time: int) -> bool:
-    """The file of a manifest entry is there as the manifest says: same size, not touched since
-    the manifest was written (or, if touched, still the same bytes)."""
-    path = folder / entry["path"]
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    if not stat.S_ISREG(info.st_mode) or info.st_size != entry.get("bytes"):
-        return False
-    if info.st_mtime_ns <= manifest_time:
-        return True
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
-    except OSError:
-        return False
-
-
-def fresh(entry: dict | None, key: str, folder: Path, manifest_time: int) -> bool:
-    """A job need not be made again: its entry records the same inputs and its file is intact."""
-    return entry is not None and entry.get("inputs") == key and intact(entry, folder, manifest_time)
+def fresh(entry: dict | None, key: str, status: FileStatus) -> bool:
+    """A job need not be made again: its entry records the same inputs and its file is intact
+    (engine/status.py: by its recorded file status, else by its bytes)."""
+    return entry is not None and entry.get("inputs") == key and status.intact(entry)
 
 
 def input_keys(jobs: Sequence[Job], digests: keys.Digests) -> dict[str, str]:
@@ -130,7 +107,8 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
     tx = Transaction(out)
     with interruptible(tx), tx:
         tx.check((job.path, who(job)) for job in jobs)
-        previous = read_manifest(tx.real)
+        previous = checked_entries.checked(tx.out, tx.real)
+        status = FileStatus(tx.real)
         entries = {e["path"]: e for e in previous.get("documents", [])}
         written = []
         for job, data in zip(jobs, results):
@@ -142,5 +120,7 @@ def write_outputs(out: Path, jobs: Sequence[Job], results: Sequence[bytes]) -> l
                                    hashlib.sha256(data).hexdigest(), len(data), target=job.target))
         entries.update({w.path: w.entry() for w in written})
         entries = {p: e for p, e in entries.items() if p in {w.path for w in written} or (tx.real / p).is_file()}
-        tx.commit(manifest([entries[p] for p in sorted(entries)], {}), {w.path for w in written}, set())
+        documents = [entries[p] for p in sorted(entries)]
+        tx.commit(manifest(documents, {}), {w.path for w in written}, set())
+        status.save(documents, {w.path for w in written})
     return written

@@ -141,13 +141,23 @@ def manifest_bytes(manifest: dict) -> bytes:
 
 
 def _remove(path: Path) -> None:
+    """A file the new set no longer has (a manifest entry is a file: a folder is never removed)."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
+        return
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _within(real: Path, rel: object) -> bool:
+    """A journal's path names a file inside the output folder (the journal is a file in the
+    folder, as untrusted as the manifest): a plain relative name whose folder does not lead
+    out through a link."""
+    if not isinstance(rel, str) or (rel != MANIFEST and refused_path(rel) is not None):
+        return False
+    folder = os.path.realpath(os.path.join(real, os.path.dirname(rel)))
+    return folder == str(real) or folder.startswith(str(real).rstrip("/") + "/")
 
 
 def _prune_empty(folder: Path, top: Path) -> None:
@@ -164,9 +174,10 @@ def roll_forward(work: Path, real: Path) -> None:
     journal = json.loads((work / JOURNAL).read_text(encoding="utf-8"))
     staged = work / "next"
     for rel in journal["remove"]:
-        _remove(real / rel)
-        _prune_empty((real / rel).parent, real)
-    places = [rel for rel in journal["place"] if rel != MANIFEST] + [MANIFEST]
+        if _within(real, rel):
+            _remove(real / rel)
+            _prune_empty((real / rel).parent, real)
+    places = [rel for rel in journal["place"] if rel != MANIFEST and _within(real, rel)] + [MANIFEST]
     for index, rel in enumerate(places):
         if index == len(places) // 2:
             checkpoint("moving")

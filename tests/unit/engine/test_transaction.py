@@ -34,16 +34,16 @@ def test_an_interrupted_journal_is_completed_by_the_next_build(mini, tmp_path):
     build_module.build(mini, out, ["agreement"])
     work = out / transaction.INSIDE
     (work / "next").mkdir(parents=True)
-    (work / "next" / "new.txt").write_text("new")
+    (work / "next" / "new.csv").write_text("new")
     (out / "old.txt").write_text("old")
     data = manifest(out)
-    data["documents"].append({"path": "new.txt", "kind": "x", "format": "txt", "title": "", "kommun": None,
+    data["documents"].append({"path": "new.csv", "kind": "x", "format": "csv", "title": "", "kommun": None,
                               "sha256": hashlib.sha256(b"new").hexdigest(), "bytes": 3, "target": None})
     (work / "next" / "manifest.json").write_text(json.dumps(data))
-    (work / transaction.JOURNAL).write_text(json.dumps({"place": ["new.txt", "manifest.json"],
+    (work / transaction.JOURNAL).write_text(json.dumps({"place": ["new.csv", "manifest.json"],
                                                         "remove": ["old.txt"]}))
     build_module.build(mini, out, ["agreement"])
-    assert (out / "new.txt").read_text() == "new" and not (out / "old.txt").exists()
+    assert (out / "new.csv").read_text() == "new" and not (out / "old.txt").exists()
     check_manifest(out)
     no_leftovers(out)
 

@@ -1,0 +1,100 @@
+"""manifest.json as untrusted input: anyone can edit it, so every entry is checked before a
+build, `build site`, `remiss collect` or `diff` uses its path (to keep, link, offer or remove
+the file).
+
+An entry's path must be what samverkan writes: relative, normalised (no `..`, `.`, `//`, `\\`,
+NUL), not a name the build keeps for itself (`manifest.json`, `.samverkan-build/`), inside
+the output folder also when symbolic links are followed, listed once, and of a kind of file
+samverkan writes (a format of the writer registry, the path ending in it). A manifest that is
+not JSON samverkan wrote, or with any such entry, is refused with one message naming
+manifest.json and what to do. With `--force` the bad entries are left out (a new set is made);
+even then nothing outside the output folder is removed or written, because no refused path is
+ever used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from pathlib import Path
+
+from samverkan.engine.transaction import MANIFEST, refused_path
+from samverkan.errors import BuildFailed
+
+SHOWN = 5           # reasons shown in the message; the rest are counted
+
+
+def problems(real: Path, data: object) -> dict[int, str]:
+    """Why the manifest `data` of the output folder `real` (its real path) cannot be used: by
+    entry number (1, 2, …; 0: the manifest as a whole), what is wrong; {} when it can."""
+    from samverkan.writers import WRITERS
+
+    if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
+        return {0: "it is not a manifest samverkan wrote (no list of documents)"}
+    reasons: dict[int, str] = {}
+    seen: set[str] = set()
+    for number, entry in enumerate(data.get("documents", []), start=1):
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str):
+            reasons[number] = f"entry {number} has no path"
+            continue
+        why = refused_path(path)
+        if why is None and posixpath.normpath(path) != path:
+            why = "is not a normalised path"
+        if why is None:
+            fmt = entry.get("format")
+            if fmt not in WRITERS or not path.endswith(f".{fmt}"):
+                why = "is not a kind of file samverkan writes"
+        if why is None and path in seen:
+            why = "is listed twice"
+        if why is None and not _inside(real, path):
+            why = "leads out of the output folder through a symbolic link"
+        if why:
+            reasons[number] = f"entry {number} ({path!r}) {why}"
+        seen.add(path)
+    return reasons
+
+
+def _inside(real: Path, path: str) -> bool:
+    """The entry's file, every symbolic link on the way followed, is inside the folder."""
+    resolved = os.path.realpath(os.path.join(real, path))
+    return resolved.startswith(str(real).rstrip("/") + "/")
+
+
+def load(real: Path) -> tuple[dict, dict[int, str]]:
+    """The manifest of the output folder `real` as it is ({} when there is none) and why it
+    cannot be used ({}: it can)."""
+    try:
+        text = (real / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, {}
+    except (OSError, ValueError) as exc:
+        return {}, {0: f"it cannot be read ({getattr(exc, 'strerror', None) or exc})"}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}, {0: "it is not JSON"}
+    return data, problems(real, data)
+
+
+def checked(out: Path, real: Path, force: bool = False) -> dict:
+    """The manifest, checked: refused (BuildFailed) when it has a bad entry, unless `force`,
+    which leaves the bad entries out (and a manifest that cannot be used at all)."""
+    data, reasons = load(real)
+    if reasons and not force:
+        raise BuildFailed(message(out, list(reasons.values())))
+    if 0 in reasons:
+        return {}
+    documents = [entry for number, entry in enumerate(data.get("documents", []), start=1) if number not in reasons]
+    return dict(data, documents=documents)
+
+
+def message(out: Path, reasons: list[str]) -> str:
+    listed = "\n".join(f"  {reason}" for reason in reasons[:SHOWN])
+    more = f"\n  and {len(reasons) - SHOWN} more" if len(reasons) > SHOWN else ""
+    return (f"{Path(out) / MANIFEST} cannot be used, so nothing was written: it lists what samverkan never writes "
+            f"(was it edited by hand?)\n"
+            f"{listed}{more}\n"
+            f"    → run `samverkan build --force` to make a new set of files and a new {MANIFEST} (nothing outside "
+            f"{out} is removed or written), or put back the {MANIFEST} of the last build")
