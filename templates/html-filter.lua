@@ -53,10 +53,12 @@ function Pandoc(doc)
     -- named by its caption), never the page.
     Table = function(el)
       local caption = stringify(el.caption.long)
-      local attributes = {tabindex = "0", role = "region"}
+      -- a list of pairs, not a Lua table: its order is the page's (a table's keys come in any order)
+      local attributes = {{"role", "region"}}
       if caption ~= "" then
-        attributes["aria-label"] = caption
+        table.insert(attributes, {"aria-label", caption})
       end
+      table.insert(attributes, {"tabindex", "0"})
       return pandoc.Div({el}, pandoc.Attr("", {"table-scroll"}, attributes))
     end,
     BlockQuote = function(el)
