@@ -30,14 +30,14 @@ def _coverage(fonts: tuple[tuple[str, float], ...]) -> tuple[frozenset[int], tup
     for name, _ in fonts:
         try:
             faces = TTCollection(name).fonts if name.lower().endswith((".otc", ".ttc")) else [TTFont(name, lazy=True)]
-        except Exception:   # not a font Typst could use either; it is simply not counted
+            for face in faces:
+                cmap = face.getBestCmap() or {}
+                codes.update(cmap)
+                family = face["name"].getBestFamilyName() if "name" in face else None
+                if family and family not in families:
+                    families.append(family)
+        except Exception:   # a damaged font (its tables are read lazily): not counted; content/overrides.py says so
             continue
-        for face in faces:
-            cmap = face.getBestCmap() or {}
-            codes.update(cmap)
-            family = face["name"].getBestFamilyName() if "name" in face else None
-            if family and family not in families:
-                families.append(family)
     return frozenset(codes), tuple(families)
 
 

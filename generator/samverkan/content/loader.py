@@ -25,6 +25,7 @@ from samverkan.content.fields import (
     ID_PATTERN, SLUG_PATTERN, VERSION_MAX, VERSION_PATTERN, Fields, as_list, check_file_part, item_texts, suggest,
 )
 from samverkan.content.glyphs import check_glyphs
+from samverkan.content.overrides import check_overrides
 from samverkan.content.source import outside
 from samverkan.content.yamlfile import Node, NodeList, load_yaml
 
@@ -564,6 +565,7 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
     if content.remiss is not None:
         content.remiss_web = forms.load_remiss_web(root / "remiss" / "remiss.yaml", problems)
     # What `build` would fail on later is found here, for `check` and `build` alike.
+    check_overrides(content.templates, problems)
     check_glyphs(problems.sources, content.templates.font_dirs(), problems)
     problems.raise_if_any()
     return content
