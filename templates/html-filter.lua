@@ -25,7 +25,7 @@ local function references(inlines)
         out:insert(pandoc.Span({}, pandoc.Attr(el.attributes.anchor)))
       else
         local ref = el.attributes.ref
-        out:insert(pandoc.Span({pandoc.Str(ref)}, pandoc.Attr(el.attributes.anchor, {"ref"}, {["aria-hidden"] = "true"})))
+        out:insert(pandoc.Span({pandoc.Str(ref)}, pandoc.Attr(el.attributes.anchor, {"ref"}, {{"aria-hidden", "true"}})))
         out:insert(pandoc.Space())
         local word = ref:find(":") and spoken.paragraph or spoken.commitment
         said = "(" .. (word ~= "" and (word .. " ") or "") .. ref .. ")"
@@ -60,6 +60,20 @@ function Pandoc(doc)
       end
       table.insert(attributes, {"tabindex", "0"})
       return pandoc.Div({el}, pandoc.Attr("", {"table-scroll"}, attributes))
+    end,
+    -- Wording for one file format only (how to fill in the Word file, the PDF's note): the
+    -- page says it its own way.
+    Div = function(el)
+      if el.classes:includes("only-pdf") or el.classes:includes("only-docx") then
+        return {}
+      end
+    end,
+    -- A fill-in field ([placeholder]{#f-tag}): shown as what to fill in.
+    Span = function(el)
+      if el.identifier:sub(1, 2) == "f-" then
+        el.classes:insert("field")
+        return el
+      end
     end,
     BlockQuote = function(el)
       return pandoc.Div(el.content, pandoc.Attr("", {"factbox"}))

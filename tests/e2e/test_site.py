@@ -273,7 +273,7 @@ def test_a_download_link_gives_the_files_bytes(site, browser):
     base, stop = serving(site.folder, Quiet)
     try:
         browser.get(base + "kommuner/taby.html")
-        link = browser.find_elements(By.CSS_SELECTOR, "table.templates a")[0]
+        link = browser.find_elements(By.CSS_SELECTOR, "table.templates td a")[0]
         href = link.get_attribute("href")
         assert href.startswith(base + "filer/rutiner/taby/") and href.endswith(".docx")
         link.click()
@@ -322,6 +322,7 @@ KINDS = {       # a page of every kind
     "stadsdel": "kommuner/stockholm-bromma.html",
     "remiss": "remiss.html",
     "accessibility statement": "tillganglighetsredogorelse.html",
+    "routine template": "kommuner/taby/spel-om-pengar.html",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 740)}
 
@@ -602,3 +603,35 @@ def test_every_file_link_names_its_file_format_and_size_and_file_names_wrap_at_s
             html = lxml_html.tostring(shown, encoding="unicode")
             text = shown.text_content()
             assert html.count("<wbr>") == len(re.findall(r"[-_./](?=.)", text)), html
+
+
+def test_every_routine_template_is_a_page_with_the_text_of_its_word_file(site):
+    """Issue 22 (HTML first): each routine template of a kommun is a page of its own, linked from
+    the kommun's page, with the text of its Word file: the kommun's values filled in, the other
+    fields marked as what to fill in."""
+    from tests.inspect import docx_text
+
+    taby = lxml_html.fromstring((site.folder / "kommuner" / "taby.html").read_bytes())
+    links = [a.get("href") for a in taby.findall(".//table[@class='templates']/tbody/tr/th/a")]
+    assert len(links) == len(site.content.routines)
+    for link in links:
+        page = lxml_html.fromstring((site.folder / "kommuner" / link).read_bytes())
+        word = next(p for p in page.iter("a") if (p.get("href") or "").endswith(".docx"))
+        docx = site.out / re.sub(r"^(\.\./)+filer/", "", urllib.parse.unquote(word.get("href")))
+        in_word = docx_text(docx)
+        body = page.find_class("document")[0]
+        blocks = [norm(e.text_content()) for e in body.iter("p", "li", "td", "th", "h2", "h3")]
+        blocks = [b for b in blocks if b]
+        assert len(blocks) > 20
+        assert [b for b in blocks if b not in in_word] == [], link
+        assert "Täby kommun" in norm(body.text_content()) and "0160" in norm(body.text_content())
+        assert body.find_class("field") and all("filled" in f.get("class") or f.text_content()
+                                                for f in body.find_class("field"))
+        assert [f for f in body.find_class("field") if "filled" not in f.get("class")]    # left to fill in
+
+
+def test_a_kommuns_page_describes_its_follow_up_workbook(site):
+    follow = site.content.commitment_tables.follow_up
+    text = norm(lxml_html.fromstring((site.folder / "kommuner" / "taby.html").read_bytes()).text_content())
+    assert all(label in text for label in follow.columns) and all(o in text for o in follow.status_options)
+    assert all(norm(step) in text for step in follow.instructions)

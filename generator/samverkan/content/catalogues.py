@@ -429,7 +429,8 @@ SITE_TEXTS = {
     "kommun": ("code", "parties_heading", "committee", "region", "region_units", "local_council",
                "local_council_missing", "templates_heading", "template", "fill_in", "read", "bundle",
                "guide_heading", ("guide", list), "units_heading", "units_text", "back", "followup_heading",
-               "followup_text"),
+               "followup_text", "followup_given", "followup_to_fill", "followup_status", "followup_how"),
+    "routine": ("intro",),
     "remiss": ("title", "intro", "date", "missiv", "editions", "form", "form_text", "recipients",
                "contact"),
 }

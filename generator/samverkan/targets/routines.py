@@ -72,6 +72,13 @@ def _units(content: Content) -> list[LocalUnit]:
     return content.kommuner.units
 
 
+def filled_values(registry: dict, values: dict[str, str | None]) -> tuple[tuple[str, str], ...]:
+    """The fields of a routine template that a unit's values fill (tag, value): in its Word and
+    PDF files and on its web page alike."""
+    return tuple((tag, values[info["bind"]]) for tag, info in registry.items()   # type: ignore[misc]
+                 if info["bind"] and values.get(info["bind"]) is not None)
+
+
 def routine_intermediate(content: Content, routine: Routine) -> tuple[Intermediate, dict]:
     """The routine's template as an intermediate and its fields, rendered once per content."""
     return content.rendered_once(("routine", routine.id), lambda: _render_routine(content, routine))
@@ -146,9 +153,7 @@ class RoutinesTarget(Target):
                 base, registry = templates[routine.id]
                 title = f"{t.title_prefix}: {routine.title} – {unit.name}"
                 if routine.id not in artifacts:
-                    filled = tuple((tag, values[info["bind"]]) for tag, info in registry.items()
-                                   if info["bind"] and values.get(info["bind"]) is not None)
-                    artifacts[routine.id] = FilledDocument(base, filled, title)
+                    artifacts[routine.id] = FilledDocument(base, filled_values(registry, values), title)
                 jobs.append(Job(artifacts[routine.id], fmt, path, "routine", title, timestamp, unit.code))
             jobs.append(Job(Bundle(tuple(path for _, _, path, _ in files)), "zip", bundle.path, "routine-bundle",
                             bundle.title, bundle.timestamp, unit.code))

@@ -46,7 +46,10 @@ from samverkan.targets.documents import AgreementTarget, DocumentTarget, Supplem
 from samverkan.targets.followup import FollowUpTarget
 from samverkan.targets.remiss import RemissTarget
 from samverkan.targets import statement
-from samverkan.targets.routines import FOLDER as ROUTINES, RoutineFile, RoutinesTarget, routine_files, unit_values
+from samverkan.rules.records import FILL_KEYS, follow_up_columns
+from samverkan.targets.routines import (
+    FOLDER as ROUTINES, RoutineFile, RoutinesTarget, filled_values, routine_files, routine_intermediate, unit_values,
+)
 from samverkan.text import slugify
 from samverkan.writers.html import HtmlPage, StaticFile
 
@@ -195,10 +198,11 @@ class Site:
                   for name, path, fmt in ASSETS]
         return self.pages + assets + self.offer.files(self.timestamp)
 
-    def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None, **context: Any) -> None:
+    def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None,
+             fill: tuple = (), **context: Any) -> None:
         title = context.get("title") or self.t.title
         artifact = HtmlPage(template, path, dict(context, t=self.t, site=self.shared), self.content.templates, document,
-                            tuple(sorted((labels or {}).items())))
+                            tuple(sorted((labels or {}).items())), fill)
         self.pages.append(Job(artifact, "html", f"{FOLDER}/{path}", "site", title, self.timestamp))
 
     # --- the pages -----------------------------------------------------------------------------
@@ -303,8 +307,11 @@ class Site:
             row = templates.setdefault(stem, {"title": routine.title, "docx": None, "pdf": None,
                                               "draft": status_facts(meta)[0] if meta.draft else None})
             row[job.format] = download
+            row["routine"] = routine
         values = unit_values(unit, region)
         path = f"{KOMMUNER}/{unit.slug}.html"
+        for row in templates.values():
+            row["href"] = self.routine_page(unit, row.pop("routine"), row, values, path)
         self.page("site/kommun.html.j2", path, title=unit.full_name, unit={
             "name": unit.name, "full_name": unit.full_name, "code": unit.code, "kommun": unit.kommun_name,
             "committee_party": values["committee_party"], "local_council": values["local_council"],
@@ -312,8 +319,32 @@ class Site:
             "stadsdel": unit.name != unit.kommun_name,
             "kommun_href": f"{KOMMUNER}/{slugify(unit.kommun_name)}.html" if unit.name != unit.kommun_name else None,
         }, templates=list(templates.values()), bundle=bundle, followup=self.workbook(unit),
+           followup_form=self.workbook_form(),
            avvikelse=webforms.avvikelse_link(self.content, unit))
         return Place(unit.name, path, unit.code)
+
+    def routine_page(self, unit: LocalUnit, routine, row: dict, values: dict, kommun_href: str) -> str:
+        """A routine template as a page of its own: the same intermediate as its Word and PDF
+        files, with the unit's values in its fields and the other fields shown as what to fill in."""
+        base, registry = routine_intermediate(self.content, routine)
+        path = f"{KOMMUNER}/{unit.slug}/{routine.id}.html"
+        title = f"{self.content.routine_texts.title_prefix}: {routine.title} – {unit.name}"   # type: ignore[union-attr]
+        self.page("site/routine.html.j2", path, document=base, title=title, routine=dict(row, unit=unit.full_name,
+                  kommun_href=kommun_href), labels={"notes-title": self.t.document.notes,
+                                                    "notes-back": self.t.document.note_back},
+                  fill=filled_values(registry, values))
+        return path
+
+    def workbook_form(self) -> dict | None:
+        """What the follow-up workbook holds, for its description on every kommun's page."""
+        tables = self.content.commitment_tables
+        if tables is None or not self.workbooks:
+            return None
+        follow = tables.follow_up
+        columns = follow_up_columns(follow)
+        return {"given": [c.label for c in columns if c.key not in FILL_KEYS],
+                "to_fill": [c.label for c in columns if c.key in FILL_KEYS],
+                "status_options": list(follow.status_options), "instructions": list(follow.instructions)}
 
     def workbook(self, unit: LocalUnit) -> Download | None:
         """The unit's follow-up workbook, where it is built."""

@@ -54,6 +54,7 @@ class HtmlPage:
     templates: Templates = Templates()
     document: Intermediate | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    fill: tuple[tuple[str, str], ...] = ()     # (field tag, value): the fields of `document` a unit fills
 
 
 def relative_url(target: str, page: str) -> str:
@@ -102,6 +103,25 @@ def environment(templates: Templates) -> jinja2.Environment:
     return env
 
 
+def filled(document: HtmlDocument, values: tuple[tuple[str, str], ...]) -> HtmlDocument:
+    """A document's fill-in fields (<span id="f-tag" class="field">placeholder</span>, from
+    html-filter.lua) with the values a unit fills, as its Word and PDF files have them."""
+    body = str(document.body)
+    for tag, value in values:
+        body, found = re.subn(rf'<span id="f-{re.escape(tag)}" class="field">[^<]*</span>',
+                              lambda _: f'<span id="f-{tag}" class="field filled">{escape(value)}</span>', body)
+        if found > 1:       # 0: a field of the title page, which the page's own heading replaces
+            raise BuildFailed(f"the field '{tag}' is twice in the page of {document.meta.get('title')!r}")
+    return HtmlDocument(document.meta, document.toc, Markup(body))
+
+
+@lru_cache(maxsize=16)
+def converted(doc: Intermediate, labels: tuple[tuple[str, str], ...]) -> HtmlDocument:
+    """`convert`, once per worker for a document that many pages show (a routine template on
+    every kommun's page)."""
+    return convert(doc, dict(labels))
+
+
 def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
     """The intermediate as HTML by pandoc: table of contents and body."""
     args = [f"--template={doc.templates.path('html-parts.html5')}",
@@ -124,7 +144,10 @@ class HtmlWriter(Writer):
 
     def write(self, page: HtmlPage, timestamp: dt.datetime) -> bytes:
         env = environment(page.templates)
-        document = convert(page.document, dict(page.labels)) if page.document is not None else None
+        document = None
+        if page.document is not None:
+            document = converted(page.document, page.labels) if page.fill else convert(page.document, dict(page.labels))
+            document = filled(document, page.fill)
         try:
             html = env.get_template(page.template).render(
                 page.context, document=document, page_path=page.path, root="../" * page.path.count("/"),

@@ -75,7 +75,11 @@ def test_the_site_offers_every_file_of_the_manifest_and_has_a_page_of_every_kind
     # the search reaches every kommun page and stadsdel page
     index = start["site"]["search"]["entries"]
     assert {e["href"] for e in index} == {p[len("site/"):] for p in site if p.startswith("site/kommuner/")
-                                          and not p.endswith("index.html")}
+                                          and not p.endswith("index.html") and p.count("/") == 2}
+    # every routine template is a page of its own, from the routine's intermediate, linked from the row
+    assert [row["href"] for row in kommun["templates"]] == [f"kommuner/exempelby/{r.id}.html" for r in example.routines]
+    page = site["site/kommuner/exempelby/" + example.routines[0].id + ".html"]
+    assert page.document is not None and dict(page.fill)     # the kommun's values fill its fields
 
 
 def test_without_the_built_files_the_pages_say_so_and_link_nothing(example):
