@@ -164,3 +164,14 @@ def test_only_what_was_really_removed_is_reported(built, tmp_path):
     assert f"removed {out / there}" in done.stdout and gone not in done.stdout, done.stdout
     assert not (out / there).exists()
     assert {gone, there}.isdisjoint(e["path"] for e in entries(out))
+
+
+def test_the_no_op_build_checks_the_manifest_without_loading_a_writer(built, tmp_path):
+    """Checking every entry's format asks the registry for the names only: no writer library
+    (python-docx, openpyxl, typst) is loaded by a build with nothing to do."""
+    content, out = built
+    probe = ("import sys; from pathlib import Path; from samverkan.build import build_project; "
+             f"report = build_project(Path({str(content)!r}), Path({str(out)!r}), ['agreement', 'site']); "
+             "print(report.checked_only, sorted(m for m in ('docx', 'openpyxl', 'typst') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True []", done.stdout + done.stderr
