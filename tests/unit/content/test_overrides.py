@@ -94,10 +94,15 @@ def test_intact_overrides_are_used_without_a_word(example):
     assert "template override: " in done.output and "content OK" in done.output
 
 
-def test_a_typst_syntax_error_in_document_typ_is_named_with_its_line(example):
+@pytest.mark.parametrize("starts, old, new", [
+    ("#set par(", ")", ""),                                   # a parenthesis left open
+    ("#let watermark-text = ", "[$watermark$]", "[$watermark$"),   # in a branch only a draft takes
+], ids=["parenthesis", "watermark-branch"])
+def test_a_typst_syntax_error_in_document_typ_is_named_with_its_line(example, starts, old, new):
     lines = (PACKAGED / "document.typ").read_text(encoding="utf-8").split("\n")
-    number = next(n for n, line in enumerate(lines, start=1) if line.startswith("#set par("))
-    lines[number - 1] = lines[number - 1].rstrip(")")                       # a parenthesis left open
+    number = next(n for n, line in enumerate(lines, start=1) if line.startswith(starts))
+    assert old in lines[number - 1]
+    lines[number - 1] = lines[number - 1][::-1].replace(old[::-1], new[::-1], 1)[::-1]     # the last one
     (example / "templates").mkdir(exist_ok=True)
     (example / "templates" / "document.typ").write_text("\n".join(lines), encoding="utf-8")
     for command in (["check", "--content", str(example / "content")],

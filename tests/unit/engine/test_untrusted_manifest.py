@@ -175,3 +175,26 @@ def test_the_no_op_build_checks_the_manifest_without_loading_a_writer(built, tmp
              "print(report.checked_only, sorted(m for m in ('docx', 'openpyxl', 'typst') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "True []", done.stdout + done.stderr
+
+
+def test_a_command_that_adds_files_refuses_a_manifest_written_by_hand_too(built, tmp_path):
+    """`remiss collect`, `uppfoljning collect` and `diff` add their files through write_outputs:
+    the same check, the same message, nothing written."""
+    import datetime as dt
+
+    from samverkan.errors import BuildFailed
+    from samverkan.targets import Job
+
+    content, out = built
+    (tmp_path / "v2.txt").write_text("not samverkan's")
+    docx = next(e for e in entries(out) if e["format"] == "docx")
+    edit_manifest(out, lambda documents: documents.append(dict(docx, path="../v2.txt", target=None)))
+    manifest_before = (out / "manifest.json").read_bytes()
+    before = outside(tmp_path, out, content)
+    job = Job(b"", "csv", "remiss/svar.csv", "remiss-compilation", "Svar", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    with pytest.raises(BuildFailed) as refused:
+        build_module.write_outputs(out, [job], [b"a;b\r\n"])
+    assert "manifest.json cannot be used, so nothing was written" in refused.value.message
+    assert "'../v2.txt') contains '..'" in refused.value.message
+    assert not (out / "remiss").exists() and (out / "manifest.json").read_bytes() == manifest_before
+    assert outside(tmp_path, out, content) == before
