@@ -41,6 +41,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -342,8 +343,13 @@ def live_latency(work: Path, rounds: int) -> dict | None:
                 time.sleep(0.05)
             time.sleep(0.3)
     finally:
-        os.killpg(process.pid, 2)
-        process.wait(60)
+        os.killpg(process.pid, signal.SIGINT)          # Ctrl-C, as a terminal sends it
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            print("live: samverkan serve did not stop within 60 s of Ctrl-C; killed")
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
         close(driver)
     median = lambda values: sorted(values)[len(values) // 2] if values else float("nan")  # noqa: E731
     result = {"page": median(page_s), "files": median(files_s)}

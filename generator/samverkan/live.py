@@ -167,10 +167,8 @@ class LiveHandler(preview._Handler):
         else:
             self._with_script()
 
-    def _send(self, status: int, kind: str, body: bytes, headers: list[tuple[str, str]] = ()) -> None:
+    def _send(self, status: int, kind: str, body: bytes) -> None:
         self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")

@@ -137,6 +137,10 @@ class _Server(http.server.ThreadingHTTPServer):
     """A cancelled request (the browser closed the connection) is silent; anything else that
     goes wrong with one request is one line on the terminal, never a traceback."""
 
+    # Ctrl-C does not wait for the connections a browser opens ahead and sends nothing on
+    # (each would hold the stop for `_Handler.timeout`); their threads end with the process
+    block_on_close = False
+
     def handle_error(self, request, client_address) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):

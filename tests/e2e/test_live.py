@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -99,9 +100,13 @@ def test_serve_rebuilds_on_save_and_the_open_page_follows_until_ctrl_c(project, 
         document.write_text(good, encoding="utf-8")
         until(lambda: alert() == "" and browser.execute_script("return document.readyState") == "complete")
         assert NEW in " ".join(body().split())
+        # a connection a browser opened ahead and sent nothing on must not hold up Ctrl-C
+        idle = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))))
+        time.sleep(1)                                         # accepted, waiting for a request
     finally:
         os.killpg(process.pid, signal.SIGINT)                 # Ctrl-C reaches the whole process group
-        output, _ = process.communicate(timeout=60)
+        output, _ = process.communicate(timeout=30)
+    idle.close()
     assert process.returncode == 0, output
     assert "Traceback" not in output and output.rstrip().endswith("stopped")
     deadline = time.monotonic() + 10
