@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 
 from samverkan import fontmetrics
 from samverkan.build import build
-from samverkan.errors import BuildFailed, FontUnreadable
+from samverkan.errors import BuildFailed, ContentInvalid, FontUnreadable
 from samverkan.fontmetrics import metrics
 from samverkan.project import FONTS, TEMPLATES, packaged
 
@@ -49,6 +49,31 @@ def test_a_damaged_font_is_named_in_one_clear_message(damage):
 
 
 def test_a_word_template_whose_embedded_font_is_damaged_fails_the_build_naming_the_template_and_font(mini, tmp_path):
+    reference = packaged(TEMPLATES) / "reference.docx"
+    templates = mini.parent / "templates"
+    templates.mkdir()
+    source = zipfile.ZipFile(reference)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for info in source.infolist():
+            data = source.read(info)
+            damaged.writestr(info, data[:100] if info.filename.startswith("word/fonts/") else data)
+    (templates / "reference.docx").write_bytes(out.getvalue())
+    # refused when the content is loaded (content/overrides.py), before any writer runs
+    with pytest.raises(ContentInvalid) as caught:
+        build(mini, tmp_path / "out", ["agreement"], workers=1)
+    message = caught.value.message
+    assert "templates/reference.docx" in message and "word/fonts/font" in message
+    assert "Source Sans Pro" in message and "unpack" not in message
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+
+def test_past_the_load_check_the_word_writer_still_names_the_template_and_font(mini, tmp_path, monkeypatch):
+    """The writer's own guard (writers/docx.py), for a template damaged after it was loaded."""
+    from samverkan.content import loader
+
+    monkeypatch.setattr(loader, "check_overrides", lambda templates, problems: None)
     reference = packaged(TEMPLATES) / "reference.docx"
     templates = mini.parent / "templates"
     templates.mkdir()
