@@ -301,7 +301,11 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
     watcher.start()
     try:
         while True:
-            changed.wait()
+            # never an endless wait: Ctrl-C may reach another thread of this process (the
+            # watcher's, a request's), and only a main thread that wakes up now and then runs
+            # Python's handler of it
+            if not changed.wait(0.2):
+                continue
             changed.clear()
             build_both(content_dir, out, state, say, again=changed)
     except KeyboardInterrupt:
