@@ -335,6 +335,8 @@ class FollowUp:
     region_parties: list[str] = field(default_factory=list)   # whose commitments the region reports
     labels: "Texts | None" = None       # the workbook's wording (follow_up.labels)
     report: "Texts | None" = None       # the regional report's wording (follow_up.report)
+    send_to: str | None = None          # where the filled-in workbooks go (an e-mail address)
+    due: "dt.date | None" = None        # by when
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,32 @@ def test_workbook_is_a_form_to_fill_in(workbooks, content):
     drafts = [sheet.cell(r, 10).value for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, 1).value.startswith("S-")]
     assert drafts and all("UTKAST, inte antagen" in d for d in drafts)     # the supplement is not adopted yet
     assert any("UTKAST" in (sheet.cell(r, 2).value or "") for r in range(2, top))
+
+
+
+def test_workbook_says_where_and_by_when_and_prints_as_a_reader_needs(workbooks, content):
+    """Issue 22: named fonts (LibreOffice shows no serif), headers that never break inside a word,
+    where and by when to send it, A4 with the header row and page numbers on every page."""
+    follow = content.commitment_tables.follow_up
+    _, books = workbooks
+    book = load_workbook(books["taby"])
+    sheet, info = book["Uppföljning"], book[follow.labels.instructions_sheet]
+    send = f"{follow.send_to} senast 15 februari 2027"
+    assert any(send in (sheet.cell(r, 2).value or "") for r in range(2, table_top(sheet)))
+    assert any(send in (c.value or "") for c in info["A"])
+    for ws in (sheet, info):
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.oddFooter.center.text == "Sida &P av &N"
+    top = table_top(sheet)
+    for cell in sheet[top]:
+        longest = max(len(word) for word in cell.value.split())
+        assert sheet.column_dimensions[cell.column_letter].width >= longest * 1.2, cell.value
+    with zipfile.ZipFile(books["taby"]) as package:
+        styles = package.read("xl/styles.xml").decode("utf-8")
+    fonts = re.findall(r"<font>.*?</font>|<font/>", styles, re.S)
+    assert fonts and all("<name " in f for f in fonts)
+    pdf = libreoffice_convert(books["taby"])
+    used = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Serif" not in used and "Bold" in used
     assert "Instruktioner" in book.sheetnames
     assert openxml_audit(books["taby"]) == []                  # Excel opens it as it is, no rewrite
     converted = libreoffice_convert(books["taby"], "csv:Text - txt - csv (StarCalc):59,34,76")

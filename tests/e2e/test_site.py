@@ -635,3 +635,4 @@ def test_a_kommuns_page_describes_its_follow_up_workbook(site):
     text = norm(lxml_html.fromstring((site.folder / "kommuner" / "taby.html").read_bytes()).text_content())
     assert all(label in text for label in follow.columns) and all(o in text for o in follow.status_options)
     assert all(norm(step) in text for step in follow.instructions)
+    assert f"Skicka den ifyllda arbetsboken till {follow.send_to} senast 15 februari 2027." in text

@@ -5,6 +5,7 @@ objects (model.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -339,7 +340,7 @@ def load_routines(path: Path, documents: dict[str, Document], problems: Problems
 
 
 FOLLOW_UP_LABELS = ("kommun", "region", "code", "period", "filled_by", "date", "id", "commitment", "party",
-                    "topic", "section", "document", "draft", "draft_note", "fill_hint", "instructions_sheet")
+                    "topic", "section", "document", "draft", "draft_note", "fill_hint", "instructions_sheet", "send")
 FOLLOW_UP_REPORT = ("title", "file_stem", "intro", "chart_heading", "chart_text", "matrix_heading", "matrix_text",
                     "party_heading", "topic_heading", "missing_heading", "comments_heading", "rejected_heading",
                     "not_filled", "unit", "none", "summary", "commitments", "file")
@@ -372,6 +373,14 @@ def load_commitment_tables(path: Path, problems: Problems, parties: dict | None 
         columns = text_list(g.get("columns", list, default=[]), g, "columns", problems)
         instructions = text_list(g.get("instructions", list, default=[]), g, "instructions", problems)
         period = g.get("period", required=False)
+        send_to, due_text = g.get("send_to"), g.get("due")
+        due = None
+        if due_text is not None:
+            try:
+                due = dt.date.fromisoformat(due_text)
+            except ValueError:
+                problems.add(g.loc("due"), f"follow_up: due '{due_text}' must be a date written YYYY-MM-DD",
+                             'write e.g. due: "2027-02-15"')
         party_lists = {}
         for key in ("kommun_parties", "region_parties"):
             party_lists[key] = text_list(g.get(key, list, default=[]), g, key, problems)
@@ -403,7 +412,7 @@ def load_commitment_tables(path: Path, problems: Problems, parties: dict | None 
         if all(fvalues.values()) and options and len(columns) == 4 and labels and report:
             follow_up = FollowUp(fvalues["file_stem"], fvalues["title"], fvalues["sheet"], options, columns,
                                  instructions, period, party_lists["kommun_parties"], party_lists["region_parties"],
-                                 labels, report)
+                                 labels, report, send_to, due)
     if not check_file_part(values["file_stem"], f.loc("file_stem"), "file_stem", problems, "'ataganden'"):
         values["file_stem"] = None
     if None in values.values() or follow_up is None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samverkan.dates import iso_date
+from samverkan.dates import iso_date, long_date
 from samverkan.model import Content
 from samverkan.rules.grouping import listed_party
+from samverkan.text import fill
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,12 @@ def follow_up_commitments(content: Content, parties: list[str]):
     return [c for c in content.all_commitments() if not parties or listed_party(content, c).id in parties]
 
 
+def send_line(follow) -> str:
+    """Where and by when the filled-in workbook goes: the workbook, its instructions and the
+    site say it in these words."""
+    return fill(follow.labels.send, to=follow.send_to, due=long_date(follow.due))
+
+
 def follow_up_workbook(content: Content, name: str, code: str | None, period: str, region: bool) -> FollowUpWorkbook:
     follow = content.commitment_tables.follow_up
     labels = follow.labels
@@ -123,7 +130,7 @@ def follow_up_workbook(content: Content, name: str, code: str | None, period: st
     if code is not None:
         header += ((labels.code, code, False),)
     header += ((labels.period, period, False), (labels.filled_by, "", True), (labels.date, "", True))
-    hints = (labels.fill_hint,) + ((labels.draft_note,) if any(r["draft"] for r in rows) else ())
+    hints = (labels.fill_hint,) + ((labels.draft_note,) if any(r["draft"] for r in rows) else ()) + (send_line(follow),)
     authors = "; ".join(sorted({d.meta.author for d in content.documents.values()}))
     return FollowUpWorkbook(f"{follow.title} {period}", follow.sheet, header, hints, follow_up_columns(follow),
                             tuple(follow.status_options), tuple(rows), labels.instructions_sheet,

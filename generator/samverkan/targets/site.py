@@ -46,7 +46,7 @@ from samverkan.targets.documents import AgreementTarget, DocumentTarget, Supplem
 from samverkan.targets.followup import FollowUpTarget
 from samverkan.targets.remiss import RemissTarget
 from samverkan.targets import statement
-from samverkan.rules.records import FILL_KEYS, follow_up_columns
+from samverkan.rules.records import FILL_KEYS, follow_up_columns, send_line
 from samverkan.targets.routines import (
     FOLDER as ROUTINES, RoutineFile, RoutinesTarget, filled_values, routine_files, routine_intermediate, unit_values,
 )
@@ -344,7 +344,8 @@ class Site:
         columns = follow_up_columns(follow)
         return {"given": [c.label for c in columns if c.key not in FILL_KEYS],
                 "to_fill": [c.label for c in columns if c.key in FILL_KEYS],
-                "status_options": list(follow.status_options), "instructions": list(follow.instructions)}
+                "status_options": list(follow.status_options), "instructions": list(follow.instructions),
+                "send": send_line(follow)}
 
     def workbook(self, unit: LocalUnit) -> Download | None:
         """The unit's follow-up workbook, where it is built."""

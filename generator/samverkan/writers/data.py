@@ -72,6 +72,7 @@ class JsonWriter(Writer):
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+FONT_NAME = "Calibri"     # every font has its name: LibreOffice shows a nameless bold font as a serif
 HEADER_FILL = PatternFill("solid", fgColor="DDE6EF")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")       # the cells people fill in
 DRAFT_FILL = PatternFill("solid", fgColor="F2F2F2")       # commitments of a document not adopted
@@ -92,6 +93,12 @@ def row_height(values: list[tuple[str, int, bool]]) -> float:
         count = sum(max(1, -(-len(line) // per_line)) for line in str(text).split("\n"))
         lines = max(lines, count)
     return lines * LINE_POINTS + 3
+
+
+def header_width(label: str) -> int:
+    """A column as wide as its bold header's longest word, so that no header breaks inside a word
+    ("Dokumentstatu/s"): bold letters are wider than the digit 0 the width counts in."""
+    return max(len(word) for word in label.split()) * 6 // 5 + 2 if label.strip() else 0
 
 
 def _put(sheet, row: int, column: int, value: Any):
@@ -116,16 +123,23 @@ def _print_setup(sheet, title_row: int) -> None:
     sheet.print_title_rows = f"{title_row}:{title_row}"
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    page_numbers(sheet)
+
+
+def page_numbers(sheet) -> None:
+    """A footer with the page number of every printed page: "Sida 2 av 5"."""
+    sheet.oddFooter.center.text = "Sida &P av &N"
+    sheet.oddFooter.center.font = FONT_NAME
 
 
 def _table(sheet, top: int, columns, rows, fill_keys=(), row_fill=None) -> int:
     """Header row at `top`, one row per record; widths, wrapping and heights. Returns the last row."""
     for index, column in enumerate(columns, start=1):
         cell = _put(sheet, top, index, column.label)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT_NAME, bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = TOP_WRAP
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.column_dimensions[get_column_letter(index)].width = max(column.width, header_width(column.label))
     sheet.row_dimensions[top].height = row_height([(c.label, c.width, True) for c in columns])
     for offset, record in enumerate(rows, start=1):
         number = top + offset
@@ -242,11 +256,11 @@ class XlsxWriter(Writer):
         book = Workbook()
         sheet = book.active
         sheet.title = form.sheet
-        _put(sheet, 1, 1, form.title).font = Font(bold=True, size=14)
+        _put(sheet, 1, 1, form.title).font = Font(name=FONT_NAME, bold=True, size=14)
         row = 2
         for label, value, to_fill in form.header:
             cell = _put(sheet, row, 1, label)
-            cell.font = Font(bold=True)
+            cell.font = Font(name=FONT_NAME, bold=True)
             cell.alignment = TOP_WRAP
             sheet.row_dimensions[row].height = row_height([(label, form.columns[0].width, True)])
             cell = _put(sheet, row, 2, value)
@@ -274,7 +288,12 @@ class XlsxWriter(Writer):
         protection.formatRows = protection.formatColumns = protection.autoFilter = protection.sort = False
         info = book.create_sheet(form.instructions_sheet)
         info.column_dimensions["A"].width = 110
-        _put(info, 1, 1, form.title).font = Font(bold=True, size=13)
+        info.page_setup.orientation = "landscape"
+        info.page_setup.paperSize = info.PAPERSIZE_A4
+        info.page_setup.fitToWidth, info.page_setup.fitToHeight = 1, 0
+        info.sheet_properties.pageSetUpPr.fitToPage = True
+        page_numbers(info)
+        _put(info, 1, 1, form.title).font = Font(name=FONT_NAME, bold=True, size=13)
         for index, line in enumerate((*form.hints, *form.instructions), start=2):
             _put(info, index, 1, line).alignment = TOP_WRAP
             info.row_dimensions[index].height = row_height([(line, 110, True)])
