@@ -170,6 +170,39 @@ def test_a_very_long_word_and_url_stay_inside_the_text_block(mini, tmp_path):
     assert word in seen and url.replace("-", "") in seen.replace("-", "")        # every character is there
 
 
+def test_a_300_character_word_in_a_table_cell_and_a_url_stay_on_the_page_in_pdf_and_in_word(mini, tmp_path):
+    """Issue 22: every PDF page, and the Word file's pages as LibreOffice lays them out (its PDF
+    export, read with pdftotext -bbox), keep a 300-character word in a table cell and a
+    300-character URL inside the text block, every character shown."""
+    word = "Samverkansöverenskommelse" * 12
+    url = ("https://www.example.org/" + "/".join(["samverkan-kring-personer"] * 12))[:300]
+    assert len(word) == len(url) == 300
+    tables = mini / "agreement" / "tables.yaml"
+    text = tables.read_text(encoding="utf-8")
+    row = '    - ["1", "Tillgång till narkotika ska minska."]\n'
+    assert row in text
+    write(tables, text.replace(row, row + f'    - ["3", "{word}"]\n'))
+    section = mini / "agreement" / "sections" / "01.md"
+    text = section.read_text(encoding="utf-8")
+    first = text.index("\n\n", text.index("# ")) + 2
+    write(section, text[:first] + f"Läs mer på {url} och i tabellen.\n\n" + text[first:])
+    written = build(mini, tmp_path / "out", ["agreement"])
+    pdf = next(tmp_path / "out" / w.path for w in written if w.format == "pdf")
+    docx = next(tmp_path / "out" / w.path for w in written if w.format == "docx")
+    for shown in (pdf, libreoffice_convert(docx)):
+        laid_out = pages(shown)
+        assert not [(p.number, line.text[:40]) for p in laid_out for line in outside_text_block(p)], shown.name
+        seen = norm(pdf_text(shown)).replace("\u200b", "").replace("\u00ad", "").replace(" ", "")
+        assert word in seen, shown.name
+        assert url.replace("-", "") in seen.replace("-", ""), shown.name
+        # the word stays in its cell: its pieces begin where the column Mål begins, not left of it
+        lines = [line for p in laid_out for line in p.lines]
+        column = min(line.x0 for line in lines if line.text.replace("\u200b", "").startswith("Tillgång till"))
+        pieces = [line for line in lines if line.text.replace("\u200b", "").startswith("Samverkansö")
+                  or re.fullmatch(r"[A-Za-zåäöÅÄÖ]{20,}", line.text.replace("\u200b", ""))]
+        assert len(pieces) >= 3 and all(line.x0 >= column - 1 for line in pieces), shown.name
+
+
 def test_title_pages_state_coherent_status_and_dates(built, built_remiss, content):
     agreement = PdfReader(built[("agreement", "pdf")]).pages[0].extract_text()
     assert "Version 1.1, 24 november 2026" in agreement and "Antagen 2017" in agreement
