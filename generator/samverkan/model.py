@@ -473,6 +473,7 @@ class Avvikelser:
     kinds: list[str]              # what kind of failure: the choices
     texts: Texts                  # form, headings, labels, hints, web, compilation, masked
     location: "Location | None" = None
+    routine: str | None = None    # the routine (routines.yaml id) whose row on a kommun's page links the web form
 
     @property
     def form_id(self) -> str:

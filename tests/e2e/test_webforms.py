@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+from lxml import html as lxml_html
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -69,6 +70,14 @@ def test_the_forms_are_linked_from_the_start_page_every_kommun_and_the_remiss_pa
     assert "avvikelse.html" in read_page(site / "site", "index.html").links
     for kommun in ("taby", "stockholm-bromma", "danderyd"):
         assert f"../avvikelse.html?enhet={kommun}" in pages[type(next(iter(pages)))(f"kommuner/{kommun}.html")].links
+        # in the row of its routine (avvikelser.yaml `routine`), not in a section of its own
+        tree = lxml_html.fromstring((site / "site" / "kommuner" / f"{kommun}.html").read_bytes())
+        (row,) = [tr for tr in tree.iter("tr") if tr.find("th") is not None
+                  and tr.find("th").text_content().startswith("Avvikelsehantering i samverkan")]
+        assert f"../avvikelse.html?enhet={kommun}" in [a.get("href") for a in row.find("th").iter("a")]
+        assert "Rapportera en avvikelse i samverkan" in row.find("th").text_content()
+        assert [a.get("href") for a in tree.iter("a") if "avvikelse.html" in (a.get("href") or "")] == \
+            [f"../avvikelse.html?enhet={kommun}"] and tree.get_element_by_id("avvikelser", None) is None
     assert "remiss-svar.html" in read_page(site / "site", "remiss.html").links
     assert vnu_errors([site / "site" / "avvikelse.html", site / "site" / "remiss-svar.html"]) == []
     # the Word forms are offered on the form pages, for whoever cannot use the web form

@@ -42,7 +42,7 @@ AVVIKELSE_TEXTS = {
     "masked": ("personnummer", "samordningsnummer", "phone", "email"),
 }
 OTHER_KEYS = ("title", "file_stem", "version", "reply_days", "publish_compilation", "receiver", "parties",
-              "target_groups", "kinds")
+              "target_groups", "kinds", "routine")
 DEFAULT_REPLY_DAYS = 60
 
 # The remiss answer as a web form: `web:` in remiss/remiss.yaml (the questions are the Word
@@ -52,8 +52,10 @@ REMISS_WEB_TEXTS = {"web": ("title", "intro", "no_script", "word_form", "require
                             "choose", "add_answer", "remove_answer", "link_text")}
 
 
-def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems) -> Avvikelser | None:
-    """avvikelser.yaml as the model's Avvikelser; None (with its problems recorded) when invalid."""
+def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems,
+                    routines: tuple[str, ...] = ()) -> Avvikelser | None:
+    """avvikelser.yaml as the model's Avvikelser; None (with its problems recorded) when invalid.
+    `routines`: the ids of routines.yaml, one of which `routine` may name."""
     data = load_yaml(path, problems)
     if data is None:
         return None
@@ -82,6 +84,11 @@ def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems) ->
             else:
                 problems.add(f.loc("target_groups"), f"avvikelser: target_groups: unknown topic '{ident}'",
                              suggest(ident, topics), after={("topic", ident)})
+    routine = f.get("routine", required=False)
+    if routine is not None and routine not in routines:
+        problems.add(f.loc("routine"), f"avvikelser: routine '{routine}' is not a routine of routines.yaml",
+                     suggest(routine, routines))
+        routine = None
     f.finish(tuple(AVVIKELSE_TEXTS))
     if texts is not None:
         stem = texts["compilation"]["file_stem"]
@@ -98,7 +105,7 @@ def load_avvikelser(path: Path, topics: dict[str, Topic], problems: Problems) ->
     if None in (title, file_stem, version, days, receiver, texts) or not (parties and kinds and target_groups):
         return None
     return Avvikelser(title, file_stem, version, days, publish, receiver, address, parties, target_groups, kinds,
-                      texts, Location(path, 1))
+                      texts, Location(path, 1), routine)
 
 
 def _choices(f: Fields, key: str, problems: Problems) -> list[str]:

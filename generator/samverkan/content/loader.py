@@ -561,7 +561,8 @@ def load_content(root: Path, templates: Templates | None = None) -> Content:
     if (root / accessibility.FILE).exists():
         content.accessibility = accessibility.load_accessibility(root / accessibility.FILE, content.remiss, problems)
     if (root / "avvikelser.yaml").exists():
-        content.avvikelser = forms.load_avvikelser(root / "avvikelser.yaml", topics, problems)
+        content.avvikelser = forms.load_avvikelser(root / "avvikelser.yaml", topics, problems,
+                                                   tuple(r.id for r in content.routines))
     if content.remiss is not None:
         content.remiss_web = forms.load_remiss_web(root / "remiss" / "remiss.yaml", problems)
     # What `build` would fail on later is found here, for `check` and `build` alike.

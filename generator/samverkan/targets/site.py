@@ -305,10 +305,15 @@ class Site:
             routine = routines[job.title]
             meta = self.content.documents[routine.document].meta
             row = templates.setdefault(stem, {"title": routine.title, "docx": None, "pdf": None,
-                                              "draft": status_facts(meta)[0] if meta.draft else None})
+                                              "draft": status_facts(meta)[0] if meta.draft else None,
+                                              "avvikelse": None})
             row[job.format] = download
             row["routine"] = routine
         values = unit_values(unit, region)
+        avvikelse = webforms.avvikelse_link(self.content, unit)
+        beside = next((r for r in templates.values() if avvikelse and r["routine"].id == avvikelse["routine"]), None)
+        if beside is not None:      # the form's link sits in its routine's row; else in a section of its own
+            beside["avvikelse"], avvikelse = avvikelse, None
         path = f"{KOMMUNER}/{unit.slug}.html"
         for row in templates.values():
             row["href"] = self.routine_page(unit, row.pop("routine"), row, values, path)
@@ -320,7 +325,7 @@ class Site:
             "kommun_href": f"{KOMMUNER}/{slugify(unit.kommun_name)}.html" if unit.name != unit.kommun_name else None,
         }, templates=list(templates.values()), bundle=bundle, followup=self.workbook(unit),
            followup_form=self.workbook_form(),
-           avvikelse=webforms.avvikelse_link(self.content, unit))
+           avvikelse=avvikelse)
         return Place(unit.name, path, unit.code)
 
     def routine_page(self, unit: LocalUnit, routine, row: dict, values: dict, kommun_href: str) -> str:

@@ -131,12 +131,14 @@ def avvikelse_page(site) -> dict | None:
 
 
 def avvikelse_link(content: Content, unit=None) -> dict | None:
-    """The link to the avvikelse form (from a kommun's page: with its kommun or stadsdel chosen)."""
+    """The link to the avvikelse form (from a kommun's page: with its kommun or stadsdel chosen,
+    in the row of the routine avvikelser.yaml names, else in a section of its own)."""
     a = content.avvikelser
     if a is None:
         return None
     query = f"?enhet={unit.slug}" if unit is not None else ""       # added after url(), which would quote it
-    return {"href": AVVIKELSE, "query": query, "title": a.texts.web.title, "text": a.texts.web.link_text, "intro": a.texts.web.link_intro}
+    return {"href": AVVIKELSE, "query": query, "title": a.texts.web.title, "text": a.texts.web.link_text,
+            "intro": a.texts.web.link_intro, "routine": a.routine}
 
 
 def remiss_answer_page(site, remiss: RemissEdition, words: str, form_jobs: list) -> dict | None:

@@ -25,6 +25,7 @@ def line_of(text: str, start: str) -> int:
 def test_the_projects_and_the_examples_forms_load(example):
     stockholm = load_content(CONTENT).avvikelser
     assert stockholm.reply_days == 60 and stockholm.form_id == "avvikelse-v1" and not stockholm.publish_compilation
+    assert stockholm.routine == "avvikelsehantering"
     assert [t.id for t in stockholm.target_groups][:2] == ["vuxna", "ungdomar"]
     made = load_content(example / "content").avvikelser
     assert made.receiver.organisation == "Region Exempel" and [t.id for t in made.target_groups] == ["unga", "vuxna",
@@ -49,6 +50,7 @@ def test_mistakes_are_reported_with_file_and_line(example):
     text = text.replace("  kind: Typ av brist\n", "")
     text = text.replace("inom {days} dagar", "inom 60 dagar")
     text = text.replace("  - Annat\n", "  - Annat\n  - annat\n")
+    text = text.replace("reply_days: sextio", "reply_days: sextio\nroutine: avvikelse")
     path.write_text(text, encoding="utf-8")
     found = problems_of(example / "content")
     assert f"avvikelser.yaml:{line_of(text, 'reply_days')}: avvikelser.yaml: field 'reply_days' must be a whole number" \
@@ -58,3 +60,5 @@ def test_mistakes_are_reported_with_file_and_line(example):
     assert "avvikelser: receiver: 'samrad(at)example.org' is not an e-mail address" in found
     assert "avvikelser.yaml: labels: missing required field 'kind'" in found
     assert "replies_text must contain {days}" in found and "'annat' is listed twice" in found
+    assert f"avvikelser.yaml:{line_of(text, 'routine')}: avvikelser: routine 'avvikelse' is not a routine of " \
+           "routines.yaml" in found
