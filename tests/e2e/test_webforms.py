@@ -78,6 +78,8 @@ def test_the_forms_are_linked_from_the_start_page_every_kommun_and_the_remiss_pa
         assert "Rapportera en avvikelse i samverkan" in row.find("th").text_content()
         assert [a.get("href") for a in tree.iter("a") if "avvikelse.html" in (a.get("href") or "")] == \
             [f"../avvikelse.html?enhet={kommun}"] and tree.get_element_by_id("avvikelser", None) is None
+        routine = read_page(site / "site", f"kommuner/{kommun}/avvikelsehantering.html")    # and on the routine's page
+        assert f"../../avvikelse.html?enhet={kommun}" in routine.links
     assert "remiss-svar.html" in read_page(site / "site", "remiss.html").links
     assert vnu_errors([site / "site" / "avvikelse.html", site / "site" / "remiss-svar.html"]) == []
     # the Word forms are offered on the form pages, for whoever cannot use the web form
