@@ -15,9 +15,18 @@ and around it: project.py (project folder, template overrides), scaffold.py (`sa
 remiss.py (remiss editions and collecting answers), revisions/ (`samverkan diff`), cli.py.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("samverkan")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """`samverkan.__version__`, read from the installed package's metadata on first use
+    (importlib.metadata costs a noticeable part of a no-op build's start)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'samverkan' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("samverkan")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value

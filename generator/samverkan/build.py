@@ -34,7 +34,7 @@ from samverkan.engine.progress import Progress
 from samverkan.engine.runner import Runner, run_jobs, start_forkserver
 from samverkan.engine.transaction import Transaction, read_manifest
 from samverkan.model import Content
-from samverkan.targets import DEFAULT_TARGETS, TARGETS, BuildOptions, Job
+from samverkan.targets import TARGETS, BuildOptions, Job
 
 __all__ = ["MANIFEST", "BuildInterrupted", "BuildReport", "Written", "build", "build_content", "build_project",
            "collect_jobs", "default_targets", "planned_jobs", "report_lines", "request_key", "run_build", "run_jobs",
@@ -66,6 +66,8 @@ def planned_jobs(content: Content, targets: Iterable[str], options: BuildOptions
 
 def default_targets(content: Content) -> tuple[list[str], dict[str, str]]:
     """The targets a plain build makes for this content, and those it skips with the reason."""
+    from samverkan.targets import DEFAULT_TARGETS   # loads every target: not before the no-op check
+
     chosen, skipped = [], {}
     for name in DEFAULT_TARGETS:
         reason = TARGETS[name]().missing(content)
@@ -113,14 +115,14 @@ def build_project(content_dir: Path, out: Path, targets: Sequence[str] = (), opt
                   on_skipped=None) -> BuildReport:
     """`samverkan build`: nothing to do is known from the input files alone; otherwise load the
     content and build. `on_skipped(name, reason)` hears of default targets the content lacks."""
-    from samverkan.content.loader import load_content
-
     options = options or BuildOptions()
     request = request_key(targets, options)
     if not force:
         done = nothing_to_do(out, request, lambda documents: _fingerprint(Path(content_dir), request, documents))
         if done is not None:
             return done
+    from samverkan.content.loader import load_content   # not before the no-op check: it loads the model's readers
+
     if workers != 1:
         start_forkserver()
     content = load_content(content_dir)

@@ -23,19 +23,16 @@ from pathlib import Path
 import click
 
 from samverkan import build as build_module
-from samverkan import preview
-from samverkan import remiss as remiss_module
 from samverkan import scaffold
-from samverkan.content.catalogues import PERIOD
 from samverkan.dates import parse_day
-from samverkan.content import accessibility, load_content, numbering
 from samverkan.engine.progress import Progress
 from samverkan.errors import UsageProblem
 from samverkan.project import CONTENT, OUTPUT
 from samverkan.targets import TARGETS, BuildOptions
-from samverkan.targets.followup import report_jobs
-from samverkan.targets.remiss import compilation_jobs
-from samverkan.targets.routines import find_units
+
+# Only what `samverkan build` needs before it knows there is nothing to do is imported here
+# (≤ 0.3 s for a no-op); the content loader, the targets and the writers are imported by the
+# commands that use them (samverkan.content → load_content() below).
 
 content_option = click.option("--content", "content_dir", type=click.Path(path_type=Path),
                               default=Path(CONTENT), show_default=True,
@@ -68,6 +65,12 @@ def init(folder: Path, region: str, force: bool) -> None:
     click.echo(f"next: cd {folder} && samverkan build   (then edit content/ and run samverkan check)")
 
 
+def load_content(content_dir: Path):
+    from samverkan.content import load_content as load
+
+    return load(content_dir)
+
+
 def _report(written, out_dir: Path) -> None:
     for line in build_module.summary(written, out_dir):
         click.echo(line)
@@ -84,7 +87,15 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 256), default=
                            help="Worker processes (default: one per core).")
 
 
-@cli.command(epilog=_targets_help())
+class _BuildCommand(click.Command):
+    """`build`: its help lists the targets, whose classes are imported only for the help."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = _targets_help()
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=_BuildCommand)
 @content_option
 @out_option
 @click.option("--deadline", metavar="YYYY-MM-DD", help="The last day to answer the remiss (target remiss).")
@@ -99,7 +110,9 @@ def build(content_dir: Path, out_dir: Path, deadline: str | None, period: str | 
 
     Only files whose inputs changed are made again (--force: all); the output folder is
     switched to the new set as a whole, so an interrupted build leaves the previous one."""
-    options = BuildOptions({"deadline": remiss_module.parse_deadline(deadline), "period": parse_period(period)})
+    from samverkan.remiss import parse_deadline
+
+    options = BuildOptions({"deadline": parse_deadline(deadline), "period": parse_period(period)})
     report = build_module.build_project(content_dir, out_dir, targets, options, jobs, force=force,
                                         progress=Progress.for_terminal(quiet),
                                         on_skipped=lambda name, reason: click.echo(f"skipped {name}: {reason}",
@@ -122,6 +135,8 @@ def routines(content_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: i
     A name can be written in any case, without diacritics, as slug or as kommunkod:
     Täby, taby, 0160. Stockholm (0180) gives all its stadsdelar.
     """
+    from samverkan.targets.routines import find_units
+
     content = load_content(content_dir)
     units = find_units(content, list(kommuner))
     report = build_module.run_build(content, out_dir, ["routines"], BuildOptions({"units": units}), jobs,
@@ -148,6 +163,7 @@ def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
     file could not be compiled (the others are)."""
     content = load_content(content_dir)
     from samverkan.collect import answers as answers_module   # the forms' readers: only for this command
+    from samverkan.targets.remiss import compilation_jobs
 
     compilation = answers_module.collect(content, list(forms))
     jobs = compilation_jobs(content, compilation)
@@ -180,6 +196,7 @@ def collect_followup(content_dir: Path, out_dir: Path, period: str | None, workb
     Exits with 1 when a file could not be compiled (the others are)."""
     content = load_content(content_dir)
     from samverkan.collect import followup as followup_module   # the workbooks' readers: only here
+    from samverkan.targets.followup import report_jobs
 
     report = followup_module.collect(content, list(workbooks), parse_period(period))
     jobs = report_jobs(content, report)
@@ -243,7 +260,11 @@ AS_OF_FROM = {"SOURCE_DATE_EPOCH": "the day of SOURCE_DATE_EPOCH", "reports": "t
 
 
 def parse_period(text: str | None) -> str | None:
-    if text is not None and not PERIOD.match(text):
+    if text is None:
+        return None
+    from samverkan.content.catalogues import PERIOD
+
+    if not PERIOD.match(text):
         raise UsageProblem(f"--period must be a year (YYYY) or a part of one (YYYY-H1, YYYY-Q3), not '{text}'")
     return text
 
@@ -253,6 +274,8 @@ def parse_period(text: str | None) -> str | None:
 def number(content_dir: Path) -> None:
     """Give every paragraph without a stable reference ({¶n}) the next free number of its
     section, written into the Markdown files. Existing numbers never change."""
+    from samverkan.content import numbering
+
     done = numbering.number_paragraphs(content_dir)
     for item in done:
         click.echo(f"{item.location.display(content_dir)}: {item.ref}")
@@ -265,6 +288,8 @@ def check(content_dir: Path) -> None:
     """Validate the content without building; lists every problem with file and line.
     Also renders every document's text (not the files), so a template that needs a value the
     content lacks is found here too. Says which project templates replace packaged ones."""
+    from samverkan.content import accessibility, numbering
+
     content = load_content(content_dir)
     for override in content.templates.overrides():
         if override.replaces:
@@ -343,6 +368,8 @@ def serve(content_dir: Path, out_dir: Path, port: int, no_watch: bool) -> None:
     rebuilds when a file of CONTENT (or the project's templates/) changes; the open page
     reloads itself, and shows the content's mistakes until they are fixed. Ctrl-C stops it."""
     if no_watch:
+        from samverkan import preview
+
         preview.serve(out_dir, port, say=lambda line: click.echo(line))
     else:
         from samverkan import live

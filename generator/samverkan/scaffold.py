@@ -13,7 +13,6 @@ import json
 import unicodedata
 from pathlib import Path
 
-from samverkan.content import load_content
 from samverkan.errors import ContentInvalid, UsageProblem
 from samverkan.project import CONTENT, packaged
 
@@ -69,6 +68,8 @@ def init_project(folder: Path, region: str = DEFAULT_REGION, force: bool = False
             raise UsageProblem(f"cannot write {target}: {exc.strerror or exc}; choose a folder you can write to") \
                 from exc
         written.append(target)
+    from samverkan.content import load_content   # the loader: only here (the CLI imports this module)
+
     try:
         load_content(folder / CONTENT)
     except ContentInvalid as exc:   # a bug in the example, or a name it cannot take

@@ -32,8 +32,6 @@ from typing import Any
 from samverkan.engine.hooks import checkpoint
 from samverkan.errors import BuildFailed
 from samverkan.targets.base import Job
-from samverkan.writers import pandoc, writer_for
-from samverkan.writers.bundle import BundleData
 
 
 @dataclass(frozen=True)
@@ -113,6 +111,14 @@ class Done:
         return cls(made, failed_to_prepare={t.group: why for t in preparing})
 
 
+def writer_for(fmt: str):
+    """The writer of a format. The writers are imported on first use: the workers' forkserver
+    has imported them already, and a build's main process with nothing to do never needs them."""
+    from samverkan.writers import writer_for as find
+
+    return find(fmt)
+
+
 def run_job(job: Job) -> bytes:
     """The bytes of one job's file."""
     return writer_for(job.format).write(job.artifact, job.timestamp)
@@ -190,6 +196,8 @@ def _prefetch(tasks: list[Task]) -> None:
             requests.append(writer_for(task.format).pandoc_request(task.shared, task.timestamp))
     requests = [r for r in requests if r is not None]
     if len(requests) > 1:
+        from samverkan.writers import pandoc
+
         pandoc.prefetch(requests)
 
 
@@ -202,6 +210,8 @@ def _perform_one(task: Task, run, done: Done, kept: Any = None) -> None:
         assert job is not None
 
         def bundle() -> bytes:
+            from samverkan.writers.bundle import BundleData
+
             files = tuple((name, source if isinstance(source, bytes) else Path(source).read_bytes())
                           for name, source in task.members)
             return writer_for(job.format).write(BundleData(files), job.timestamp)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from samverkan.writers.base import Writer
+if TYPE_CHECKING:       # writers/base.py loads the renderer: not for a manifest's format names
+    from samverkan.writers.base import Writer
 
 # format → (module, class); the class's `name` is the format
 _WHERE: dict[str, tuple[str, str]] = {
@@ -27,7 +29,7 @@ _WHERE: dict[str, tuple[str, str]] = {
 MODULES = tuple(sorted({module for module, _ in _WHERE.values()}))
 
 
-class _Registry(Mapping[str, type[Writer]]):
+class _Registry(Mapping[str, "type[Writer]"]):
     """format → writer class, each imported on first use."""
 
     def __getitem__(self, name: str) -> type[Writer]:
@@ -42,6 +44,14 @@ class _Registry(Mapping[str, type[Writer]]):
 
 
 WRITERS: Mapping[str, type[Writer]] = _Registry()
+
+
+def __getattr__(name: str):
+    if name == "Writer":
+        from samverkan.writers.base import Writer
+
+        return Writer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_all() -> None:
