@@ -76,6 +76,19 @@ def _report(written, out_dir: Path) -> None:
         click.echo(line)
 
 
+def _write_compilation(out_dir: Path, jobs) -> None:
+    """What every `collect` command ends with: its compilation's files written and reported."""
+    _report(build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs)), out_dir)
+
+
+def _refuse_rejected(rejected, done: str = "compiled") -> None:
+    """Files from outside that could not be used: listed, and the command exits with 1 (the others
+    were used). One wording for `remiss collect`, `uppfoljning collect`, `avvikelser collect`, `import`."""
+    if rejected:
+        lines = "\n".join(f"  {file}: {why}" for file, why in rejected)
+        raise UsageProblem(f"{len(rejected)} file(s) could not be {done} (the others were):\n{lines}")
+
+
 def _targets_help() -> str:
     """The list of targets under `build --help`, a line each (\\b: click keeps the lines as they are)."""
     return "\b\nTargets:\n" + "\n".join(f"  {name:<12} {target.help}" for name, target in TARGETS.items())
@@ -167,16 +180,13 @@ def collect(content_dir: Path, out_dir: Path, forms: tuple[Path, ...]) -> None:
 
     compilation = answers_module.collect(content, list(forms))
     jobs = compilation_jobs(content, compilation)
-    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
-    _report(written, out_dir)
+    _write_compilation(out_dir, jobs)
     for response in compilation.duplicates:
         click.echo(f"note: {response.file} is a second form from {response.organisation} (the first: "
                    f"{response.duplicate_of}); both are compiled and marked", err=True)
     click.echo(f"compiled {len(compilation.responses)} of {compilation.forms} forms; "
                f"{len(compilation.missing)} remissinstanser have not answered")
-    if compilation.rejected:
-        lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
-        raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+    _refuse_rejected(compilation.rejected)
 
 
 @cli.group()
@@ -200,13 +210,10 @@ def collect_followup(content_dir: Path, out_dir: Path, period: str | None, workb
 
     report = followup_module.collect(content, list(workbooks), parse_period(period))
     jobs = report_jobs(content, report)
-    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
-    _report(written, out_dir)
+    _write_compilation(out_dir, jobs)
     click.echo(f"compiled {len(report.reports)} of {report.forms} workbooks; {len(report.missing)} of "
                f"{len(report.units)} kommuner, stadsdelar and the region have not reported")
-    if report.rejected:
-        lines = "\n".join(f"  {file}: {why}" for file, why in report.rejected)
-        raise UsageProblem(f"{len(report.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+    _refuse_rejected(report.rejected)
 
 
 @cli.group()
@@ -238,8 +245,7 @@ def collect_avvikelser(content_dir: Path, out_dir: Path, period: str | None, as_
     compilation = avvikelser_module.collect(content, list(reports), parse_period(period),
                                             parse_day(as_of, "--date"), previous)
     jobs = avvikelse_jobs(content, compilation)
-    written = build_module.write_outputs(out_dir, jobs, build_module.run_jobs(jobs))
-    _report(written, out_dir)
+    _write_compilation(out_dir, jobs)
     for report in compilation.duplicates:
         click.echo(f"note: {report.file} is the same report as {report.duplicate_of}; both are compiled and marked",
                    err=True)
@@ -250,9 +256,7 @@ def collect_avvikelser(content_dir: Path, out_dir: Path, period: str | None, as_
         click.echo(f"note: replies counted up to {compilation.as_of.isoformat()} ({AS_OF_FROM[compilation.as_of_from]}); "
                    "--date counts up to another day", err=True)
     click.echo(f"compiled {len(compilation.reports)} of {compilation.forms} reports for {compilation.period}")
-    if compilation.rejected:
-        lines = "\n".join(f"  {file}: {why}" for file, why in compilation.rejected)
-        raise UsageProblem(f"{len(compilation.rejected)} file(s) could not be compiled (the others were):\n{lines}")
+    _refuse_rejected(compilation.rejected)
 
 
 AS_OF_FROM = {"SOURCE_DATE_EPOCH": "the day of SOURCE_DATE_EPOCH", "reports": "the newest date in the reports",
@@ -352,9 +356,7 @@ def import_(content_dir: Path, out_dir: Path, apply_: bool, author: str | None, 
     _report(result.written, out_dir)
     for line in result.lines:
         click.echo(line)
-    if result.review.rejected:
-        lines = "\n".join(f"  {file}: {why}" for file, why in result.review.rejected)
-        raise UsageProblem(f"{len(result.review.rejected)} file(s) could not be read (the others were):\n{lines}")
+    _refuse_rejected(result.review.rejected, done="read")
 
 
 @cli.command()
