@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -48,17 +49,21 @@ def test_a_damaged_font_is_named_in_one_clear_message(damage):
     assert "word/fonts/font1.odttf" in message and "damaged" in message and "unpack" not in message
 
 
-def test_a_word_template_whose_embedded_font_is_damaged_fails_the_build_naming_the_template_and_font(mini, tmp_path):
-    reference = packaged(TEMPLATES) / "reference.docx"
-    templates = mini.parent / "templates"
+def damaged_reference(templates: Path) -> Path:
+    """A project's templates/ whose reference.docx embeds fonts cut to 100 bytes."""
     templates.mkdir()
-    source = zipfile.ZipFile(reference)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as damaged:
+    with zipfile.ZipFile(packaged(TEMPLATES) / "reference.docx") as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as damaged:
         for info in source.infolist():
             data = source.read(info)
             damaged.writestr(info, data[:100] if info.filename.startswith("word/fonts/") else data)
     (templates / "reference.docx").write_bytes(out.getvalue())
+    return templates
+
+
+def test_a_word_template_whose_embedded_font_is_damaged_fails_the_build_naming_the_template_and_font(mini, tmp_path):
+    templates = damaged_reference(mini.parent / "templates")
     # refused when the content is loaded (content/overrides.py), before any writer runs
     with pytest.raises(ContentInvalid) as caught:
         build(mini, tmp_path / "out", ["agreement"], workers=1)
@@ -74,16 +79,7 @@ def test_past_the_load_check_the_word_writer_still_names_the_template_and_font(m
     from samverkan.content import loader
 
     monkeypatch.setattr(loader, "check_overrides", lambda templates, problems: None)
-    reference = packaged(TEMPLATES) / "reference.docx"
-    templates = mini.parent / "templates"
-    templates.mkdir()
-    source = zipfile.ZipFile(reference)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as damaged:
-        for info in source.infolist():
-            data = source.read(info)
-            damaged.writestr(info, data[:100] if info.filename.startswith("word/fonts/") else data)
-    (templates / "reference.docx").write_bytes(out.getvalue())
+    templates = damaged_reference(mini.parent / "templates")
     with pytest.raises(BuildFailed) as caught:
         build(mini, tmp_path / "out", ["agreement"], workers=1)
     message = caught.value.message
