@@ -70,7 +70,7 @@ def limit() -> int:
     text = os.environ.get(LIMIT_VARIABLE, "").strip()
     if not text:
         return DEFAULT_LIMIT_MB * 1024 * 1024
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):       # isdigit() alone lets '²' through to int()
         from samverkan.errors import UsageProblem
 
         raise UsageProblem(f"{LIMIT_VARIABLE}={text!r} is not a whole number of MB (0 keeps no prepared templates)")

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from samverkan.collect.documents import CUSTOM, META, ODT_MIME, OFFICE, TEXT, W
-from samverkan.collect.untrusted import Package, Rejected
+from samverkan.collect.documents import CUSTOM, MAX_SPACES, META, ODT_MIME, OFFICE, TEXT, W
+from samverkan.collect.untrusted import Package, Rejected, whole_number
+from samverkan.content.source import refused_in
 from samverkan.text import normalise
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -120,6 +121,11 @@ class _Text:
         self.open = open_comments
 
     def add(self, text: str, tracked: tuple | None) -> None:
+        # What Word and LibreOffice carry invisibly (soft hyphens, zero-width spaces, directional
+        # marks, control characters) is no text content/ may hold (content/source.refused): it is
+        # dropped here, so it is neither proposed as an edit nor written by --apply.
+        for char in refused_in(text):
+            text = text.replace(char, "")
         if not text:
             return
         op = tracked[0] if tracked else None
@@ -335,8 +341,9 @@ def _read_odt(package: Package, file: str) -> Edition:
             elif tag == f"{OFFICE}annotation-end":
                 open_comments.pop(names.get(child.get(f"{OFFICE}name", ""), ""), None)
             elif tag in (f"{TEXT}s",):
-                collect.add(" " * int(child.get(f"{TEXT}c", "1") or 1) if (child.get(f"{TEXT}c", "1") or "1").isdigit()
-                            else " ", tracked())
+                count = whole_number(child.get(f"{TEXT}c"), "text:c (a run of spaces) in content.xml",
+                                     high=MAX_SPACES, default=1)
+                collect.add(" " * min(count, 1000), tracked())
             elif tag in (f"{TEXT}tab", f"{TEXT}line-break"):
                 collect.add(" ", tracked())
             elif tag in skip or tag in (f"{TEXT}p", f"{TEXT}h"):

@@ -80,6 +80,7 @@ def test_keys_follow_the_template_and_the_limit_is_checked(tmp_path, monkeypatch
                 prepared.entry("docx", a, STAMP + dt.timedelta(days=1)).key}) == 4
     monkeypatch.setenv(cache.LIMIT_VARIABLE, "0")
     assert cache.PreparedCache(tmp_path / "output", keys.Digests()).entry("docx", a, STAMP) is None
-    monkeypatch.setenv(cache.LIMIT_VARIABLE, "lots")
-    with pytest.raises(UsageProblem, match="SAMVERKAN_CACHE_MB"):
-        cache.PreparedCache(tmp_path / "output", keys.Digests())
+    for wrong in ("lots", "2²"):             # '²' passes isdigit() but not int()
+        monkeypatch.setenv(cache.LIMIT_VARIABLE, wrong)
+        with pytest.raises(UsageProblem, match="SAMVERKAN_CACHE_MB"):
+            cache.PreparedCache(tmp_path / "output", keys.Digests())

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from samverkan.collect.untrusted import Package
+import io
+import zipfile
+
+import pytest
+
+from samverkan.collect.untrusted import Package, Rejected
 from samverkan.imports.editions import read_edition
 
 from tests.unit.collect import hostile
@@ -114,3 +119,31 @@ def test_footnotes_are_read_with_their_tracked_changes():
     assert [(n.before, n.after, [c.author for c in n.changes]) for n in ed.footnotes] == [
         ("Se lagen.", "Se även lagen.", ["Anna"])]
     assert ed.paragraphs[0].after == "Text"
+
+
+def test_invisible_characters_from_the_office_program_are_not_text():
+    """Word's soft hyphens, zero-width spaces and directional marks are dropped as the edition is
+    read: content/ refuses them (check), so an import must neither propose nor apply them."""
+    ed = edition("<w:p><w:bookmarkStart w:id='1' w:name='_p_3_1_4'/><w:bookmarkEnd w:id='1'/>"
+                 "<w:r><w:t>Sam\u00adverkan</w:t></w:r>"
+                 "<w:ins w:author='Anna' w:date='2026-12-01T10:00:00Z'><w:r><w:t>\u200b</w:t></w:r></w:ins>"
+                 "<w:ins w:author='Anna' w:date='2026-12-01T10:00:00Z'><w:r><w:t> i\u202e länet</w:t></w:r></w:ins>"
+                 "</w:p>")
+    paragraph, = ed.paragraphs
+    assert paragraph.before == "Samverkan" and paragraph.after == "Samverkan i länet"
+    assert [(c.op, c.text) for c in paragraph.changes] == [("inserted", " i länet")]
+
+
+def test_a_run_of_spaces_in_an_odt_with_a_strange_count_is_refused_not_a_traceback():
+    """text:c="²" passes isdigit() but not int(): the strict parser of untrusted numbers refuses it."""
+    content = ('<?xml version="1.0"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               '<text:p>Ett<text:s text:c="²"/>stycke</text:p></office:text></office:body></office:document-content>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        package.writestr("content.xml", content)
+    with pytest.raises(Rejected) as caught:
+        read_edition(Package(buffer.getvalue(), "document"), "x.odt")
+    assert "text:c" in str(caught.value) and "not a whole number" in str(caught.value)
