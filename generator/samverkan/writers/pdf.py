@@ -98,7 +98,7 @@ def remove_abandoned_folders() -> None:
     middle of a compile leaves its folder): each folder's name holds its process's id."""
     for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
         owner = folder.name[len(FOLDER_PREFIX):].split("-", 1)[0]
-        if not owner.isdigit() or int(owner) == os.getpid():
+        if not (owner.isascii() and owner.isdigit()) or int(owner) == os.getpid():   # "²" passes isdigit()
             continue
         try:
             os.kill(int(owner), 0)

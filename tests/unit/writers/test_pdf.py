@@ -171,5 +171,7 @@ def test_the_folder_of_a_killed_compile_is_removed_by_the_next_compiler(tmp_path
         (folder / "main.typ").write_text("#[x]")
     other = tmp_path / "someone-else"
     other.mkdir()
+    strange = tmp_path / f"{pdf.FOLDER_PREFIX}\u00b2-x"        # anyone may make a folder in /tmp
+    strange.mkdir()
     pdf._Compiler(("/nonexistent-fonts",))
-    assert not abandoned.exists() and living.exists() and other.exists()
+    assert not abandoned.exists() and living.exists() and other.exists() and strange.exists()
