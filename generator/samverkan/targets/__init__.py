@@ -8,9 +8,9 @@ on first use."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Iterator, MutableMapping
+from typing import MutableMapping
 
+from samverkan.registry import LazyRegistry
 from samverkan.targets.base import BuildOptions, Job, Target
 
 # name → (module under samverkan.targets, class); the order is the build's and `build --help`'s.
@@ -26,39 +26,8 @@ _REGISTRY: dict[str, tuple[str, str]] = {
 }
 
 
-class _Registry(MutableMapping[str, "type[Target]"]):
-    """The targets by name; a target's module is imported the first time its class is asked for.
-    A target set here (a test's, a plugin's) is taken as it is."""
-
-    def __init__(self, registry: dict[str, tuple[str, str]]) -> None:
-        self._registry: dict[str, tuple[str, str] | None] = dict(registry)
-        self._loaded: dict[str, type[Target]] = {}
-
-    def __getitem__(self, name: str) -> type[Target]:
-        if name not in self._loaded:
-            module, cls = self._registry[name] or ("", "")
-            target = getattr(import_module(f"samverkan.targets.{module}"), cls)
-            if target.name != name:             # a renamed target must be renamed here too
-                raise RuntimeError(f"target {cls} is named '{target.name}', registered as '{name}'")
-            self._loaded[name] = target
-        return self._loaded[name]
-
-    def __setitem__(self, name: str, target: type[Target]) -> None:
-        self._registry.setdefault(name, None)
-        self._loaded[name] = target
-
-    def __delitem__(self, name: str) -> None:
-        del self._registry[name]
-        self._loaded.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._registry)
-
-    def __len__(self) -> int:
-        return len(self._registry)
-
-
-TARGETS: MutableMapping[str, type[Target]] = _Registry(_REGISTRY)
+TARGETS: MutableMapping[str, type[Target]] = LazyRegistry(
+    {name: (f"samverkan.targets.{module}", cls) for name, (module, cls) in _REGISTRY.items()}, "target")
 
 
 def __getattr__(name: str):

@@ -7,9 +7,11 @@ renders and schedules but writes nothing, so it never loads python-docx, openpyx
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING
+
+from samverkan.registry import LazyRegistry
 
 if TYPE_CHECKING:       # writers/base.py loads the renderer: not for a manifest's format names
     from samverkan.writers.base import Writer
@@ -29,21 +31,7 @@ _WHERE: dict[str, tuple[str, str]] = {
 MODULES = tuple(sorted({module for module, _ in _WHERE.values()}))
 
 
-class _Registry(Mapping[str, "type[Writer]"]):
-    """format → writer class, each imported on first use."""
-
-    def __getitem__(self, name: str) -> type[Writer]:
-        module, cls = _WHERE[name]
-        return getattr(import_module(module), cls)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_WHERE)
-
-    def __len__(self) -> int:
-        return len(_WHERE)
-
-
-WRITERS: Mapping[str, type[Writer]] = _Registry()
+WRITERS: Mapping[str, type[Writer]] = LazyRegistry(_WHERE, "writer")
 
 
 def __getattr__(name: str):
