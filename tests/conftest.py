@@ -24,6 +24,21 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def problem_text(root: Path) -> str:
+    """Every problem loading the content at `root` reports, a line each, as `check` prints them."""
+    from samverkan.content.loader import load_content
+    from samverkan.errors import ContentInvalid
+
+    with pytest.raises(ContentInvalid) as info:
+        load_content(root)
+    return "\n".join(p.display(root) for p in info.value.problems)
+
+
+def line_of(text: str, start: str) -> int:
+    """The number of the first line of `text` that starts with `start`."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A project made by `samverkan init` (the packaged example): 29 files, routines for four

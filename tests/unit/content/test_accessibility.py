@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from click.testing import CliRunner
 
 from samverkan.cli import cli
 from samverkan.content.accessibility import stale
 from samverkan.content.loader import load_content
-from samverkan.errors import ContentInvalid
 
-from tests.conftest import write
+from tests.conftest import line_of, problem_text, write
 
 
 def edit(root, old: str, new: str) -> str:
@@ -23,16 +21,6 @@ def edit(root, old: str, new: str) -> str:
     assert old in text
     write(path, text.replace(old, new, 1))
     return text.replace(old, new, 1)
-
-
-def problems_of(root) -> str:
-    with pytest.raises(ContentInvalid) as info:
-        load_content(root)
-    return "\n".join(p.display(root) for p in info.value.problems)
-
-
-def line_of(text: str, start: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
 def test_the_statement_uses_the_remiss_contact_unless_it_names_its_own(project, example):
@@ -48,21 +36,21 @@ def test_the_statement_uses_the_remiss_contact_unless_it_names_its_own(project, 
 
 def test_compliance_dates_and_the_reporting_link_are_checked_with_file_and_line(project):
     text = edit(project, "compliance: delvis förenlig", "compliance: ganska förenlig")
-    found = problems_of(project)
+    found = problem_text(project)
     assert f"accessibility.yaml:{line_of(text, 'compliance:')}: accessibility.yaml: compliance 'ganska förenlig' " \
            "must be one of the three words" in found
     edit(project, "compliance: ganska förenlig", "compliance: delvis förenlig")
     text = edit(project, "report_url: https://www.digg.se/tdosanmalan", "report_url: http://www.digg.se/tdosanmalan")
     assert f"accessibility.yaml:{line_of(text, 'report_url:')}: accessibility.yaml: report_url " \
-           "'http://www.digg.se/tdosanmalan' must be an https address" in problems_of(project)
+           "'http://www.digg.se/tdosanmalan' must be an https address" in problem_text(project)
     edit(project, "report_url: http:", "report_url: https:")
     text = edit(project, "reviewed: 2026-11-24", "reviewed: 24/11/2026")
     assert f"accessibility.yaml:{line_of(text, 'reviewed:')}: accessibility.yaml: 'reviewed' must be a date" \
-           in problems_of(project)
+           in problem_text(project)
     edit(project, "reviewed: 24/11/2026", "reviewed: 2026-11-24")
     text = edit(project, "intro: >-\n    {publisher} står", "intro: >-\n    Vi står")
     assert re.search(r"accessibility\.yaml:\d+: accessibility\.yaml: texts\.intro must contain \{publisher\}",
-                     problems_of(project))
+                     problem_text(project))
 
 
 def test_a_partly_compliant_site_lists_what_is_not_accessible(project):
@@ -71,7 +59,7 @@ def test_a_partly_compliant_site_lists_what_is_not_accessible(project):
     start, end = text.index("exceptions:"), text.index("burden:")
     write(path, text[:start] + "exceptions: []\n" + text[end:])
     assert re.search(r"accessibility\.yaml:\d+: accessibility\.yaml: compliance 'delvis förenlig' needs the list "
-                     r"of what is not accessible", problems_of(project))
+                     r"of what is not accessible", problem_text(project))
 
 
 def test_check_warns_when_the_review_is_more_than_a_year_old(project):

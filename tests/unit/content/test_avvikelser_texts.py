@@ -3,23 +3,11 @@
 
 from __future__ import annotations
 
-import pytest
 
 from samverkan.build import default_targets
 from samverkan.content.loader import load_content
-from samverkan.errors import ContentInvalid
 
-from tests.conftest import CONTENT
-
-
-def problems_of(root) -> str:
-    with pytest.raises(ContentInvalid) as info:
-        load_content(root)
-    return "\n".join(p.display(root) for p in info.value.problems)
-
-
-def line_of(text: str, start: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+from tests.conftest import CONTENT, line_of, problem_text
 
 
 def test_the_projects_and_the_examples_forms_load(example):
@@ -52,7 +40,7 @@ def test_mistakes_are_reported_with_file_and_line(example):
     text = text.replace("  - Annat\n", "  - Annat\n  - annat\n")
     text = text.replace("reply_days: sextio", "reply_days: sextio\nroutine: avvikelse")
     path.write_text(text, encoding="utf-8")
-    found = problems_of(example / "content")
+    found = problem_text(example / "content")
     assert f"avvikelser.yaml:{line_of(text, 'reply_days')}: avvikelser.yaml: field 'reply_days' must be a whole number" \
            in found
     assert f"avvikelser.yaml:{line_of(text, 'target_groups')}: avvikelser: target_groups: unknown topic 'vuxen'" in found
