@@ -113,3 +113,25 @@ def test_a_typst_syntax_error_in_document_typ_is_named_with_its_line(example, st
             in done.output, done.output
         assert "Traceback" not in done.output
     assert not (example / "output").exists()
+
+
+def test_a_copy_of_every_packaged_template_is_not_checked_again_only_what_was_changed(example, monkeypatch):
+    """A project that copied the whole templates folder (as the hint says) and changed one file:
+    the files with the packaged bytes are samverkan's own, tested; checking them cost every build
+    1.4 s (typst's trial PDF, Jinja, fontTools). The changed file is still checked."""
+    import shutil
+
+    from samverkan.content import overrides
+
+    shutil.copytree(PACKAGED, example / "templates", ignore=shutil.ignore_patterns("__pycache__", "__init__.py"),
+                    dirs_exist_ok=True)
+    (example / "templates" / "document.md.j2").write_text(
+        (PACKAGED / "document.md.j2").read_text(encoding="utf-8") + "{# our own #}\n", encoding="utf-8")
+    checked = []
+    for name in ("_reference_docx", "_font", "_jinja"):
+        original = getattr(overrides, name)
+        monkeypatch.setattr(overrides, name, lambda path, *rest, _f=original: (checked.append(path.name), _f(path, *rest)))
+    monkeypatch.setattr(overrides, "_typst", lambda path, *rest: checked.append(path.name))
+    done = CliRunner().invoke(cli, ["check", "--content", str(example / "content")])
+    assert done.exit_code == 0, done.output
+    assert checked == ["document.md.j2"]
