@@ -32,11 +32,12 @@ import errno
 import fcntl
 import json
 import os
+import posixpath
 import shutil
 import signal
 import threading
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from samverkan.engine.hooks import checkpoint
@@ -74,19 +75,54 @@ def describe(exc: OSError, shown: str | Path | None = None, previous: bool = Tru
 
 def refused_path(path: str) -> str | None:
     """Why a job's path may not be written (None: it may). The last guard: content values that
-    make file names are checked where they are loaded."""
-    if not path or "\0" in path or "\\" in path:
+    make file names are checked where they are loaded.
+
+    Plain string checks (every build checks each job's path and each manifest entry's: pathlib
+    per path cost a one-kommun build 0.1 s); once a path has no empty, '.' or '..' part, its
+    parts are exactly its pieces between slashes."""
+    if not path or "\0" in path or "\\" in path or not (path.isascii() or _utf8(path)):
         return "is not a plain relative file name"
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or path.startswith("/"):
+    if path.startswith("/"):
         return "is absolute"
-    if any(part in ("..", ".") for part in path.split("/")) or "" in path.split("/"):
+    parts = path.split("/")
+    if any(part in ("..", ".", "") for part in parts):
         return "contains '..', '.' or an empty folder name"
-    if path == MANIFEST or pure.parts[0] in (INSIDE,) or pure.parts[0].startswith(LEFT_BY_OLD_VERSIONS):
+    if path == MANIFEST or parts[0] == INSIDE or parts[0].startswith(LEFT_BY_OLD_VERSIONS):
         return "is a name the build keeps for itself"
-    if any(len(part.encode("utf-8")) > 255 for part in pure.parts):
+    if any(len(part) > 63 and len(part.encode("utf-8")) > 255 for part in parts):   # ≤ 4 bytes a character
         return "has a name longer than 255 bytes (file systems refuse it; shorten the names in the content)"
     return None
+
+
+def _utf8(text: str) -> bool:
+    """Text a file name can be (JSON can carry a lone surrogate, which no file name is)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class Inside:
+    """Whether relative paths stay inside a folder (`real`, its real path) when every symbolic
+    link on the way is followed: each folder of the paths resolved once, so that checking
+    thousands of paths stays a few milliseconds (a realpath per path: 0.1 s for 2173)."""
+
+    def __init__(self, real: Path | str):
+        self.root = str(real).rstrip("/") + "/"
+        self.real = str(real)
+        self.folders: dict[str, str] = {}
+
+    def __call__(self, path: str) -> bool:
+        """`path`: a relative path refused_path lets through."""
+        head, name = posixpath.split(path)
+        folder = self.folders.get(head)
+        if folder is None:
+            folder = self.folders[head] = os.path.realpath(os.path.join(self.real, head))
+        if not (folder + "/").startswith(self.root):
+            return False
+        full = os.path.join(folder, name)
+        return not os.path.islink(full) or os.path.realpath(full).startswith(self.root)
 
 
 def _libc():
@@ -355,12 +391,11 @@ class Transaction:
         """Refuse, before anything is made, any path that would not stay inside the folder:
         (path, who) pairs; `who` names the job in the message."""
         refused = []
+        inside = Inside(self.real) if os.path.lexists(self.real) else None
         for path, who in paths:
             reason = refused_path(path)
-            if reason is None and os.path.lexists(self.real):
-                resolved = Path(os.path.realpath(self.real / path))
-                if self.real not in resolved.parents:
-                    reason = "would resolve outside the output folder (through a link in it)"
+            if reason is None and inside is not None and not inside(path):
+                reason = "would resolve outside the output folder (through a link in it)"
             if reason:
                 refused.append(f"{who}: the file name {path!r} {reason}")
         if refused:

@@ -198,3 +198,19 @@ def test_a_command_that_adds_files_refuses_a_manifest_written_by_hand_too(built,
     assert "'../v2.txt') contains '..'" in refused.value.message
     assert not (out / "remiss").exists() and (out / "manifest.json").read_bytes() == manifest_before
     assert outside(tmp_path, out, content) == before
+
+
+def test_a_path_no_file_name_can_be_is_refused_with_the_message_not_a_traceback(built, tmp_path):
+    """JSON can carry a lone surrogate (\\ud800), which no file name is: refused like the other
+    paths samverkan never writes (it had been a UnicodeEncodeError)."""
+    content, out = built
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    pdf = next(e for e in data["documents"] if e["format"] == "pdf")
+    data["documents"].append(dict(pdf, path="rutiner/\ud800.pdf"))
+    (out / "manifest.json").write_text(json.dumps(data, ensure_ascii=True), encoding="ascii")
+    before = outside(tmp_path, out, content)
+    done = samverkan("build", "--content", str(content), "--out", str(out), "agreement", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "manifest.json cannot be used, so nothing was written" in done.stderr
+    assert "is not a plain relative file name" in done.stderr
+    assert outside(tmp_path, out, content) == before
