@@ -5,12 +5,14 @@ shows the change a moment later, as `mkdocs serve` or `quarto preview` do:
 
 - the watcher (watchfiles, in a thread) sees the save; a burst of events (an editor writes a
   temporary file and renames it) becomes one change 50 ms after the last of them;
-- the site is built first (`build site`: the page a person is reading is an HTML page; its
-  agreement pages come from the same intermediate as the Word and PDF files), then everything
-  (`build`: Word, PDF, tables, routines, and the site pages that list them): two builds, each
-  switching the output folder once, each incremental (engine/), in this process, which keeps
-  the loaded modules and the forkserver between builds; a save during the site's build puts
-  the site first again (Word and PDF wait);
+- the pages open in a browser are made first, here and now (`preview_pages`: the content
+  loaded, those pages only, by the site's own code) and served ahead of the build (`State.ahead`):
+  the page a person is reading changes within about a second, before the build is done;
+- then one build of everything (Word, PDF, tables, routines and the site), incremental (engine/),
+  in this process (which keeps the loaded modules and the forkserver between builds); it switches
+  the output folder once, and the pages shown ahead are served from output/ again (an open page
+  reloads once more only where the build's file differs from what it shows: the sizes of the
+  files it lists); a save while the open pages are made puts them first again;
 - a page learns that its file changed from a stream of server-sent events
   (`/__samverkan/events`) and reloads itself. The script that listens
   (`/__samverkan/live.js`) is added to the pages by this server as it sends them: the files
@@ -95,32 +97,89 @@ LIVE_JS = """\
 
 class State:
     """What the builds so far did: a build number, when each page last changed, the message of
-    a failed build (None when the last one succeeded). Pages wait on it for news."""
+    a failed build (None when the last one succeeded), the pages open in a browser and the pages
+    shown ahead of the build that makes them (`ahead`). Pages wait on it for news.
 
-    def __init__(self) -> None:
+    `site`: the folder served (OUT/site), read to tell whether a page shown ahead is what the
+    build then wrote (then the open page need not reload again)."""
+
+    def __init__(self, site: Path | None = None) -> None:
         self.condition = threading.Condition()
+        self.site = site
         self.build = 0
         self.changed: dict[str, int] = {}      # URL path of a site file → build that changed it
         self.everything = 0                    # build that changed the style sheet or script
         self.error: str | None = None
         self.closed = False
+        self.open: dict[str, int] = {}         # URL path → pages listening for news of it
+        self.ahead: dict[str, bytes] = {}      # URL path → the page as the coming build makes it
+
+    def listening(self, page: str, change: int) -> None:
+        """A page opened (+1) or closed (-1) its stream of news."""
+        with self.condition:
+            self.open[page] = self.open.get(page, 0) + change
+            if self.open[page] <= 0:
+                del self.open[page]
+
+    def open_pages(self) -> list[str]:
+        with self.condition:
+            return sorted(self.open)
+
+    def served(self, url: str) -> bytes | None:
+        """The page the server sends for `url` now (shown ahead, else the file)."""
+        with self.condition:
+            if url in self.ahead:
+                return self.ahead[url]
+        return self._file(url)
+
+    def _file(self, url: str) -> bytes | None:
+        if self.site is None:
+            return None
+        try:
+            return (self.site / url.lstrip("/")).read_bytes()
+        except OSError:
+            return None
+
+    def shown_ahead(self, pages: dict[str, bytes]) -> list[str]:
+        """Pages made before the build (`preview_pages`): those that differ from what is served
+        are served from now on and their open pages reload. Returns their URL paths."""
+        differ = {url: body for url, body in pages.items() if self.served(url) != body}
+        with self.condition:
+            if differ:
+                self.build += 1
+                self.ahead.update(differ)
+                for url in differ:
+                    self.changed[url] = self.build
+                self.condition.notify_all()
+        return sorted(differ)
 
     def built(self, paths: list[str]) -> None:
-        """A build succeeded, changing these files of the output folder."""
+        """A build succeeded, changing these files of the output folder. A page shown ahead is
+        served from the output folder again; its open pages reload only where the file differs
+        from what they show."""
+        urls = {"/" + path[len(preview.SITE) + 1:] for path in paths if path.startswith(f"{preview.SITE}/")}
         with self.condition:
+            ahead, self.ahead = self.ahead, {}
             self.build += 1
-            for path in paths:
-                if path.startswith(f"{preview.SITE}/"):
-                    url = "/" + path[len(preview.SITE) + 1:]
-                    self.changed[url] = self.build
-                    if url.endswith((".css", ".js")):
-                        self.everything = self.build
+            for url in urls | set(ahead):
+                if url in ahead and self._file(url) == ahead[url]:
+                    continue                    # already shown as it now is
+                self.changed[url] = self.build
+                if url.endswith((".css", ".js")):
+                    self.everything = self.build
             self.error = None
             self.condition.notify_all()
 
     def failed(self, message: str) -> None:
+        """A build (or the content) failed: the message is shown; pages shown ahead of the build
+        are served from the output folder again (the last good set)."""
         with self.condition:
             self.error = message
+            if self.ahead:
+                self.build += 1
+                for url in self.ahead:
+                    self.changed[url] = self.build
+                self.ahead = {}
             self.condition.notify_all()
 
     def close(self) -> None:
@@ -144,6 +203,12 @@ class State:
                     return None
                 self.condition.wait(left)
             return None
+
+
+def _with_tag(page: bytes, build: int) -> bytes:
+    """An HTML page with the live script, which knows the build the page is of."""
+    tag = f'<script src="{SCRIPT}" data-build="{build}" defer></script>'.encode()
+    return page.replace(b"</head>", tag + b"</head>", 1)
 
 
 def page_path(url_path: str) -> str:
@@ -178,13 +243,18 @@ class LiveHandler(preview._Handler):
     def _with_script(self) -> None:
         """The preview handler's answer, with the live script in an HTML page. The answer is
         taken as the handler writes it (whatever it decides to serve or refuse) and sent on
-        changed only in an HTML page's body, its length and its caching."""
+        changed only in an HTML page's body, its length and its caching. A page made ahead of
+        the build that writes it (`State.ahead`) is sent instead of its file."""
         import io
 
-        real, buffer = self.wfile, io.BytesIO()
-        self.wfile = buffer
         with self.state.condition:
             build = self.state.build
+            ahead = self.state.ahead.get(page_path(urlsplit(self.path).path))
+        if ahead is not None:
+            self._send(200, "text/html", _with_tag(ahead, build))
+            return
+        real, buffer = self.wfile, io.BytesIO()
+        self.wfile = buffer
         try:
             super().do_GET()
         finally:
@@ -196,8 +266,7 @@ class LiveHandler(preview._Handler):
         if not lines[0].split(b" ")[1:2] == [b"200"] or not kind.startswith(b"text/html") or b"</head>" not in body:
             real.write(buffer.getvalue())
             return
-        tag = f'<script src="{SCRIPT}" data-build="{build}" defer></script>'.encode()
-        body = body.replace(b"</head>", tag + b"</head>", 1)
+        body = _with_tag(body, build)
         kept = [line for line, (name, _) in zip(lines[1:], fields)
                 if name.strip().lower() not in (b"content-length", b"last-modified", b"cache-control")]
         real.write(b"\r\n".join([lines[0], *kept, f"Content-Length: {len(body)}".encode(),
@@ -214,6 +283,7 @@ class LiveHandler(preview._Handler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         shown: str | None = None
+        self.state.listening(page, +1)
         try:
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
@@ -229,6 +299,8 @@ class LiveHandler(preview._Handler):
                     return
         except OSError:         # the page was closed or reloaded
             return
+        finally:
+            self.state.listening(page, -1)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         if not self.path.startswith(EVENTS):
@@ -241,30 +313,58 @@ def server(out: Path, port: int, state: State):
     return preview.server(out, port, handler=handler)
 
 
-def build_both(content_dir: Path, out: Path, state: State, say: Callable[[str], None],
-               again: threading.Event | None = None) -> bool:
-    """The site first, then everything; the pages hear of each. A failure is shown on the pages
-    and said on the terminal; the output stays as it was. False if a build failed. When `again`
-    is set after the site's build (another save), the rest waits: the site first again."""
+def preview_pages(content_dir: Path, out: Path, urls: list[str]) -> dict[str, bytes]:
+    """The pages at these URL paths as the coming build will make them, made here and now (the
+    content loaded, those pages only, no other file): what a person is reading changes before
+    the build that writes every file is done. The pages list the files of the output folder as
+    they are (their sizes change with that build). Raises what `build` would (SamverkanError)."""
+    import os
+
+    from samverkan.content.loader import load_content
+    from samverkan.engine import entries
+    from samverkan.targets import BuildOptions
+    from samverkan.targets.site import SiteTarget, pages
+    from samverkan.writers import writer_for
+
+    content = load_content(Path(content_dir))
+    if SiteTarget().missing(content) or not urls:
+        return {}
+    manifest = entries.checked(out, Path(os.path.realpath(out)))
+    options = BuildOptions({"manifest": manifest.get("documents", [])})
+    jobs = pages(content, options, [preview.SITE + url for url in urls])
+    writer = writer_for("html")
+    return {job.path[len(preview.SITE):]: writer.write(job.artifact, job.timestamp) for job in jobs}
+
+
+def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], None],
+            again: threading.Event | None = None) -> bool:
+    """After a change: the pages open in a browser first (`preview_pages`, shown ahead of the
+    build), then one build of everything (Word, PDF, tables, routines and the site), which
+    switches the output folder once; the pages hear of each. A failure is shown on the pages and
+    said on the terminal; the output stays as it was. False if a build failed. When `again` is
+    set after the open pages were made (another save), the build waits: the pages first again."""
     from samverkan import build as build_module
     from samverkan.engine.progress import Progress
 
-    for targets in (["site"], []):
-        if not targets and again is not None and again.is_set():
-            return True
-        start = time.monotonic()
-        try:
-            report = build_module.build_project(content_dir, out, targets, progress=Progress.for_terminal(True))
-        except build_module.BuildInterrupted:
-            raise
-        except SamverkanError as exc:
-            message = f"Error: {exc.format_message()}"
-            state.failed(message)
-            say(message)
-            return False
-        changed = [w.path for w in report.written] + list(report.removed)
-        state.built(changed)
-        say(f"{'site' if targets else 'everything'}: {len(changed)} files changed ({time.monotonic() - start:.1f} s)")
+    start = time.monotonic()
+    opened = state.open_pages()
+    try:
+        if opened:
+            shown = state.shown_ahead(preview_pages(content_dir, out, opened))
+            say(f"open pages: {len(shown)} of {len(opened)} changed ({time.monotonic() - start:.1f} s)")
+            if again is not None and again.is_set():
+                return True
+        report = build_module.build_project(content_dir, out, [], progress=Progress.for_terminal(True))
+    except build_module.BuildInterrupted:
+        raise
+    except SamverkanError as exc:
+        message = f"Error: {exc.format_message()}"
+        state.failed(message)
+        say(message)
+        return False
+    changed = [w.path for w in report.written] + list(report.removed)
+    state.built(changed)
+    say(f"everything: {len(changed)} files changed ({time.monotonic() - start:.1f} s)")
     return True
 
 
@@ -283,8 +383,8 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
     if not Path(content_dir).is_dir():
         raise UsageProblem(f"no content folder {content_dir}: run samverkan serve in a project folder, or name it "
                            "with --content (--no-watch serves the last build without content)")
-    state = State()
-    build_both(content_dir, out, state, say)
+    state = State(Path(out) / preview.SITE)
+    rebuild(content_dir, out, state, say)
     httpd = server(out, port, state)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -307,7 +407,7 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
             if not changed.wait(0.2):
                 continue
             changed.clear()
-            build_both(content_dir, out, state, say, again=changed)
+            rebuild(content_dir, out, state, say, again=changed)
     except KeyboardInterrupt:
         pass
     except SamverkanError as exc:       # Ctrl-C or SIGTERM in a build: it left the output as it was

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from samverkan.errors import SamverkanError
 from samverkan.scaffold import init_project
 
 from tests.e2e.test_engine import session_processes
+from tests.inspect import docx_text
 from tests.web import chrome, close
 
 PAGE = "overenskommelse-missbruk-beroende.html"
@@ -82,8 +84,12 @@ def test_serve_rebuilds_on_save_and_the_open_page_follows_until_ctrl_c(project, 
         section.write_text(original.replace(OLD, NEW, 1), encoding="utf-8")
         until(lambda: NEW in " ".join(body().split()))
         assert browser.execute_script("return window.notReloadedByHand === undefined")
-        published = (project / "output" / "site" / PAGE).read_text(encoding="utf-8")
-        assert NEW in " ".join(published.split()) and "__samverkan" not in published   # the script is serve's only
+        # the open page was made ahead of the build; the build then writes every file, this page too
+        published = project / "output" / "site" / PAGE
+        until(lambda: NEW in " ".join(published.read_text(encoding="utf-8").split()))
+        assert "__samverkan" not in published.read_text(encoding="utf-8")      # the script is serve's only
+        word = next((project / "output").glob("overenskommelse-*.docx"))
+        until(lambda: NEW in " ".join(docx_text(word).split()))
 
         # a YAML mistake: the page says what `samverkan check` says, and still shows the last good text
         document = project / "content" / "agreement" / "document.yaml"
@@ -113,3 +119,33 @@ def test_serve_rebuilds_on_save_and_the_open_page_follows_until_ctrl_c(project, 
     while session_processes(process.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert session_processes(process.pid) == []
+
+
+def test_a_page_made_ahead_of_the_build_is_the_page_the_build_makes(project):
+    """serve shows the open pages before the build (live.preview_pages): for every kind of page
+    they are, byte for byte, what the build writes from the same content and files."""
+    from samverkan import live
+    from samverkan.build import build_project
+
+    out = project / "output"
+    build_project(project / "content", out, [])
+    site = out / "site"
+    kinds = ["/index.html", "/" + PAGE, "/ataganden.html", "/kommuner/index.html", "/tillganglighetsredogorelse.html"]
+    kommun = sorted(p for p in (site / "kommuner").glob("*.html") if p.name != "index.html")[0]
+    routine = sorted((site / "kommuner" / kommun.stem).glob("*.html"))[0]
+    urls = kinds + ["/" + str(kommun.relative_to(site)), "/" + str(routine.relative_to(site))]
+    made = live.preview_pages(project / "content", out, urls + ["/no-such-page.html"])
+    assert sorted(made) == sorted(urls)                      # a URL the site has no page for: nothing
+    for url in urls:
+        assert made[url] == (site / url.lstrip("/")).read_bytes(), url
+
+    # a change shows on the page made ahead; the content with a mistake raises what check says
+    section = project / SECTION
+    section.write_text(section.read_text(encoding="utf-8").replace(OLD, NEW, 1), encoding="utf-8")
+    assert NEW in " ".join(live.preview_pages(project / "content", out, ["/" + PAGE])["/" + PAGE].decode().split())
+    document = project / "content" / "agreement" / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace("\ntitle: Överenskommelse",
+                                                                     "\ntitle: [Överenskommelse", 1), encoding="utf-8")
+    with pytest.raises(SamverkanError) as raised:
+        live.preview_pages(project / "content", out, ["/" + PAGE])
+    assert "document.yaml:8" in raised.value.format_message()

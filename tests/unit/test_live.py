@@ -4,6 +4,7 @@ hears of a change to its own file, of a failed build and of the fix."""
 from __future__ import annotations
 
 import threading
+import time
 import urllib.request
 
 from samverkan import live
@@ -63,3 +64,71 @@ def test_a_waiting_page_is_told_at_once():
     state.built(["site/index.html"])
     waiting.join(5)
     assert heard == [{"reload": True}]
+
+
+def test_a_page_shown_ahead_of_the_build_is_served_until_the_build_then_the_file(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    old = b"<!doctype html><html><head><title>T</title></head><body><p>Old</p></body></html>"
+    new = old.replace(b"Old", b"New")
+    (site / "index.html").write_bytes(old)
+    (site / "a.html").write_bytes(old)
+    state = live.State(site)
+    httpd = live.server(tmp_path, 0, state)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    def page(url: str) -> bytes:
+        with urllib.request.urlopen(base + url) as answer:
+            body = answer.read()
+            assert answer.headers["Content-Length"] == str(len(body)) and answer.headers["Cache-Control"] == "no-store"
+            return body
+
+    try:
+        assert state.shown_ahead({"/index.html": old}) == []                  # as served: nothing to do
+        assert state.news("/index.html", 0, None, 0) is None
+        assert state.shown_ahead({"/index.html": new, "/a.html": old}) == ["/index.html"]
+        assert state.news("/index.html", 0, None, 0) == {"reload": True} and state.news("/a.html", 0, None, 0) is None
+        assert page("/") == new.replace(b"</head>", f'<script src="{live.SCRIPT}" data-build="1" defer></script>'
+                                                    f'</head>'.encode())
+        assert (site / "index.html").read_bytes() == old                      # the file is the last build's
+
+        (site / "index.html").write_bytes(new)                                # the build wrote what was shown
+        state.built(["site/index.html"])
+        assert state.news("/index.html", 1, None, 0) is None                  # no second reload
+        assert b"New" in page("/") and state.ahead == {}
+
+        assert state.shown_ahead({"/a.html": new}) == ["/a.html"]
+        state.failed("Error: the build failed")                               # the output keeps the old page
+        assert state.news("/a.html", state.build - 1, None, 0) == {"reload": True}
+        assert b"Old" in page("/a.html")
+    finally:
+        state.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_serve_knows_which_pages_are_open(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html><head></head><body></body></html>", encoding="utf-8")
+    state = live.State()
+    httpd = live.server(tmp_path, 0, state)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        stream = urllib.request.urlopen(f"{base}{live.EVENTS}?page=/kommuner/&build=0")
+        assert stream.readline() == b"retry: 500\n"
+        deadline = time.monotonic() + 5
+        while not state.open_pages() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert state.open_pages() == ["/kommuner/index.html"]
+        state.built(["site/kommuner/index.html"])                            # told, it reloads: the stream ends
+        assert b"reload" in stream.read()
+        deadline = time.monotonic() + 5
+        while state.open_pages() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert state.open_pages() == []
+    finally:
+        state.close()
+        httpd.shutdown()
+        httpd.server_close()

@@ -160,12 +160,21 @@ class SiteTarget(Target):
         return Site(content, options).jobs()
 
 
-class Site:
-    """The pages of one build of the site."""
+def pages(content: Content, options: BuildOptions, paths: Iterable[str]) -> list[Job]:
+    """Some pages of the site only (`paths`: under site/, e.g. "site/index.html"), as the whole
+    site would make them: `samverkan serve` shows the pages open in a browser before the build."""
+    wanted = {path[len(FOLDER) + 1:] for path in paths if path.startswith(f"{FOLDER}/")}
+    return [job for job in Site(content, options, wanted).jobs() if job.path[len(FOLDER) + 1:] in wanted]
 
-    def __init__(self, content: Content, options: BuildOptions):
+
+class Site:
+    """The pages of one build of the site (`wanted`: only these paths under site/ are made into
+    pages; what every page shows, the navigation and the kommun search, is still gathered)."""
+
+    def __init__(self, content: Content, options: BuildOptions, wanted: set[str] | None = None):
         self.content = content
         self.options = options
+        self.wanted = wanted
         self.t = content.site
         self.offer = Offer(options.get("manifest") or [], dict(self.t.formats),   # type: ignore[union-attr]
                            private_kinds(content) + (REVIEW_KIND,))
@@ -200,6 +209,8 @@ class Site:
 
     def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None,
              fill: tuple = (), **context: Any) -> None:
+        if self.wanted is not None and path not in self.wanted:
+            return
         title = context.get("title") or self.t.title
         artifact = HtmlPage(template, path, dict(context, t=self.t, site=self.shared), self.content.templates, document,
                             tuple(sorted((labels or {}).items())), fill)
@@ -331,8 +342,10 @@ class Site:
     def routine_page(self, unit: LocalUnit, routine, row: dict, values: dict, kommun_href: str) -> str:
         """A routine template as a page of its own: the same intermediate as its Word and PDF
         files, with the unit's values in its fields and the other fields shown as what to fill in."""
-        base, registry = routine_intermediate(self.content, routine)
         path = f"{KOMMUNER}/{unit.slug}/{routine.id}.html"
+        if self.wanted is not None and path not in self.wanted:
+            return path                     # not rendered: the routine's template is the page's costly part
+        base, registry = routine_intermediate(self.content, routine)
         title = f"{self.content.routine_texts.title_prefix}: {routine.title} – {unit.name}"   # type: ignore[union-attr]
         self.page("site/routine.html.j2", path, document=base, title=title, routine=dict(row, unit=unit.full_name,
                   kommun_href=kommun_href), labels={"notes-title": self.t.document.notes,
