@@ -36,7 +36,8 @@ from samverkan.engine.transaction import Transaction, read_manifest
 from samverkan.model import Content
 from samverkan.targets import TARGETS, BuildOptions, Job
 
-__all__ = ["MANIFEST", "BuildInterrupted", "BuildReport", "Written", "build", "build_content", "build_project",
+__all__ = ["MANIFEST", "BuildInterrupted", "BuildReport", "Written", "build", "build_content", "build_loaded",
+           "build_project",
            "collect_jobs", "default_targets", "planned_jobs", "report_lines", "request_key", "run_build", "run_jobs",
            "summary", "write_outputs"]
 
@@ -125,7 +126,17 @@ def build_project(content_dir: Path, out: Path, targets: Sequence[str] = (), opt
 
     if workers != 1:
         start_forkserver()
-    content = load_content(content_dir)
+    return build_loaded(load_content(content_dir), out, targets, options, workers, force=force, progress=progress,
+                        on_skipped=on_skipped)
+
+
+def build_loaded(content: Content, out: Path, targets: Sequence[str] = (), options: BuildOptions | None = None,
+                 workers: int | None = None, *, force: bool = False, progress: Progress | None = None,
+                 on_skipped=None) -> BuildReport:
+    """`build_project` of content already loaded (`serve`: the content it has just made the open
+    pages from), recorded as the same request."""
+    options = options or BuildOptions()
+    request = request_key(targets, options)
     chosen = list(targets)
     if not chosen:
         chosen, skipped = default_targets(content)

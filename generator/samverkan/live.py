@@ -37,11 +37,14 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from samverkan import preview
 from samverkan.errors import SamverkanError, UsageProblem
+
+if TYPE_CHECKING:
+    from samverkan.model import Content
 
 EVENTS = "/__samverkan/events"
 SCRIPT = "/__samverkan/live.js"
@@ -313,20 +316,18 @@ def server(out: Path, port: int, state: State):
     return preview.server(out, port, handler=handler)
 
 
-def preview_pages(content_dir: Path, out: Path, urls: list[str]) -> dict[str, bytes]:
-    """The pages at these URL paths as the coming build will make them, made here and now (the
-    content loaded, those pages only, no other file): what a person is reading changes before
+def preview_pages(content: Content, out: Path, urls: list[str]) -> dict[str, bytes]:
+    """The pages at these URL paths as the coming build will make them, made here and now (those
+    pages only, by the site's own code, no other file): what a person is reading changes before
     the build that writes every file is done. The pages list the files of the output folder as
     they are (their sizes change with that build). Raises what `build` would (SamverkanError)."""
     import os
 
-    from samverkan.content.loader import load_content
     from samverkan.engine import entries
     from samverkan.targets import BuildOptions
     from samverkan.targets.site import SiteTarget, pages
     from samverkan.writers import writer_for
 
-    content = load_content(Path(content_dir))
     if SiteTarget().missing(content) or not urls:
         return {}
     manifest = entries.checked(out, Path(os.path.realpath(out)))
@@ -338,23 +339,29 @@ def preview_pages(content_dir: Path, out: Path, urls: list[str]) -> dict[str, by
 
 def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], None],
             again: threading.Event | None = None) -> bool:
-    """After a change: the pages open in a browser first (`preview_pages`, shown ahead of the
-    build), then one build of everything (Word, PDF, tables, routines and the site), which
-    switches the output folder once; the pages hear of each. A failure is shown on the pages and
-    said on the terminal; the output stays as it was. False if a build failed. When `again` is
-    set after the open pages were made (another save), the build waits: the pages first again."""
+    """After a change: the content loaded, the pages open in a browser made first
+    (`preview_pages`, shown ahead of the build), then one build of everything from the same
+    loaded content (Word, PDF, tables, routines and the site), which switches the output folder
+    once; the pages hear of each. A failure is shown on the pages and said on the terminal; the
+    output stays as it was. False if a build failed. When `again` is set after the open pages
+    were made (another save), the build waits: the content is loaded and the pages made again."""
     from samverkan import build as build_module
+    from samverkan.content.loader import load_content
     from samverkan.engine.progress import Progress
 
     start = time.monotonic()
     opened = state.open_pages()
+    progress = Progress.for_terminal(True)
     try:
-        if opened:
-            shown = state.shown_ahead(preview_pages(content_dir, out, opened))
+        if not opened:          # (the first build: nothing to do is known from the files alone)
+            report = build_module.build_project(content_dir, out, [], progress=progress)
+        else:
+            content = load_content(Path(content_dir))
+            shown = state.shown_ahead(preview_pages(content, out, opened))
             say(f"open pages: {len(shown)} of {len(opened)} changed ({time.monotonic() - start:.1f} s)")
             if again is not None and again.is_set():
                 return True
-        report = build_module.build_project(content_dir, out, [], progress=Progress.for_terminal(True))
+            report = build_module.build_loaded(content, out, progress=progress)
     except build_module.BuildInterrupted:
         raise
     except SamverkanError as exc:

@@ -26,6 +26,17 @@ class Job:
     facts: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A file a target makes, as the site lists it: known without making it (or rendering the
+    text it is made from)."""
+
+    path: str
+    format: str
+    timestamp: dt.datetime
+    title: str
+
+
 @dataclass
 class BuildOptions:
     """Options some targets take from the command line (e.g. the remiss deadline)."""
@@ -62,6 +73,12 @@ class Target:
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def files(self, content: Content, options: BuildOptions) -> list[Listed]:
+        """The files `jobs` makes, without making them. Targets whose jobs render a text (the
+        agreements, the tables) say it without rendering: the site lists them on pages that do
+        not show that text, and `serve` makes such pages before a build."""
+        return [Listed(job.path, job.format, job.timestamp, job.title) for job in self.jobs(content, options)]
 
     def owns(self, entry: dict, options: BuildOptions) -> bool:
         """Whether a manifest entry of this target is this run's to replace or remove. A full

@@ -11,7 +11,7 @@ from samverkan.errors import BuildFailed
 from samverkan.model import Content
 from samverkan.rules.records import commitment_records
 from samverkan.render import intermediate, status_phrase
-from samverkan.targets.base import BuildOptions, Job, Target
+from samverkan.targets.base import BuildOptions, Job, Listed, Target
 
 FOLDER = "ataganden"
 
@@ -29,13 +29,21 @@ class CommitmentsTarget(Target):
     def missing(self, content: Content) -> str | None:
         return None if content.commitment_tables else f"no {content.root / 'commitment-tables.yaml'}"
 
-    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+    FORMATS = ("docx", "pdf", "csv", "json", "xlsx")     # the tables as Word and PDF, the records as the rest
+
+    def files(self, content: Content, options: BuildOptions) -> list[Listed]:
         spec = content.commitment_tables
         if spec is None:
             raise BuildFailed(f"target 'commitments': {self.missing(content)}")
+        date = max(d.meta.date for d in content.documents.values())
+        stem = f"{FOLDER}/{spec.file_stem}-{iso_date(date)}"
+        return [Listed(f"{stem}.{fmt}", fmt, build_timestamp(date), spec.title) for fmt in self.FORMATS]
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        files = self.files(content, options)
+        spec = content.commitment_tables
         docs = list(content.documents.values())
         date = max(d.meta.date for d in docs)
-        timestamp = build_timestamp(date)
         sources = [Source(f"{d.meta.short_title}: version {d.meta.version} ({long_date(d.meta.date)}), "
                           f"{status_phrase(d.meta)}",
                           f"Nr som börjar med {d.id_prefix}- avser {d.meta.title} (version {d.meta.version}, "
@@ -44,13 +52,6 @@ class CommitmentsTarget(Target):
         authors = "; ".join(sorted({d.meta.author for d in docs}))
         document = intermediate("commitments.md.j2", content, spec.title, commitments=commitments, sources=sources,
                                 date=date, author=authors)
-        stem = f"{FOLDER}/{spec.file_stem}-{iso_date(date)}"
         records = commitment_records(content, spec.title)
-        kind = "commitments"
-        return [
-            Job(document, "docx", f"{stem}.docx", kind, spec.title, timestamp),
-            Job(document, "pdf", f"{stem}.pdf", kind, spec.title, timestamp),
-            Job(records, "csv", f"{stem}.csv", kind, spec.title, timestamp),
-            Job(records, "json", f"{stem}.json", kind, spec.title, timestamp),
-            Job(records, "xlsx", f"{stem}.xlsx", kind, spec.title, timestamp),
-        ]
+        return [Job(document if f.format in ("docx", "pdf") else records, f.format, f.path, "commitments", f.title,
+                    f.timestamp) for f in files]

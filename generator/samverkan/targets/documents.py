@@ -5,8 +5,8 @@ from __future__ import annotations
 from samverkan.dates import build_timestamp, iso_date
 from samverkan.errors import BuildFailed
 from samverkan.model import Content, Document
-from samverkan.render import render_document
-from samverkan.targets.base import BuildOptions, Job, Target
+from samverkan.render import Intermediate, render_document
+from samverkan.targets.base import BuildOptions, Job, Listed, Target
 
 
 def document_file_stem(doc: Document) -> str:
@@ -31,12 +31,20 @@ class DocumentTarget(Target):
             raise BuildFailed(f"target '{self.name}': {reason}")
         return next(d for d in content.documents.values() if d.kind == self.kind)
 
-    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+    def intermediate(self, content: Content) -> Intermediate:
+        """The document's text as the intermediate every format is made from (rendered once)."""
         doc = self.document(content)
-        intermediate = content.rendered_once(("document", doc.key), lambda: render_document(content, doc.key))
+        return content.rendered_once(("document", doc.key), lambda: render_document(content, doc.key))
+
+    def files(self, content: Content, options: BuildOptions) -> list[Listed]:
+        doc = self.document(content)
         stem = document_file_stem(doc)
         timestamp = build_timestamp(doc.meta.date)
-        return [Job(intermediate, fmt, f"{stem}.{fmt}", self.kind, doc.meta.title, timestamp) for fmt in self.formats]
+        return [Listed(f"{stem}.{fmt}", fmt, timestamp, doc.meta.title) for fmt in self.formats]
+
+    def jobs(self, content: Content, options: BuildOptions) -> list[Job]:
+        intermediate = self.intermediate(content)
+        return [Job(intermediate, f.format, f.path, self.kind, f.title, f.timestamp) for f in self.files(content, options)]
 
 
 class AgreementTarget(DocumentTarget):

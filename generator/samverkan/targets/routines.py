@@ -18,7 +18,7 @@ from samverkan.errors import BuildFailed, UsageProblem
 from samverkan.model import Content
 from samverkan.render import FieldRegistry, FilledDocument, Intermediate, intermediate
 from samverkan.writers.bundle import Bundle
-from samverkan.targets.base import BuildOptions, Job, Target
+from samverkan.targets.base import BuildOptions, Job, Listed, Target
 
 FOLDER = "rutiner"
 ROWS_PER_PHASE = 3
@@ -91,17 +91,7 @@ def _render_routine(content: Content, routine: Routine) -> tuple[Intermediate, d
     return document, fields.registry
 
 
-@dataclass(frozen=True)
-class RoutineFile:
-    """A file of the routines target as the site lists it: known without rendering a template."""
-
-    path: str
-    format: str
-    timestamp: dt.datetime
-    title: str              # the routine's title (a ZIP: its own)
-
-
-def _files(content: Content, unit: LocalUnit) -> tuple[list[tuple[Routine, str, str, dt.datetime]], RoutineFile]:
+def _files(content: Content, unit: LocalUnit) -> tuple[list[tuple[Routine, str, str, dt.datetime]], Listed]:
     """A unit's routine files, (routine, format, path, timestamp) each, and its ZIP: the one rule
     for their names."""
     t = content.routine_texts
@@ -111,18 +101,18 @@ def _files(content: Content, unit: LocalUnit) -> tuple[list[tuple[Routine, str, 
         stem = f"{FOLDER}/{unit.slug}/lokal-rutin-{routine.id}-{unit.slug}-{iso_date(date)}"
         files += [(routine, fmt, f"{stem}.{fmt}", build_timestamp(date)) for fmt in ("docx", "pdf")]
     newest = max(content.documents[r.document].meta.date for r in content.routines)
-    bundle = RoutineFile(f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip", "zip",
+    bundle = Listed(f"{FOLDER}/{unit.slug}/lokala-rutiner-{unit.slug}-{iso_date(newest)}.zip", "zip",
                          build_timestamp(newest), f"{t.title_prefix}: alla mallar – {unit.name}")
     return files, bundle
 
 
-def routine_files(content: Content) -> list[RoutineFile]:
+def routine_files(content: Content) -> list[Listed]:
     """Every file a full build of the routines makes, without rendering the templates (the site
     lists them; rendering the ten templates cost a build of the site alone a second)."""
     listed = []
     for unit in _units(content):
         files, bundle = _files(content, unit)
-        listed += [RoutineFile(path, fmt, timestamp, routine.title) for routine, fmt, path, timestamp in files]
+        listed += [Listed(path, fmt, timestamp, routine.title) for routine, fmt, path, timestamp in files]
         listed.append(bundle)
     return listed
 

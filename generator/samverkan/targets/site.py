@@ -40,7 +40,7 @@ from samverkan.rules.grouping import listed_party
 from samverkan.imports import REVIEW_KIND
 from samverkan.targets.avvikelser import private_kinds
 from samverkan.targets import webforms
-from samverkan.targets.base import BuildOptions, Job, Linked, Target
+from samverkan.targets.base import BuildOptions, Job, Linked, Listed, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
 from samverkan.targets.followup import FollowUpTarget
@@ -48,7 +48,7 @@ from samverkan.targets.remiss import RemissTarget
 from samverkan.targets import statement
 from samverkan.rules.records import FILL_KEYS, follow_up_columns, send_line
 from samverkan.targets.routines import (
-    FOLDER as ROUTINES, RoutineFile, RoutinesTarget, filled_values, routine_files, routine_intermediate, unit_values,
+    FOLDER as ROUTINES, RoutinesTarget, filled_values, routine_files, routine_intermediate, unit_values,
 )
 from samverkan.text import slugify
 from samverkan.writers.html import HtmlPage, StaticFile
@@ -109,7 +109,7 @@ class Offer:
         return Download(f"{FILES}/{path}", entry["format"], self.formats.get(entry["format"], entry["format"].upper()),
                         entry["bytes"], date, entry["title"], path.rsplit("/", 1)[-1])
 
-    def of_jobs(self, jobs: Iterable[Job]) -> list[Download]:
+    def of_jobs(self, jobs: Iterable[Job | Listed]) -> list[Download]:
         return [d for job in jobs if (d := self.download(job.path, iso_date(job.timestamp.date())))]
 
     def of_kinds(self, kinds: Sequence[str]) -> list[Download]:
@@ -209,7 +209,7 @@ class Site:
 
     def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None,
              fill: tuple = (), **context: Any) -> None:
-        if self.wanted is not None and path not in self.wanted:
+        if not self.wants(path):
             return
         title = context.get("title") or self.t.title
         artifact = HtmlPage(template, path, dict(context, t=self.t, site=self.shared), self.content.templates, document,
@@ -222,17 +222,17 @@ class Site:
         """An agreement's page, from the same intermediate as its Word and PDF files."""
         maker = target()
         doc = maker.document(self.content)
-        jobs = maker.jobs(self.content, self.options)
         path = f"{doc.meta.file_stem}.html"
         facts = {"title": doc.meta.title, "subtitle": doc.meta.subtitle, "short_title": doc.meta.short_title,
                  "version": doc.meta.version, "status": _sentence(status_facts(doc.meta)),
                  "date": iso_date(doc.meta.date), "diarienummer": doc.meta.diarienummer,
-                 "parties": list(doc.meta.parties), "href": path, "downloads": self.offer.of_jobs(jobs),
-                 "key": doc.key}
-        self.page("site/document.html.j2", path, document=jobs[0].artifact, title=doc.meta.title, facts=facts,
-                  labels={"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back,
-                          "ref-paragraph": self.t.document.paragraph_ref,
-                          "ref-commitment": self.t.document.commitment_ref})
+                 "parties": list(doc.meta.parties), "href": path,
+                 "downloads": self.offer.of_jobs(maker.files(self.content, self.options)), "key": doc.key}
+        if self.wants(path):
+            self.page("site/document.html.j2", path, document=maker.intermediate(self.content), title=doc.meta.title,
+                      facts=facts, labels={"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back,
+                                           "ref-paragraph": self.t.document.paragraph_ref,
+                                           "ref-commitment": self.t.document.commitment_ref})
         return facts
 
     def commitments(self, documents: list[dict]) -> dict:
@@ -261,7 +261,7 @@ class Site:
             return {"href": commitments_page(party, topic), "count": len(chosen(party, topic))}
 
         maker = CommitmentsTarget()
-        downloads = [] if maker.missing(self.content) else self.offer.of_jobs(maker.jobs(self.content, self.options))
+        downloads = [] if maker.missing(self.content) else self.offer.of_jobs(maker.files(self.content, self.options))
         for party in [None] + [p["id"] for p in parties]:
             for topic in [None] + [t["id"] for t in topics]:
                 shown = chosen(party, topic)
@@ -302,7 +302,7 @@ class Site:
         self.page("site/kommuner.html.j2", f"{KOMMUNER}/{START}", title=self.t.kommuner.title, places=places)
         return places
 
-    def kommun_page(self, unit: LocalUnit, jobs: list[RoutineFile], region) -> Place:
+    def kommun_page(self, unit: LocalUnit, jobs: list[Listed], region) -> Place:
         mine = [job for job in jobs if job.path.startswith(f"{ROUTINES}/{unit.slug}/")]
         templates: dict[str, dict] = {}
         routines = {r.title: r for r in self.content.routines}
@@ -343,7 +343,7 @@ class Site:
         """A routine template as a page of its own: the same intermediate as its Word and PDF
         files, with the unit's values in its fields and the other fields shown as what to fill in."""
         path = f"{KOMMUNER}/{unit.slug}/{routine.id}.html"
-        if self.wanted is not None and path not in self.wanted:
+        if not self.wants(path):
             return path                     # not rendered: the routine's template is the page's costly part
         base, registry = routine_intermediate(self.content, routine)
         title = f"{self.content.routine_texts.title_prefix}: {routine.title} – {unit.name}"   # type: ignore[union-attr]
@@ -405,6 +405,10 @@ class Site:
         return remiss
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def wants(self, path: str) -> bool:
+        """Whether the page at `path` (under site/) is made in this build of the site."""
+        return self.wanted is None or path in self.wanted
 
     def search_index(self, places: list[Place]) -> dict:
         """The kommun search's index: every kommun page and stadsdel page, with the keys of
