@@ -117,8 +117,9 @@ def filled(document: HtmlDocument, values: tuple[tuple[str, str], ...]) -> HtmlD
 
 @lru_cache(maxsize=16)
 def converted(doc: Intermediate, labels: tuple[tuple[str, str], ...]) -> HtmlDocument:
-    """`convert`, once per worker for a document that many pages show (a routine template on
-    every kommun's page)."""
+    """`convert`, once per process for a document that many pages show (a routine template on
+    every kommun's page) or that one process shows twice (`serve` makes the open page ahead of
+    the build, then the build makes it with the sizes of the new files)."""
     return convert(doc, dict(labels))
 
 
@@ -146,8 +147,7 @@ class HtmlWriter(Writer):
         env = environment(page.templates)
         document = None
         if page.document is not None:
-            document = converted(page.document, page.labels) if page.fill else convert(page.document, dict(page.labels))
-            document = filled(document, page.fill)
+            document = filled(converted(page.document, page.labels), page.fill)
         try:
             html = env.get_template(page.template).render(
                 page.context, document=document, page_path=page.path, root="../" * page.path.count("/"),
