@@ -114,7 +114,10 @@ def send_line(follow) -> str:
     return fill(follow.labels.send, to=follow.send_to, due=long_date(follow.due))
 
 
-def follow_up_workbook(content: Content, name: str, code: str | None, period: str, region: bool) -> FollowUpWorkbook:
+def _follow_up_rows(content: Content, region: bool) -> tuple[dict, ...]:
+    """The commitments every kommun's (or the region's) workbook lists: one tuple shared by all
+    the workbooks, so that their inputs keys hash it once (290 kommuner: 1 s hashing their
+    rows one by one)."""
     follow = content.commitment_tables.follow_up
     labels = follow.labels
     parties = follow.region_parties if region else follow.kommun_parties
@@ -126,6 +129,13 @@ def follow_up_workbook(content: Content, name: str, code: str | None, period: st
         rows.append({"id": c.id, "text": c.full_text, **{key: "" for key in FILL_KEYS},
                      "party_name": listed_party(content, c).name, "topic_name": c.topic.name,
                      "section": c.section, "document": source, "draft": draft})
+    return tuple(rows)
+
+
+def follow_up_workbook(content: Content, name: str, code: str | None, period: str, region: bool) -> FollowUpWorkbook:
+    follow = content.commitment_tables.follow_up
+    labels = follow.labels
+    rows = content.rendered_once(("follow-up-rows", region), lambda: _follow_up_rows(content, region))
     header = ((labels.region if region else labels.kommun, name, False),)
     if code is not None:
         header += ((labels.code, code, False),)
@@ -133,5 +143,5 @@ def follow_up_workbook(content: Content, name: str, code: str | None, period: st
     hints = (labels.fill_hint,) + ((labels.draft_note,) if any(r["draft"] for r in rows) else ()) + (send_line(follow),)
     authors = "; ".join(sorted({d.meta.author for d in content.documents.values()}))
     return FollowUpWorkbook(f"{follow.title} {period}", follow.sheet, header, hints, follow_up_columns(follow),
-                            tuple(follow.status_options), tuple(rows), labels.instructions_sheet,
+                            tuple(follow.status_options), rows, labels.instructions_sheet,
                             tuple(follow.instructions), subject=f"{follow.title}: {name}, {period}", author=authors)

@@ -280,7 +280,9 @@ class Site:
     def kommuner(self) -> list[Place]:
         """A page per kommun and stadsdel, and the index; returns the index's places."""
         region = self.content.kommuner.region           # type: ignore[union-attr]
-        jobs = routine_files(self.content)
+        jobs: dict[str, list[Listed]] = {}              # each unit's files, by their folder (rutiner/<slug>)
+        for file in routine_files(self.content):
+            jobs.setdefault(file.path.rsplit("/", 1)[0], []).append(file)
         followup = FollowUpTarget()
         self.workbooks = followup.workbooks(self.content, self.options) if not followup.missing(self.content) else {}
         groups: dict[str, list[LocalUnit]] = {}
@@ -302,8 +304,10 @@ class Site:
         self.page("site/kommuner.html.j2", f"{KOMMUNER}/{START}", title=self.t.kommuner.title, places=places)
         return places
 
-    def kommun_page(self, unit: LocalUnit, jobs: list[Listed], region) -> Place:
-        mine = [job for job in jobs if job.path.startswith(f"{ROUTINES}/{unit.slug}/")]
+    def kommun_page(self, unit: LocalUnit, jobs: dict[str, list[Listed]], region) -> Place:
+        """`jobs`: the routine files by folder (a unit's own looked up, not searched among all:
+        290 kommuner × 6380 files had cost 0.9 s)."""
+        mine = jobs.get(f"{ROUTINES}/{unit.slug}", [])
         templates: dict[str, dict] = {}
         routines = {r.title: r for r in self.content.routines}
         bundle = None

@@ -124,3 +124,35 @@ def test_a_manifest_entry_that_cannot_be_read_is_an_error(example):
     with pytest.raises(BuildFailed) as info:
         SiteTarget().jobs(example, BuildOptions({"manifest": [{"path": "x.docx"}]}))
     assert "manifest.json" in info.value.message
+
+
+def test_a_full_build_renders_each_template_once_though_the_site_asks_the_other_targets_again(example, monkeypatch):
+    """The site asks the other targets for their files (the avvikelse form, the follow-up
+    workbooks); their templates and workbooks are made once per build (the main process renders
+    before any worker starts: the workbooks twice had cost 0.4 s at 290 kommuner)."""
+    from samverkan import render
+    from samverkan.build import default_targets, planned_jobs
+    from samverkan.targets import followup
+
+    content = load_content(example.root)        # a content of its own: nothing rendered yet
+    rendered: dict[str, int] = {}
+    workbooks: list[str] = []
+    real_render, real_workbook = render.render, followup.follow_up_workbook
+
+    def counting_render(template, *args, **kwargs):
+        rendered[template] = rendered.get(template, 0) + 1
+        return real_render(template, *args, **kwargs)
+
+    def counting_workbook(content, name, *args):
+        workbooks.append(name)
+        return real_workbook(content, name, *args)
+
+    monkeypatch.setattr(render, "render", counting_render)
+    monkeypatch.setattr(followup, "follow_up_workbook", counting_workbook)
+    targets, _ = default_targets(content)
+    assert {"commitments", "avvikelser", "followup", "routines", "site"} <= set(targets)
+    jobs = planned_jobs(content, targets, BuildOptions())
+    assert rendered["commitments.md.j2"] == 1 and rendered["avvikelse-form.md.j2"] == 1
+    assert rendered["routine.md.j2"] == len(content.routines)
+    assert len(workbooks) == len(set(workbooks)) == sum(job.format == "xlsx" and job.kind == "follow-up-workbook"
+                                                        for job in jobs)
