@@ -24,7 +24,7 @@ from samverkan.engine.progress import Progress
 from samverkan.engine.runner import Runner, raise_failures
 from samverkan.engine.status import FileStatus
 from samverkan.engine.tasks import Made
-from samverkan.engine.transaction import Transaction, refused_path
+from samverkan.engine.transaction import Inside, Transaction, refused_path
 from samverkan.targets.base import Job, Linked
 
 Owned = Callable[[dict, set[str]], bool]          # (entry, kinds of the phase's jobs) → the phase answers for it
@@ -70,10 +70,12 @@ class IncrementalBuild:
         self.digests = keys.Digests()
         self.cache = PreparedCache(tx.out, self.digests, read=not force)
         self.written: set[str] = set()
+        self.folders: set[str] = set()          # staging folders link() has made
+        self.inside = Inside(tx.real)           # link()'s sources from the output stay inside it
         self.failed = True
 
     def present(self, path: str) -> bool:
-        return path in self.written or (self.tx.real / path).is_file()
+        return path in self.written or os.path.isfile(os.path.join(self.tx.real, path))
 
     def visible(self, owned: Owned) -> list[dict]:
         """The entries as they are now, less those the coming phase answers for (it makes them)."""
@@ -147,33 +149,43 @@ class IncrementalBuild:
         """A file made before (in this build: staged; else in the output) offered again at
         `job.path`: a hard link where the file system allows, else a copy, with the bytes the
         manifest lists. Its source path comes from manifest.json, which anyone can edit: it is
-        refused unless it stays inside the output folder."""
+        refused unless it stays inside the output folder.
+
+        In plain strings, each staging folder made once: a cold build of 290 kommuner links
+        6391 files (pathlib, a mkdir, unlink and stat each had cost a second)."""
         source_path = job.artifact.source
         if refused_path(source_path) is not None:
             return Made(job.path, error=f"refused to offer {source_path!r}: it is not a file of the output folder")
-        if source_path in self.written:
-            source = self.tx.staged(source_path)
+        made_here = source_path in self.written
+        if made_here:
+            source = str(self.tx.staged(source_path))
         else:
-            source = self.tx.current(source_path)
-            if self.tx.real not in Path(os.path.realpath(source)).parents:
+            source = os.path.join(self.tx.real, source_path)
+            if not self.inside(source_path):
                 return Made(job.path, error=f"refused to offer {source_path!r}: it leads out of the output folder")
-        if not source.is_file():
+        if not os.path.isfile(source):
             return Made(job.path, error=f"{source_path} is listed in {MANIFEST} but is not in {self.tx.out}; "
                                         "build it again")
-        target = self.tx.staged(job.path)
+        target = str(self.tx.staged(job.path))
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in self.folders:
+                os.makedirs(folder, exist_ok=True)
+                self.folders.add(folder)
             try:
-                os.link(source, target)
+                try:
+                    os.link(source, target)
+                except FileExistsError:
+                    os.unlink(target)
+                    os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
-            if source_path in self.written:         # made by this build: its hash is known
-                digest = self.entries[source_path]["sha256"]
+            if made_here:                           # made by this build: its hash and size are known
+                digest, size = self.entries[source_path]["sha256"], self.entries[source_path]["bytes"]
             else:                                   # from the output: as the manifest says?
-                with target.open("rb") as handle:
+                with open(target, "rb") as handle:
                     digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            size = target.stat().st_size
+                    size = os.fstat(handle.fileno()).st_size
         except OSError as exc:
             return Made(job.path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or target)))
         if digest != job.artifact.sha256:

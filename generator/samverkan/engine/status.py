@@ -47,7 +47,7 @@ def _manifest_digest(real: Path) -> str | None:
         return None
 
 
-def _status(path: Path) -> tuple[int, int, int, int] | None:
+def _status(path: str | Path) -> tuple[int, int, int, int] | None:
     """(device, inode, size, mtime) of a regular file (a symbolic link is not one); None otherwise."""
     try:
         info = os.lstat(path)
@@ -63,6 +63,7 @@ class FileStatus:
 
     def __init__(self, real: Path):
         self.real = Path(real)
+        self.prefix = str(self.real).rstrip("/") + "/"      # + an entry's path: its file (no pathlib per file)
         self.known: dict[str, list] = {}
         self.seen: dict[str, tuple[int, int, int, int]] = {}     # found intact by this process
         try:
@@ -78,14 +79,14 @@ class FileStatus:
         path = entry.get("path")
         if not isinstance(path, str):
             return False
-        found = _status(self.real / path)
+        found = _status(self.prefix + path)
         if found is None or found[2] != entry.get("bytes"):
             return False
         if self.known.get(path) == [*found, entry.get("sha256")]:
             self.seen[path] = found
             return True
         try:
-            with open(os.open(self.real / path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+            with open(os.open(self.prefix + path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
                 same = hashlib.file_digest(handle, "sha256").hexdigest() == entry.get("sha256")
         except OSError:
             return False
@@ -99,7 +100,7 @@ class FileStatus:
         files = {}
         for entry in documents:
             path = entry["path"]
-            found = _status(self.real / path)
+            found = _status(self.prefix + path)
             if found is None or found[2] != entry.get("bytes"):
                 continue
             if path in written or self.seen.get(path) == found or self.known.get(path) == [*found, entry["sha256"]]:
