@@ -434,8 +434,6 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     folders = watched(content_dir)
-    say(f"serving {Path(out) / preview.SITE} at http://127.0.0.1:{httpd.server_address[1]}/; rebuilding when "
-        f"{' or '.join(str(f) for f in folders)} changes (Ctrl-C stops)")
     changed, stop = threading.Event(), threading.Event()
 
     def watch() -> None:
@@ -444,8 +442,10 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    warm_up(content_dir, out)
     try:
+        warm_up(content_dir, out)
+        say(f"serving {Path(out) / preview.SITE} at http://127.0.0.1:{httpd.server_address[1]}/; rebuilding when "
+            f"{' or '.join(str(f) for f in folders)} changes (Ctrl-C stops)")
         while True:
             # never an endless wait: Ctrl-C may reach another thread of this process (the
             # watcher's, a request's), and only a main thread that wakes up now and then runs
