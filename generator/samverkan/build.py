@@ -190,8 +190,9 @@ def _phase(engine: IncrementalBuild, content: Content, targets: list[str], optio
 # -- what a command prints ----------------------------------------------------------------------
 
 def summary(written: Sequence[Written], out: Path, each_up_to: int = 20, *, unchanged: int = 0,
-            removed: Sequence[str] = ()) -> list[str]:
-    """What a command tells the user it wrote: each file, or a count per kind when there are many."""
+            removed: Sequence[str] = (), listed: int | None = None) -> list[str]:
+    """What a command tells the user it wrote: each file, or a count per kind when there are many.
+    `listed`: how many files the manifest lists, when the caller knows (else it is read)."""
     if len(written) <= each_up_to:
         lines = [f"wrote {out / item.path}" for item in written]
     else:
@@ -203,7 +204,8 @@ def summary(written: Sequence[Written], out: Path, each_up_to: int = 20, *, unch
     if len(removed) > each_up_to:
         lines.append(f"removed {len(removed)} files in all")
     extra = f" ({unchanged} more up to date)" if unchanged else ""
-    listed = len(read_manifest(out).get("documents", []))
+    if listed is None:
+        listed = len(read_manifest(out).get("documents", []))
     return lines + [f"{len(written)} files made{extra}; {out} holds {listed} files, listed in {out / MANIFEST}"]
 
 
@@ -211,5 +213,6 @@ def report_lines(report: BuildReport) -> list[str]:
     if report.checked_only or not (report.written or report.removed):
         return [f"nothing to do: {report.unchanged} files in {report.out} are up to date "
                 f"({report.seconds:.2f} s); list: {report.out / MANIFEST}"]
-    return summary(report.written, report.out, unchanged=report.unchanged, removed=report.removed) + \
+    return summary(report.written, report.out, unchanged=report.unchanged, removed=report.removed,
+                   listed=report.listed) + \
         [f"done in {report.seconds:.1f} s"]

@@ -200,6 +200,7 @@ class IncrementalBuild:
         """Switch to the new set, or, with no file changed, record only what was checked (the
         request's `fingerprint` of the entries, for `nothing_to_do`)."""
         documents = [self.entries[p] for p in sorted(self.entries) if self.present(p)]
+        self.report.listed = len(documents)
         fingerprints = {request: fingerprint(documents)}
         if self.report.written or self.report.removed or documents != self.previous.get("documents"):
             self.tx.commit(manifest(documents, fingerprints), self.written, set(self.report.removed))

@@ -60,6 +60,7 @@ class BuildReport:
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)   # CPU seconds per kind of task (see engine/pool.py)
     checked_only: bool = False     # nothing to do, known from the input files alone
+    listed: int | None = None      # the files manifest.json lists after the build (None: not known)
 
 
 def manifest(documents: list[dict], fingerprints: dict[str, str]) -> dict:
