@@ -123,9 +123,7 @@ def build(content_dir: Path, out_dir: Path, deadline: str | None, period: str | 
 
     Only files whose inputs changed are made again (--force: all); the output folder is
     switched to the new set as a whole, so an interrupted build leaves the previous one."""
-    from samverkan.remiss import parse_deadline
-
-    options = BuildOptions({"deadline": parse_deadline(deadline), "period": parse_period(period)})
+    options = BuildOptions({"deadline": parse_day(deadline, "--deadline"), "period": parse_period(period)})
     report = build_module.build_project(content_dir, out_dir, targets, options, jobs, force=force,
                                         progress=Progress.for_terminal(quiet),
                                         on_skipped=lambda name, reason: click.echo(f"skipped {name}: {reason}",

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from samverkan.dates import long_date, parse_day
+from samverkan.dates import long_date
 from samverkan.model import Remiss, Texts
 from samverkan.text import slugify
 from samverkan.errors import UsageProblem
@@ -93,10 +93,6 @@ def edition(content: Content, deadline: dt.date | None, need_deadline: bool = Tr
         raise UsageProblem(f"{len(missing)} paragraphs have no stable reference yet, so answers could not cite "
                            f"them:\n{where}{more}\nRun `samverkan number` (it adds the missing {{¶n}} markers).")
     return RemissEdition(spec, documents, date, deadline or date)
-
-
-def parse_deadline(text: str | None) -> dt.date | None:
-    return parse_day(text, "--deadline")
 
 
 def same_organisation(a: str, b: str) -> bool:
@@ -207,4 +203,4 @@ def answer_refs(remiss: RemissEdition) -> list[tuple[Document, Section, str, str
 
 
 __all__ = ["RemissEdition", "Reference", "Chapter", "ReferenceIndex", "edition", "reference_rows", "answer_refs",
-           "chapters", "remiss_words", "parse_deadline", "same_organisation"]
+           "chapters", "remiss_words", "same_organisation"]

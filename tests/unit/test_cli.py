@@ -79,11 +79,12 @@ def test_building_one_target_says_how_many_it_made_and_how_many_the_folder_holds
 
 def test_a_build_with_nothing_to_do_loads_neither_the_content_nor_the_writers(mini, tmp_path):
     """The no-op answers from the input files alone (≤ 0.3 s, issue 23): the command line and
-    the check import no target module, no content reader, no writer and none of their libraries."""
+    the check import no target module, no content model or reader, no writer and none of their
+    libraries."""
     out = tmp_path / "out"
     first = CliRunner().invoke(cli, ["build", "--content", str(mini), "--out", str(out), "-q", "-j", "1", "agreement"])
     assert first.exit_code == 0, first.output
-    heavy = ["samverkan.content.loader", "samverkan.targets.documents", "samverkan.targets.site",
+    heavy = ["samverkan.model", "samverkan.content.loader", "samverkan.targets.documents", "samverkan.targets.site",
              "samverkan.writers.base", "samverkan.render", "samverkan.preview", "jinja2", "yaml", "docx", "openpyxl"]
     code = ("import sys; from samverkan.cli import cli\n"
             f"try: cli.main({['build', '--content', str(mini), '--out', str(out), '-q', 'agreement']!r})\n"
