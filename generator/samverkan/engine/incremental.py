@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 from samverkan.engine import entries as checked_entries
 from samverkan.engine import keys
-from samverkan.engine.cache import PreparedCache
+from samverkan.engine.cache import PreparedCache, folder_for
 from samverkan.engine.manifest import MANIFEST, BuildReport, Written, check_unique, fresh, input_keys, manifest, who
 from samverkan.engine.progress import Progress
 from samverkan.engine.runner import Runner, raise_failures
@@ -37,6 +37,7 @@ def nothing_to_do(out: Path, request: str, fingerprint: Fingerprint) -> BuildRep
     needs loading); None otherwise."""
     start = time.monotonic()
     real = Path(os.path.realpath(out))
+    keys.remember_generator(folder_for(real) / keys.GENERATOR_RECORD)
     recorded_manifest, problems = checked_entries.load(real)
     if problems:                        # the build says what is wrong with the manifest
         return None

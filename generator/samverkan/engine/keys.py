@@ -24,9 +24,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
 import pickle
-from functools import lru_cache
+import sys
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
@@ -67,26 +68,104 @@ def tree_digest(folder: Path, skip_hidden: bool = True, skip: frozenset[str] = f
     return h.hexdigest()
 
 
-@lru_cache(maxsize=1)
+_generator: list[str] = []        # this process's generator digest, once known
+GENERATOR_RECORD = "generator.json"     # remember_generator's record, in the cache folder
+
+
 def generator_digest() -> str:
     """samverkan's version, its code (every .py of the package) and the toolchain's versions.
-    Templates are not here: they are hashed per build (a project may override them)."""
+    Templates are not here: they are hashed per build (a project may override them). Once per
+    process; `remember_generator` finds it in a record instead, when nothing it hashes changed."""
+    if not _generator:
+        _generator.append(_generator_digest())
+    return _generator[0]
+
+
+def _package() -> Path:
+    import samverkan
+
+    return Path(samverkan.__file__).parent
+
+
+def _code_files(package: Path) -> list[str]:
+    """The package's .py files (relative paths, in the order of their parts). Not the templates
+    package a wheel installs in templates/: hashed per build, not as code. os.walk, not
+    pathlib's rglob: a build with nothing to do lists them."""
+    found = []
+    for root, dirs, names in os.walk(package):
+        rel = os.path.relpath(root, package).replace(os.sep, "/")
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d != "templates"]
+        found += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".py")]
+    return sorted(found, key=lambda path: path.split("/"))
+
+
+def _generator_digest() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     import samverkan
 
-    package = Path(samverkan.__file__).parent
+    package = _package()
     h = hashlib.sha256(KEY_VERSION + samverkan.__version__.encode())
-    for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).parts[0] == "templates":
-            continue        # a wheel installs the templates package here; hashed per build, not as code
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for rel in _code_files(package):
+        h.update(rel.encode() + b"\0" + (package / rel).read_bytes())
     for name in TOOLCHAIN:
         try:
             h.update(f"{name}={version(name)};".encode())
         except PackageNotFoundError:
             h.update(f"{name}=-;".encode())
     return h.hexdigest()
+
+
+def _generator_stamp() -> list:
+    """What generator_digest() reads, by file status instead of bytes: each .py file of the
+    package (path, size, mtime, inode) and each folder of the import path but the current one
+    (installing, upgrading or removing a library renames its *.dist-info folder there, which
+    changes the folder's mtime)."""
+    package = _package()
+    here = os.path.realpath(os.getcwd())
+    stamp: list = []
+    prefix = str(package) + os.sep
+    for rel in _code_files(package):
+        info = os.stat(prefix + rel)
+        stamp.append([rel, info.st_size, info.st_mtime_ns, info.st_ino])
+    for entry in sys.path:
+        folder = os.path.realpath(entry or ".")
+        if folder != here and os.path.isdir(folder):
+            info = os.stat(folder)
+            stamp.append([folder, info.st_mtime_ns, info.st_ino])
+    return stamp
+
+
+def remember_generator(record: Path) -> str:
+    """generator_digest(), kept in the file `record` (in the cache folder beside the output) with
+    the status of what it hashed: a build with nothing to do stats the package's files instead of
+    reading them and asking the installed libraries for their versions (30 ms of its 0.25 s).
+    The record is as untrusted as any file there: used only when it is exactly what this
+    process finds on disk; otherwise the digest is hashed and the record written again."""
+    if _generator:
+        return _generator[0]
+    try:
+        stamp = _generator_stamp()
+    except OSError:
+        return generator_digest()
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        digest = data.get("digest") if isinstance(data, dict) and data.get("stamp") == stamp else None
+        if isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+            _generator.append(digest)
+            return digest
+    except (OSError, ValueError):
+        pass
+    digest = generator_digest()
+    try:
+        from samverkan.fileio import atomic_write
+
+        record.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(record, json.dumps({"stamp": stamp, "digest": digest}).encode("utf-8"))
+    except OSError:
+        pass            # only a shortcut: the next build hashes the code again
+    return digest
 
 
 class Digests:

@@ -118,3 +118,33 @@ def test_the_request_fingerprint_reads_the_content_files(tmp_path, monkeypatch):
     assert keys.request_fingerprint(tmp_path / "content", Templates(), "req", "changed") != second
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     assert keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs") != second
+
+
+def test_the_generator_digest_is_remembered_only_while_nothing_it_hashes_changed(tmp_path, monkeypatch):
+    """A build with nothing to do takes the digest of samverkan's code from its record (the code
+    files' and library folders' status) instead of reading the code; a record that does not
+    match what is on disk, or is damaged, is not used, and is written again."""
+    record = tmp_path / ".samverkan-cache" / keys.GENERATOR_RECORD
+    true = keys._generator_digest()
+    monkeypatch.setattr(keys, "_generator", [])
+    assert keys.remember_generator(record) == true and record.is_file()     # none yet: hashed, recorded
+    import json
+
+    data = json.loads(record.read_text(encoding="utf-8"))
+    assert data["digest"] == true and any(entry[0] == "engine/keys.py" for entry in data["stamp"])
+
+    def remembered() -> str:
+        monkeypatch.setattr(keys, "_generator", [])      # a new process
+        return keys.remember_generator(record)
+
+    record.write_text(json.dumps(dict(data, digest="0" * 64)), encoding="utf-8")
+    assert remembered() == "0" * 64               # the record, as long as the files are as it lists them
+    stale = [list(entry) for entry in data["stamp"]]
+    changed = next(entry for entry in stale if entry[0] == "engine/keys.py")
+    changed[2] += 1                                # keys.py saved again since (another mtime)
+    record.write_text(json.dumps({"stamp": stale, "digest": "0" * 64}), encoding="utf-8")
+    assert remembered() == true
+    assert json.loads(record.read_text(encoding="utf-8")) == data           # recorded again
+    for damaged in ("{", '{"stamp": 1}', json.dumps(dict(data, digest="not a digest")), "[]"):
+        record.write_text(damaged, encoding="utf-8")
+        assert remembered() == true
