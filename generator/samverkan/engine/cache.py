@@ -1,21 +1,24 @@
 """Prepared routine templates kept between builds, in `.samverkan-cache/` beside the output folder.
 
-A routine template is prepared once per build (pandoc's Word and Typst output, the finished
-Word file: the expensive part) and then filled per kommun. Kept on disk, a later build that
-makes only some copies (one kommun changed, `samverkan routines Täby`, a new output folder)
-fills them without preparing again. The folder is beside the output, not in it, so it
-survives the output's switch (engine/transaction.py) and is never published.
+A routine template is prepared once per build (pandoc's Word, Typst and HTML output, the
+finished Word file: the expensive part) and then filled per kommun (its Word file, PDF and web
+page). Kept on disk, a later build that makes only some copies (one kommun changed, `samverkan
+routines Täby`, `samverkan serve` after an edit, a new output folder) fills them without
+preparing again; an agreement's web page keeps its HTML the same way. The folder is beside the
+output, not in it, so it survives the output's switch (engine/transaction.py) and is never
+published.
 
 - Keyed like the files they make: an entry's key is the hash of the intermediate (the
   template as rendered, with the templates' and fonts' bytes), the format, the timestamp and
   the generator (samverkan's code and version, the tools' versions): anything that would
   change the prepared bytes gives another key (engine/keys.py).
 - Plain files, no pickle: a header line (JSON) and the payload the writer made of what it
-  prepared (`Writer.keep`: the Word file's bytes, the Typst source as JSON). The folder is as
-  untrusted as anything on disk, so an entry is checked before use: its size, its header (our
-  format, this samverkan, this generator, the key its name says), the payload's length and
-  sha256, and then the writer reads it (`Writer.restore`, which checks its types). Anything
-  wrong is a miss: the template is prepared again and the entry replaced, never trusted.
+  prepared (`Writer.keep`: the Word file's bytes, the Typst source as JSON, the HTML's table
+  of contents and body as JSON). The folder is as untrusted as anything on disk, so an entry
+  is checked before use: its size, its header (our format, this samverkan, this generator,
+  the key its name says), the payload's length and sha256, and then the writer reads it
+  (`Writer.restore`, which checks its types). Anything wrong is a miss: the template is
+  prepared again and the entry replaced, never trusted.
 - Written by the worker that prepared the template, atomically (a temporary file renamed), so
   two builds beside each other never see half an entry.
 - Bounded: after a build the entries beyond `SAMVERKAN_CACHE_MB` (200 MB by default) go, the

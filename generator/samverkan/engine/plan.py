@@ -1,8 +1,10 @@
 """The planning of a build's tasks: which jobs become which tasks (engine/tasks.py) and what
 waits for what (engine/pool.py `Schedule`).
 
-- a document shared by many copies (a routine template: `FilledDocument`s with one base) is
-  prepared once and filled in batches, so that every worker gets some (`pool.batches`);
+- a document shared by many copies (a routine template: `FilledDocument`s of one base as Word
+  and PDF; `HtmlPage`s of one document on every kommun's page: jobs whose artifacts have
+  equal `shared` parts) is prepared once and filled in batches, so that every worker gets
+  some (`pool.batches`);
 - tasks of one intermediate in several formats (Word and PDF) become one task: pandoc reads
   the text once for both (writers/pandoc.py `prefetch`);
 - a ZIP waits until its members exist (made in this build: in the staging folder; else in
@@ -28,7 +30,6 @@ def plan(jobs: Sequence[Job], dest: Callable[[str], str | None], workers: int,
     """The tasks that make `jobs` (`dest(path)`: where a file is written, None: keep its bytes):
     shared documents prepared once (or read from `cache`) and filled in batches; ZIPs once
     their members exist (`source(path, made_here)`: where a member can be read)."""
-    from samverkan.render import FilledDocument
     from samverkan.writers.bundle import Bundle
 
     tasks: list[Task] = []
@@ -37,16 +38,14 @@ def plan(jobs: Sequence[Job], dest: Callable[[str], str | None], workers: int,
     for job in jobs:
         if isinstance(job.artifact, Bundle):
             bundles.append((Task("bundle", job=job, dest=dest(job.path)), list(job.artifact.members)))
-        elif isinstance(job.artifact, FilledDocument):
-            groups.setdefault((job.format, id(job.artifact.base), job.timestamp), []).append(job)
+        elif (shared := getattr(job.artifact, "shared", None)) is not None:
+            groups.setdefault((job.format, shared, job.timestamp), []).append(job)
         else:
             tasks.append(Task("write", job=job, dest=dest(job.path)))
-    for number, ((fmt, _, timestamp), members) in enumerate(groups.items()):
+    for number, ((fmt, base, timestamp), members) in enumerate(groups.items()):
         size = batches(len(members), workers)
         for start in range(0, len(members), size):
-            copies = tuple(Copy(j.path, j.artifact.values, j.artifact.title, dest(j.path))
-                           for j in members[start:start + size])
-            base = members[0].artifact.base
+            copies = tuple(Copy(j.path, j.artifact, dest(j.path)) for j in members[start:start + size])
             tasks.append(Task("prepare" if start == 0 else "fill", format=fmt, timestamp=timestamp, copies=copies,
                               shared=base if start == 0 else None, group=number,
                               cache=cache.entry(fmt, base, timestamp) if cache is not None and start == 0 else None))

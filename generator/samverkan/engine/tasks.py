@@ -5,11 +5,13 @@ is made (nothing is held until the end): only the path, sha256 and size go back 
 process. Tasks:
 
 - `write`: one job (an intermediate, records, JSON …) by its writer;
-- `prepare`: a document shared by many copies (a routine template): the expensive part once
-  (pandoc, styles), then the first copies filled; it returns what it prepared, so that the
-  other copies go out as `fill` tasks without preparing again. What it prepared is kept in
-  the cache beside the output (`cache`, engine/cache.py): a later build reads it from there;
-- `fill`: more copies of a prepared document (a kommun's routine: its field values);
+- `prepare`: a document shared by many copies (a routine template, as Word, PDF or the HTML
+  of its web pages): the expensive part once (pandoc, styles), then the first copies filled;
+  it returns what it prepared, so that the other copies go out as `fill` tasks without
+  preparing again. What it prepared is kept in the cache beside the output (`cache`,
+  engine/cache.py): a later build reads it from there;
+- `fill`: more copies of a prepared document (a kommun's routine: its field values; a
+  kommun's page of it: the page around it);
 - `bundle`: a ZIP of files already made (read back from the staging or the output folder).
 
 Tasks of one intermediate in several formats (an agreement as Word and PDF, a routine
@@ -36,11 +38,11 @@ from samverkan.targets.base import Job
 
 @dataclass(frozen=True)
 class Copy:
-    """One copy of a shared document: its file and the values of its fields."""
+    """One copy of a shared document: its file and its artifact (whose `shared` part the task
+    prepares or was given prepared: `Writer.fill_copy`)."""
 
     path: str
-    values: tuple[tuple[str, str], ...]
-    title: str
+    artifact: Any
     dest: str | None
 
 
@@ -232,6 +234,5 @@ def _perform_one(task: Task, run, done: Done, kept: Any = None) -> None:
             from samverkan.engine import cache
 
             cache.store(task.cache, writer.keep(prepared))
-    done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill(prepared, dict(copy.values), copy.title,
-                                                                             task.timestamp))
+    done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill_copy(prepared, copy.artifact, task.timestamp))
                   for copy in task.copies]

@@ -97,6 +97,11 @@ class FilledDocument:
     values: tuple[tuple[str, str], ...]   # (field tag, value)
     title: str                            # the copy's own plain-text title
 
+    @property
+    def shared(self) -> Intermediate:
+        """What its copies share, prepared once per build (engine/plan.py): the intermediate."""
+        return self.base
+
 
 def anchor_id(number: str) -> str:
     return "s-" + re.sub(r"[^0-9A-Za-z.]+", "-", number).strip("-").lower()

@@ -3,13 +3,17 @@ templates/site/ and, for the agreements, from the same intermediate as Word and 
 
 Pandoc turns the intermediate into HTML (templates/html-filter.lua: the stable references as
 anchors, fact boxes, footnotes); the page around it (header, navigation, downloads) is the
-template's. Every link a template makes goes through `url`, which makes it relative to the
-page, so the site works from file://, from any folder of a web server and offline.
+template's. A document shown on many pages (a routine template on every kommun's page) is
+converted once per build and kept between builds (`HtmlWriter.prepare`, engine/plan.py,
+engine/cache.py), like a routine's Word file and PDF. Every link a template makes goes
+through `url`, which makes it relative to the page, so the site works from file://, from any
+folder of a web server and offline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -42,6 +46,16 @@ class HtmlDocument:
 
 
 @dataclass(frozen=True)
+class HtmlSource:
+    """What pandoc makes the HTML of a page's document from: the intermediate and the words
+    its part needs (notes-title, notes-back). The same for every page that shows the document
+    (a routine template on every kommun's page): converted once per build (engine/plan.py)."""
+
+    document: Intermediate
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class HtmlPage:
     """One page: `template` (a name under templates/, e.g. "site/kommun.html.j2") filled with
     `context`; `path` is where the page lies in the site (links are made relative to it).
@@ -55,6 +69,12 @@ class HtmlPage:
     document: Intermediate | None = None
     labels: tuple[tuple[str, str], ...] = ()
     fill: tuple[tuple[str, str], ...] = ()     # (field tag, value): the fields of `document` a unit fills
+
+    @property
+    def shared(self) -> HtmlSource | None:
+        """What pandoc converts for this page, shared with every page of the same document
+        and labels (equal, not the same object: the build groups them by value)."""
+        return HtmlSource(self.document, self.labels) if self.document is not None else None
 
 
 def relative_url(target: str, page: str) -> str:
@@ -117,9 +137,11 @@ def filled(document: HtmlDocument, values: tuple[tuple[str, str], ...]) -> HtmlD
 
 @lru_cache(maxsize=16)
 def converted(doc: Intermediate, labels: tuple[tuple[str, str], ...]) -> HtmlDocument:
-    """`convert`, once per process for a document that many pages show (a routine template on
-    every kommun's page) or that one process shows twice (`serve` makes the open page ahead of
-    the build, then the build makes it with the sizes of the new files)."""
+    """`convert`, remembered in this process for a document it shows twice: `serve` makes the
+    open page ahead of the build, then the build makes it with the sizes of the new files (when
+    that page is made in this process). A document many pages show (a routine template on every
+    kommun's page) is converted once per build by the plan, whichever worker makes its pages,
+    and kept between builds (engine/plan.py, engine/cache.py)."""
     return convert(doc, dict(labels))
 
 
@@ -139,15 +161,37 @@ def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
 
 
 class HtmlWriter(Writer):
+    """A page: its document converted by pandoc (`prepare`, once per build for a document many
+    pages show, and kept between builds as JSON: `keep`, `restore`), then its template filled
+    (`fill_copy`)."""
+
     name = "html"
     suffix = ".html"
     accepts = (HtmlPage,)
 
     def write(self, page: HtmlPage, timestamp: dt.datetime) -> bytes:
+        source = page.shared
+        return self.fill_copy(self.prepare(source, timestamp) if source is not None else None, page, timestamp)
+
+    def prepare(self, source: HtmlSource, timestamp: dt.datetime) -> HtmlDocument:
+        return converted(source.document, source.labels)
+
+    def keep(self, prepared: HtmlDocument) -> bytes:
+        """The table of contents and the body (the metadata is the intermediate's, read again)."""
+        return json.dumps({"toc": str(prepared.toc), "body": str(prepared.body)}, ensure_ascii=False).encode("utf-8")
+
+    def restore(self, payload: bytes, source: HtmlSource) -> HtmlDocument:
+        kept = json.loads(payload.decode("utf-8"))
+        if not isinstance(kept, dict) or set(kept) != {"toc", "body"} or \
+                not all(isinstance(value, str) for value in kept.values()):
+            raise ValueError("not a converted document's table of contents and body")
+        return HtmlDocument(source.document.meta, Markup(kept["toc"]), Markup(kept["body"]))
+
+    def fill_copy(self, prepared: HtmlDocument | None, page: HtmlPage, timestamp: dt.datetime) -> bytes:
+        """The page's template with its document (`prepared`; None: a page without one), the
+        fields a unit fills filled in."""
         env = environment(page.templates)
-        document = None
-        if page.document is not None:
-            document = filled(converted(page.document, page.labels), page.fill)
+        document = filled(prepared, page.fill) if prepared is not None else None
         try:
             html = env.get_template(page.template).render(
                 page.context, document=document, page_path=page.path, root="../" * page.path.count("/"),

@@ -14,7 +14,7 @@ STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
 
 
 def copies(*paths: str) -> tuple[Copy, ...]:
-    return tuple(Copy(p, (), p, None) for p in paths)
+    return tuple(Copy(p, None, None) for p in paths)
 
 
 def bundle(path: str, members: list[str]) -> tuple[Task, list[str]]:
@@ -142,3 +142,32 @@ def test_a_worker_found_dead_when_handed_a_task_passes_it_to_another():
         assert all(m.data == f'{{\n  "n": {m.path[0]}\n}}\n'.encode() for m in made)
     finally:
         pool.kill()
+
+
+def test_the_pages_that_show_one_document_are_one_preparation_and_its_fills():
+    """A routine template's page in every kommun: converted once per build (a task that
+    prepares it and makes the first pages), the rest filled from it; pages of equal documents
+    and labels are one group even as separate objects, other labels another."""
+    from samverkan.engine.plan import plan
+    from samverkan.render import Intermediate
+    from samverkan.writers.html import HtmlPage, HtmlSource
+
+    routine, agreement = Intermediate("# R\n", "R"), Intermediate("# A\n", "A")
+    labels = (("notes-title", "Noter"),)
+
+    def page(path: str, document=None, **kwargs) -> Job:
+        return Job(HtmlPage("site/x.html.j2", path, {}, document=document, **kwargs), "html", f"site/{path}",
+                   "site", path, STAMP)
+
+    units = [page(f"k{n}/r.html", routine, labels=labels, fill=(("enhet", f"K{n}"),)) for n in range(6)]
+    units.append(page("k6/r.html", Intermediate("# R\n", "R"), labels=labels, fill=(("enhet", "K6"),)))
+    jobs = [*units, page("avtal.html", agreement, labels=labels), page("r-utan-noter.html", routine),
+            page("index.html")]
+    schedule = plan(jobs, lambda path: None, 2, lambda path, here: None)
+    prepares = list(schedule.prepare)
+    assert [t.shared for t in prepares] == [HtmlSource(routine, labels), HtmlSource(agreement, labels),
+                                            HtmlSource(routine, ())]
+    fills = schedule.waiting_fills[prepares[0].group]
+    assert all(t.shared is None for t in fills)                            # given what was prepared, later
+    assert sorted(c.path for t in [prepares[0], *fills] for c in t.copies) == sorted(j.path for j in units)
+    assert [t.job.path for t in schedule.single] == ["site/index.html"]   # no document: a page as it is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from lxml import html as lxml_html
@@ -12,7 +13,7 @@ from samverkan.errors import BuildFailed
 from samverkan.project import Templates
 from samverkan.render import render_document
 from samverkan.writers import WRITERS, writer_for
-from samverkan.writers.html import HtmlPage, StaticFile, convert, file_size, relative_url
+from samverkan.writers.html import HtmlPage, HtmlSource, StaticFile, convert, file_size, relative_url
 
 from tests.conftest import write
 
@@ -55,6 +56,28 @@ def test_the_agreement_as_html_has_anchors_notes_and_headings(mini):
     assert tree.xpath("//table/thead//th")                       # tables with header cells
     assert "data-ref" not in html.body and "anchor" not in html.body   # the intermediate's marker is gone
     assert "&lt;tag&gt;" in html.body or "&lt;samverkan&gt;" in html.body   # content printed as typed
+
+
+@pytest.mark.parametrize("payload", [
+    b"", b"\xff\xfe", b"[]", b'{"toc": "", "body": 1}', b'{"toc": "", "body": "", "meta": {}}', b'{"body": ""}',
+])
+def test_a_converted_document_is_kept_as_plain_json_and_read_back_only_as_such(mini, tmp_path, payload):
+    """What the cache holds for the pages of a document (engine/cache.py): its table of contents
+    and body; a page made from it has the bytes of a page made at once. Anything else is
+    refused (the build converts again)."""
+    doc = render_document(load_content(mini), "agreement")
+    writer = writer_for("html")
+    source = HtmlSource(doc, (("notes-back", "Tillbaka"), ("notes-title", "Fotnoter")))
+    kept = writer.keep(writer.prepare(source, NOON))
+    assert set(json.loads(kept)) == {"toc", "body"}
+    write(tmp_path / "templates" / "site" / "probe.html.j2",
+          "{{ document.meta.title }}|{{ document.toc }}|{{ document.body }}")
+    page = HtmlPage("site/probe.html.j2", "avtal.html", {}, Templates(tmp_path / "templates"), document=doc,
+                    labels=source.labels)
+    made = writer.fill_copy(writer.restore(kept, source), page, NOON)
+    assert made == writer.write(page, NOON) and b"Fotnoter" in made and b'id="s-2.1"' in made
+    with pytest.raises(ValueError):
+        writer.restore(payload, source)
 
 
 def test_a_page_is_rendered_with_relative_links_and_escaped_values(tmp_path):
