@@ -116,6 +116,10 @@ class Schedule:
                 return queue.popleft()
         return None
 
+    def queued(self) -> int:
+        """Tasks ready to be handed out now."""
+        return len(self.prepare) + len(self.single) + len(self.fills) + len(self.bundles)
+
     def put_back(self, task: Task) -> None:
         """A task handed out but never started goes back to the front of its queue."""
         queue = {"prepare": self.prepare, "write": self.single, "fill": self.fills, "bundle": self.bundles}[task.kind]
@@ -170,9 +174,14 @@ def batches(count: int, workers: int, largest: int = 16) -> int:
 
 
 def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], None],
-            run=None, timings: dict | None = None) -> None:
-    """Run every task of the schedule, in the workers (or here, without a pool). `timings`
-    collects the CPU seconds per kind of task: {(kind, format): [tasks, files, seconds]}."""
+            run=None, timings: dict | None = None, cores: int = 1) -> None:
+    """Run every task of the schedule, in the workers (or here, without a pool), on at most
+    `cores` cores. `timings` collects the CPU seconds per kind of task: {(kind, format): [tasks,
+    files, seconds]}.
+
+    A task handed out while cores would stay idle (nothing else in flight or ready for them: a
+    small build, the agreement's Word and PDF after an edit) is told so (`Task.idle_cores`): its
+    pandoc conversions then run side by side (writers/pandoc.py `prefetch`)."""
     kwargs = {"run": run} if run is not None else {}
 
     def account(task: Task, done: Done) -> None:
@@ -188,6 +197,7 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
             task = schedule.next()
             if task is None:
                 break
+            task.idle_cores = cores > 1
             done = perform(task, **kwargs)
             account(task, done)
             for made in schedule.finished(task, done):
@@ -207,6 +217,7 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
             if task is None:
                 break
             idle.pop()
+            task.idle_cores = len(busy) + 1 + schedule.queued() < cores
             try:
                 pool.connections[worker].send(task)
             except OSError:             # the worker died while idle: not used again; another does the task

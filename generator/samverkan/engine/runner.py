@@ -72,7 +72,7 @@ class Runner:
             from samverkan.writers import load_all
 
             load_all()
-        execute(schedule, pool, on_made, run, timings)
+        execute(schedule, pool, on_made, run, timings, self.workers)
 
     def close(self, failed: bool) -> None:
         """Stop the workers: at once after a failure, else once they finished."""

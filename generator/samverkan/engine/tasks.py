@@ -16,7 +16,9 @@ process. Tasks:
 
 Tasks of one intermediate in several formats (an agreement as Word and PDF, a routine
 template's preparation for both) travel together (`companions`): pandoc reads the text once
-for all of them (writers/pandoc.py `prefetch`).
+for all of them (writers/pandoc.py `prefetch`), or, when the task is handed out while other
+cores have nothing to do (`idle_cores`: a small build, as `serve` runs after an edit), makes
+the conversions side by side, one process each.
 
 Without a destination (`dest` None) a file's bytes are returned instead (`run_jobs`).
 """
@@ -59,6 +61,7 @@ class Task:
     group: Any = None                           # prepare/fill: which shared document (for scheduling)
     companions: tuple["Task", ...] = ()         # the same intermediate in other formats, done here too
     cache: Any = None                           # prepare: where what it prepares is kept (engine/cache.Entry)
+    idle_cores: bool = False                    # set as it is handed out: nothing else needs the other cores
 
     @property
     def together(self) -> list["Task"]:
@@ -166,7 +169,7 @@ def _cpu() -> float:
 
 def _perform(task: Task, run) -> Done:
     kept = {id(one): _kept(one) for one in task.together if one.kind == "prepare" and one.cache is not None}
-    _prefetch([one for one in task.together if kept.get(id(one)) is None])
+    _prefetch([one for one in task.together if kept.get(id(one)) is None], task.idle_cores)
     done = Done([])
     for one in task.together:
         _perform_one(one, run, done, kept.get(id(one)))
@@ -188,8 +191,10 @@ def _kept(task: Task) -> Any:
         return None
 
 
-def _prefetch(tasks: list[Task]) -> None:
-    """Ask pandoc for every conversion of the tasks' intermediate at once (it reads it once)."""
+def _prefetch(tasks: list[Task], idle_cores: bool = False) -> None:
+    """Ask pandoc for every conversion of the tasks' intermediate at once: one process that
+    reads it once, or, when other cores are idle, one process per conversion side by side
+    (the agreement's Word and PDF: 0.9 s of one core, or 0.6 s of two)."""
     requests = []
     for task in tasks:
         if task.kind == "write" and task.job is not None:
@@ -200,7 +205,7 @@ def _prefetch(tasks: list[Task]) -> None:
     if len(requests) > 1:
         from samverkan.writers import pandoc
 
-        pandoc.prefetch(requests)
+        pandoc.prefetch(requests, side_by_side=idle_cores)
 
 
 def _perform_one(task: Task, run, done: Done, kept: Any = None) -> None:

@@ -27,10 +27,26 @@ from samverkan.writers.base import PreparedFill, Writer
 HEADING_STYLES = {"Heading1": 1, "Heading2": 2, "Heading3": 3}
 
 
+def _styled(doc) -> list[tuple[Any, str | None]]:
+    """Every paragraph of the body with the id of its style as python-docx resolves it
+    (`Paragraph.style`: an unknown or missing style is the default paragraph style), each
+    style resolved once: resolving it for each of the agreement's thousand paragraphs took
+    a seventh of a second of its Word file."""
+    resolved: dict[str | None, str | None] = {}
+    styled = []
+    for paragraph in doc.paragraphs:
+        named = paragraph._p.style
+        if named not in resolved:
+            style = paragraph.style
+            resolved[named] = style.style_id if style is not None else None
+        styled.append((paragraph, resolved[named]))
+    return styled
+
+
 def _insert_title_page(doc, meta: dict[str, Any]) -> None:
     """Title page lines after the subtitle. The page ends through the styles: the TOC heading
     and Heading 1 start a new page (reference.docx), so no empty page can appear."""
-    paragraphs = [p for p in doc.paragraphs if p.style is not None and p.style.style_id in ("Title", "Subtitle")]
+    paragraphs = [p for p, style in _styled(doc) if style in ("Title", "Subtitle")]
     if not paragraphs:
         return
     anchor = paragraphs[-1]._p
@@ -47,10 +63,10 @@ def _insert_title_page(doc, meta: dict[str, Any]) -> None:
 def _letter_heading(doc) -> None:
     """A letter has no title page: its title and subtitle (the styles are a title page's)
     stand under the letterhead at the sizes of the PDF's letter (document.typ)."""
-    for paragraph in doc.paragraphs:
-        if paragraph.style is None or paragraph.style.style_id not in ("Title", "Subtitle"):
+    for paragraph, style in _styled(doc):
+        if style not in ("Title", "Subtitle"):
             continue
-        title = paragraph.style.style_id == "Title"
+        title = style == "Title"
         fmt = paragraph.paragraph_format
         fmt.space_before, fmt.space_after = Pt(18 if title else 0), Pt(4 if title else 8)
         for run in paragraph.runs:
@@ -127,7 +143,7 @@ def _fill_toc(doc, pages: dict[str, int]) -> None:
 def _no_chapter_page_breaks(document, keep_first: bool) -> None:
     """Chapters follow each other on the page (Heading 1 starts a new page by its style);
     the first still starts after the title page, if there is one."""
-    headings = [p for p in document.paragraphs if p.style is not None and p.style.style_id == "Heading1"]
+    headings = [p for p, style in _styled(document) if style == "Heading1"]
     for paragraph in headings[1 if keep_first else 0:]:
         paragraph.paragraph_format.page_break_before = False
 

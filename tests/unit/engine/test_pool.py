@@ -171,3 +171,56 @@ def test_the_pages_that_show_one_document_are_one_preparation_and_its_fills():
     assert all(t.shared is None for t in fills)                            # given what was prepared, later
     assert sorted(c.path for t in [prepares[0], *fills] for c in t.copies) == sorted(j.path for j in units)
     assert [t.job.path for t in schedule.single] == ["site/index.html"]   # no document: a page as it is
+
+
+class ThreadPool:
+    """Workers as threads on real pipes (execute's side is the real one): each records whether
+    its task was told that cores would be idle."""
+
+    def __init__(self, workers: int):
+        import threading
+        from multiprocessing import Pipe
+
+        self.connections, self.told = [], []
+        for _ in range(workers):
+            here, there = Pipe()
+            self.connections.append(here)
+            threading.Thread(target=self.serve, args=(there,), daemon=True).start()
+
+    def serve(self, connection) -> None:
+        while (task := connection.recv()) is not None:
+            self.told.append((task.job.path, task.idle_cores))
+            connection.send(Done([Made(task.job.path, "x", 1)]))
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.send(None)
+
+
+def test_a_task_is_told_of_idle_cores_only_when_nothing_else_would_use_them():
+    """A small build (the agreement's Word and PDF after an edit) lets its pandoc conversions
+    run side by side on the idle cores; a task among others that wait for the cores does not."""
+    writes = lambda *paths: [Task("write", job=Job(None, "csv", p, "k", "", STAMP)) for p in paths]  # noqa: E731
+    told = []
+    record = lambda task: told.append((task.job.path, task.idle_cores)) or Done([Made(task.job.path, "x", 1)])  # noqa: E731
+    import samverkan.engine.pool as pool_module
+
+    perform = pool_module.perform
+    try:
+        pool_module.perform = record            # here, without a pool: the other cores are idle
+        execute(Schedule(writes("a", "b"), []), None, lambda made: None, cores=2)
+        execute(Schedule(writes("c"), []), None, lambda made: None, cores=1)
+    finally:
+        pool_module.perform = perform
+    assert told == [("a", True), ("b", True), ("c", False)]
+
+    pool = ThreadPool(2)
+    try:
+        execute(Schedule(writes("alone"), []), pool, lambda made: None, cores=2)
+        assert pool.told == [("alone", True)]
+        pool.told.clear()
+        execute(Schedule(writes("1", "2", "3", "4"), []), pool, lambda made: None, cores=2)
+        told = dict(pool.told)      # the last one may find the other worker done already: not asked
+        assert len(told) == 4 and not (told["1"] or told["2"] or told["3"])
+    finally:
+        pool.close()

@@ -104,3 +104,23 @@ def test_the_outputs_of_one_pandoc_run_are_told_apart_by_their_lengths():
     assert pandoc._frames(stream, 1) is None                   # more than asked for
     assert pandoc._frames(stream[:-1], 2) is None              # cut short
     assert pandoc._frames(b"pandoc: error\n", 1) is None
+
+
+def test_side_by_side_conversions_give_the_bytes_of_the_command_line(example):
+    """When cores are idle, each conversion of the agreement runs in its own pandoc process at
+    once (writers/pandoc.py `prefetch`, side_by_side): the same bytes, from memory afterwards."""
+    import datetime as dt
+
+    from samverkan.content.loader import load_content
+    from samverkan.render import render_document
+    from samverkan.writers.docx import DocxWriter
+    from samverkan.writers.pdf import PdfWriter
+
+    stamp = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+    content = load_content(example / "content")
+    agreement = render_document(content, next(k for k, d in content.documents.items() if d.kind == "agreement"))
+    requests = [DocxWriter().pandoc_request(agreement, stamp), PdfWriter().pandoc_request(agreement, stamp)]
+    separately = [pandoc._convert(r.markdown, r.to, r.args, r.timestamp, pandoc.PANDOC_READER) for r in requests]
+    pandoc.prefetch(requests, side_by_side=True)
+    assert len(pandoc._prefetched) == 2
+    assert [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests] == separately
