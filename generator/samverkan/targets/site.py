@@ -48,7 +48,7 @@ from samverkan.targets.remiss import RemissTarget
 from samverkan.targets import statement
 from samverkan.rules.records import FILL_KEYS, follow_up_columns, send_line
 from samverkan.targets.routines import (
-    FOLDER as ROUTINES, RoutinesTarget, filled_values, routine_files, routine_intermediate, unit_values,
+    FOLDER as ROUTINES, RoutinesTarget, routine_files, routine_intermediate, unit_fill, unit_values,
 )
 from samverkan.text import slugify
 from samverkan.writers.html import HtmlPage, StaticFile
@@ -349,12 +349,12 @@ class Site:
         path = f"{KOMMUNER}/{unit.slug}/{routine.id}.html"
         if not self.wants(path):
             return path                     # not rendered: the routine's template is the page's costly part
-        base, registry = routine_intermediate(self.content, routine)
+        base, _ = routine_intermediate(self.content, routine)
         title = f"{self.content.routine_texts.title_prefix}: {routine.title} – {unit.name}"   # type: ignore[union-attr]
         self.page("site/routine.html.j2", path, document=base, title=title, routine=dict(row, unit=unit.full_name,
                   kommun_href=kommun_href), labels={"notes-title": self.t.document.notes,
                                                     "notes-back": self.t.document.note_back},
-                  fill=filled_values(registry, values))
+                  fill=unit_fill(self.content, routine, values))
         return path
 
     def workbook_form(self) -> dict | None:
