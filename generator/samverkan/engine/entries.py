@@ -15,8 +15,6 @@ ever used.
 from __future__ import annotations
 
 import json
-import os
-import posixpath
 from pathlib import Path
 
 from samverkan.engine.transaction import MANIFEST, Inside, refused_path
@@ -41,9 +39,7 @@ def problems(real: Path, data: object) -> dict[int, str]:
         if not isinstance(path, str):
             reasons[number] = f"entry {number} has no path"
             continue
-        why = refused_path(path)
-        if why is None and posixpath.normpath(path) != path:
-            why = "is not a normalised path"
+        why = refused_path(path)        # also normalised: no empty, '.' or '..' part, no leading '/'
         if why is None:
             fmt = entry.get("format")
             if fmt not in formats or not path.endswith(f".{fmt}"):
