@@ -181,7 +181,8 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
 
     A task handed out while cores would stay idle (nothing else in flight or ready for them: a
     small build, the agreement's Word and PDF after an edit) is told so (`Task.idle_cores`): its
-    pandoc conversions then run side by side (writers/pandoc.py `prefetch`)."""
+    pandoc conversions then run side by side (writers/pandoc.py `prefetch`), on two cores, which
+    the next tasks handed out count as taken."""
     kwargs = {"run": run} if run is not None else {}
 
     def account(task: Task, done: Done) -> None:
@@ -217,7 +218,10 @@ def execute(schedule: Schedule, pool: Pool | None, on_made: Callable[[Made], Non
             if task is None:
                 break
             idle.pop()
-            task.idle_cores = len(busy) + 1 + schedule.queued() < cores
+            # the cores in use (a task told of idle ones uses two), the tasks ready to
+            # start, and this one with its conversions side by side: room for it?
+            in_use = sum(2 if t.idle_cores else 1 for t in busy.values())
+            task.idle_cores = in_use + schedule.queued() + 2 <= cores
             try:
                 pool.connections[worker].send(task)
             except OSError:             # the worker died while idle: not used again; another does the task

@@ -224,3 +224,12 @@ def test_a_task_is_told_of_idle_cores_only_when_nothing_else_would_use_them():
         assert len(told) == 4 and not (told["1"] or told["2"] or told["3"])
     finally:
         pool.close()
+    # four cores, three workers, three tasks handed out at once: the first may use two cores,
+    # the others then take the rest
+    pool = ThreadPool(3)
+    try:
+        execute(Schedule(writes("x", "y", "z"), []), pool, lambda made: None, cores=4)
+        told = dict(pool.told)
+        assert told["x"] and not told["y"] and not told["z"]
+    finally:
+        pool.close()
