@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -135,13 +136,33 @@ def filled(document: HtmlDocument, values: tuple[tuple[str, str], ...]) -> HtmlD
     return HtmlDocument(document.meta, document.toc, Markup(body))
 
 
-@lru_cache(maxsize=16)
 def converted(doc: Intermediate, labels: tuple[tuple[str, str], ...]) -> HtmlDocument:
     """`convert`, remembered in this process for a document it shows twice: `serve` makes the
     open page ahead of the build, then the build makes it with the sizes of the new files (when
     that page is made in this process). A document many pages show (a routine template on every
     kommun's page) is converted once per build by the plan, whichever worker makes its pages,
-    and kept between builds (engine/plan.py, engine/cache.py)."""
+    and kept between builds (engine/plan.py, engine/cache.py). Remembered with the state of the
+    two template files pandoc reads (`_read_files`): a process that lives on (serve, the tests)
+    converts anew once either is edited, never from what it remembers of the old one."""
+    return _converted(doc, labels, _read_files(doc.templates))
+
+
+CONVERSION_FILES = ("html-parts.html5", "html-filter.lua")
+
+
+def _read_files(templates: Templates) -> tuple:
+    """Which files a conversion reads, and their state on disk now (size, modification time,
+    inode): a file overridden in the project's templates/ or edited gives another state."""
+    state = []
+    for name in CONVERSION_FILES:
+        path = templates.path(name)
+        status = os.stat(path)
+        state.append((str(path), status.st_size, status.st_mtime_ns, status.st_ino))
+    return tuple(state)
+
+
+@lru_cache(maxsize=16)
+def _converted(doc: Intermediate, labels: tuple[tuple[str, str], ...], files: tuple) -> HtmlDocument:
     return convert(doc, dict(labels))
 
 

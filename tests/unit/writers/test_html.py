@@ -58,6 +58,26 @@ def test_the_agreement_as_html_has_anchors_notes_and_headings(mini):
     assert "&lt;tag&gt;" in html.body or "&lt;samverkan&gt;" in html.body   # content printed as typed
 
 
+def test_a_conversion_remembered_in_a_process_is_made_anew_once_its_filter_is_edited(mini, monkeypatch):
+    """serve's process lives on while the secretariat edits templates/: the page it remembers
+    converting must follow an edited (or newly overridden) filter, and only then convert again."""
+    from samverkan.writers import html, pandoc
+
+    packaged = Templates().path("html-filter.lua").read_text(encoding="utf-8")
+    override = write(mini.parent / "templates" / "html-filter.lua", packaged)
+    doc = render_document(load_content(mini), "agreement")
+    runs = []
+    real = pandoc.run
+    monkeypatch.setattr(pandoc, "run", lambda *args, **kwargs: runs.append(1) or real(*args, **kwargs))
+    labels = (("notes-title", "Fotnoter"),)
+    first = html.converted(doc, labels)
+    assert html.converted(doc, labels) is first and len(runs) == 1          # remembered
+    assert 'class="factbox"' in first.body
+    override.write_text(packaged.replace('{"factbox"}', '{"faktaruta"}'), encoding="utf-8")
+    edited = html.converted(doc, labels)
+    assert len(runs) == 2 and 'class="faktaruta"' in edited.body and 'class="factbox"' not in edited.body
+
+
 @pytest.mark.parametrize("payload", [
     b"", b"\xff\xfe", b"[]", b'{"toc": "", "body": 1}', b'{"toc": "", "body": "", "meta": {}}', b'{"body": ""}',
 ])
