@@ -93,6 +93,9 @@ def test_a_damaged_cache_gives_the_bytes_of_a_cold_build_and_a_good_one_is_used(
         html[3]: with_header(entries[html[4]], key=html[3].rsplit(".", 1)[0], samverkan="0.0.1"),
         # a header right in every way over a payload that is not a converted document
         html[5]: with_payload(entries[html[5]], b'{"toc": 1, "body": ["<p>"]}'),
+        # ... or JSON nested deeper than any reader goes (Python's json gives up with a RecursionError)
+        html[7]: with_payload(entries[html[7]], b"[" * 200_000 + b"]" * 200_000),
+        pdf[7]: with_payload(entries[pdf[7]], b'{"a": ' * 200_000 + b"1" + b"}" * 200_000),
     }
     for name, data in damaged.items():
         (cache / name).write_bytes(data)
@@ -143,7 +146,7 @@ def test_the_site_converts_each_document_once_and_one_kommun_changed_converts_no
 
     monkeypatch.setattr(pandoc, "run", counting)
     out = tmp_path / "output"
-    html.converted.cache_clear()         # as in a new process: nothing remembered of other tests' pages
+    html.forget_conversions()         # as in a new process: nothing remembered of other tests' pages
     build_project(root, out, ["site"], workers=1)
     # each routine template once for its 38 pages, the agreement's and the supplement's page once each
     assert len(conversions) == len(set(conversions)) == len(load_content(root).routines) + 2 == 12
@@ -155,7 +158,7 @@ def test_the_site_converts_each_document_once_and_one_kommun_changed_converts_no
     kommuner.write_text(text.replace(line, line.replace("Socialnämnden", "Social- och omsorgsnämnden")),
                         encoding="utf-8")
     conversions.clear()
-    html.converted.cache_clear()         # as in a new process: what this one remembers of the first build
+    html.forget_conversions()         # as in a new process: what this one remembers of the first build
     report = build_project(root, out, ["site"], workers=1)
     written = {w.path for w in report.written}
     assert conversions == []                                    # every routine's HTML from the cache

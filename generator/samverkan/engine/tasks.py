@@ -186,7 +186,7 @@ def _kept(task: Task) -> Any:
         return None
     try:
         return writer_for(task.format).restore(payload, task.shared)
-    except ValueError:
+    except (ValueError, RecursionError):    # RecursionError: JSON nested deeper than json reads
         cache.discard(task.cache)
         return None
 

@@ -166,6 +166,12 @@ def _converted(doc: Intermediate, labels: tuple[tuple[str, str], ...], files: tu
     return convert(doc, dict(labels))
 
 
+def forget_conversions() -> None:
+    """Forget the conversions this process remembers (a test that builds twice in one process
+    and means to see the cache beside the output at work)."""
+    _converted.cache_clear()
+
+
 def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
     """The intermediate as HTML by pandoc: table of contents and body."""
     args = [f"--template={doc.templates.path('html-parts.html5')}",
