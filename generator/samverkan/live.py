@@ -5,15 +5,15 @@ shows the change a moment later, as `mkdocs serve` or `quarto preview` do:
 
 - the watcher (watchfiles, in a thread) sees the save; a burst of events (an editor writes a
   temporary file and renames it) becomes one change 50 ms after the last of them;
-- the pages open in a browser are made at once (`preview_pages`: the content loaded, those
+- the pages open in a browser are made first (`preview_pages`: the content loaded, those
   pages only, by the site's own code) and served ahead of the build (`State.ahead`): the page a
-  person is reading changes within about a second, before the build is done;
-- beside them (they are mostly pandoc's time, in another process) one build of everything from
-  the same loaded content (Word, PDF, tables, routines and the site), incremental (engine/), in
-  this process (which keeps the loaded modules and the forkserver between builds); it switches
-  the output folder once, and the pages shown ahead are served from output/ again (an open page
-  reloads once more only where the build's file differs from what it shows: the sizes of the
-  files it lists); a save during the build is built after it, its open pages first again;
+  person is reading changes well within a second, before the build is done;
+- then one build of everything from the same loaded content (Word, PDF, tables, routines and
+  the site), incremental (engine/), in this process (which keeps the loaded modules and the
+  forkserver between builds); it switches the output folder once, and the pages shown ahead are
+  served from output/ again (an open page reloads once more only where the build's file differs
+  from what it shows: the sizes of the files it lists); a save while the open pages are made
+  puts them first again (the build waits);
 - a page learns that its file changed from a stream of server-sent events
   (`/__samverkan/events`) and reloads itself. The script that listens
   (`/__samverkan/live.js`) is added to the pages by this server as it sends them: the files
@@ -322,43 +322,34 @@ def preview_pages(content: Content, out: Path, urls: list[str]) -> dict[str, byt
     pages only, by the site's own code, no other file): what a person is reading changes before
     the build that writes every file is done. The pages list the files of the output folder as
     they are (their sizes change with that build). Raises what `build` would (SamverkanError)."""
-    return make_pages(preview_jobs(content, out, urls))
-
-
-def preview_jobs(content: Content, out: Path, urls: list[str]) -> list:
-    """The site's jobs of those pages (`preview_pages`), not yet made."""
     import os
 
     from samverkan.engine import entries
     from samverkan.targets import BuildOptions
     from samverkan.targets.site import SiteTarget, pages
-
-    if SiteTarget().missing(content) or not urls:
-        return []
-    manifest = entries.checked(out, Path(os.path.realpath(out)))
-    options = BuildOptions({"manifest": manifest.get("documents", [])})
-    return pages(content, options, [preview.SITE + url for url in urls])
-
-
-def make_pages(jobs: list) -> dict[str, bytes]:
-    """The pages of `preview_jobs`, by URL path."""
     from samverkan.writers import writer_for
 
+    if SiteTarget().missing(content) or not urls:
+        return {}
+    manifest = entries.checked(out, Path(os.path.realpath(out)))
+    options = BuildOptions({"manifest": manifest.get("documents", [])})
     writer = writer_for("html")
-    return {job.path[len(preview.SITE):]: writer.write(job.artifact, job.timestamp) for job in jobs}
+    return {job.path[len(preview.SITE):]: writer.write(job.artifact, job.timestamp)
+            for job in pages(content, options, [preview.SITE + url for url in urls])}
 
 
-def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], None]) -> bool:
+def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], None],
+            again: threading.Event | None = None) -> bool:
     """After a change: the content loaded, the pages open in a browser made first and shown
-    ahead of the build (`preview_pages`), and meanwhile one build of everything from the same
-    loaded content (Word, PDF, tables, routines and the site), which switches the output folder
-    once; the pages hear of each. A failure is shown on the pages and said on the terminal; the
-    output stays as it was. False if the build failed.
+    ahead of the build (`preview_pages`), then one build of everything from the same loaded
+    content (Word, PDF, tables, routines and the site), which switches the output folder once;
+    the pages hear of each. A failure is shown on the pages and said on the terminal; the output
+    stays as it was. False if the build failed. When `again` is set once the open pages are
+    shown (another save), the build waits: the content is loaded and the pages made again.
 
-    The open pages are made in a thread beside the build: their time is mostly pandoc's (another
-    process), while the build's first second is this process's own work (its jobs and their
-    keys), so neither waits for the other on two cores; the build's site then reuses the
-    conversion the page made (writers/html.py `converted`)."""
+    One after the other, not side by side: made in a thread beside the build, the open page
+    came 0.3 s later (0.91-0.98 s against 0.61-0.66 s, five edits each, alternating, on two
+    cores) and the Word and PDF files no sooner (1.79-2.26 s against 1.89-2.05 s)."""
     from samverkan import build as build_module
     from samverkan.content.loader import load_content
     from samverkan.engine.progress import Progress
@@ -366,35 +357,23 @@ def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], Non
     start = time.monotonic()
     opened = state.open_pages()
     progress = Progress.for_terminal(True)
-    ahead: threading.Thread | None = None
     try:
         if not opened:          # (the first build: nothing to do is known from the files alone)
             report = build_module.build_project(content_dir, out, [], progress=progress)
         else:
             content = load_content(Path(content_dir))
-            jobs = preview_jobs(content, out, opened)
-
-            def show() -> None:
-                try:
-                    shown = state.shown_ahead(make_pages(jobs))
-                except SamverkanError:          # the build meets it too, and says it
-                    return
-                say(f"open pages: {len(shown)} of {len(opened)} changed ({time.monotonic() - start:.1f} s)")
-
-            ahead = threading.Thread(target=show, daemon=True)
-            ahead.start()
+            shown = state.shown_ahead(preview_pages(content, out, opened))
+            say(f"open pages: {len(shown)} of {len(opened)} changed ({time.monotonic() - start:.1f} s)")
+            if again is not None and again.is_set():
+                return True
             report = build_module.build_loaded(content, out, progress=progress)
     except build_module.BuildInterrupted:
         raise
     except SamverkanError as exc:
-        if ahead is not None:
-            ahead.join()
         message = f"Error: {exc.format_message()}"
         state.failed(message)
         say(message)
         return False
-    if ahead is not None:
-        ahead.join()            # the pages shown ahead before the build's, never after
     changed = [w.path for w in report.written] + list(report.removed)
     state.built(changed)
     say(f"everything: {len(changed)} files changed ({time.monotonic() - start:.1f} s)")
@@ -408,7 +387,7 @@ def warm_up(content_dir: Path, out: Path) -> None:
     from samverkan.content.loader import load_content
 
     try:
-        make_pages(preview_jobs(load_content(Path(content_dir)), out, ["/index.html"]))
+        preview_pages(load_content(Path(content_dir)), out, ["/index.html"])
     except SamverkanError:      # the first change's build says it
         pass
 
@@ -453,7 +432,7 @@ def serve(content_dir: Path, out: Path, port: int, say: Callable[[str], None] = 
             if not changed.wait(0.2):
                 continue
             changed.clear()
-            rebuild(content_dir, out, state, say)
+            rebuild(content_dir, out, state, say, again=changed)
     except KeyboardInterrupt:
         pass
     except SamverkanError as exc:       # Ctrl-C or SIGTERM in a build: it left the output as it was
