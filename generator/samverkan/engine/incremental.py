@@ -34,7 +34,8 @@ Fingerprint = Callable[[list[dict]], str]         # the request's input fingerpr
 def nothing_to_do(out: Path, request: str, fingerprint: Fingerprint) -> BuildReport | None:
     """A report when the request's input files are unchanged since it was last built (its
     `fingerprint` is the one recorded) and every file in the manifest is intact (then nothing
-    needs loading); None otherwise."""
+    needs loading); None otherwise. Files it had to hash to know it (their status was not
+    recorded: the cache folder was removed) are recorded, as a build records what it wrote."""
     start = time.monotonic()
     real = Path(os.path.realpath(out))
     keys.remember_generator(folder_for(real) / keys.GENERATOR_RECORD)
@@ -51,6 +52,8 @@ def nothing_to_do(out: Path, request: str, fingerprint: Fingerprint) -> BuildRep
     status = FileStatus(real)
     if not all(status.intact(entry) for entry in documents):
         return None
+    if status.hashed:       # no record (a cleared cache folder): made now, so the next one hashes nothing
+        status.save(documents, set())
     return BuildReport(Path(out), unchanged=len(documents), seconds=time.monotonic() - start, checked_only=True)
 
 

@@ -66,6 +66,7 @@ class FileStatus:
         self.prefix = str(self.real).rstrip("/") + "/"      # + an entry's path: its file (no pathlib per file)
         self.known: dict[str, list] = {}
         self.seen: dict[str, tuple[int, int, int, int]] = {}     # found intact by this process
+        self.hashed = 0                                         # of those, found so by their bytes
         try:
             data = json.loads(_record_path(self.real).read_text(encoding="utf-8"))
             if (isinstance(data, dict) and data.get("version") == VERSION and isinstance(data.get("files"), dict)
@@ -92,6 +93,7 @@ class FileStatus:
             return False
         if same:
             self.seen[path] = found
+            self.hashed += 1
         return same
 
     def save(self, documents: list[dict], written: set[str]) -> None:

@@ -151,6 +151,35 @@ def test_a_file_replaced_by_a_new_one_is_noticed_by_its_status(built, tmp_path):
     check_manifest(out)
 
 
+def test_a_no_op_build_that_had_to_hash_the_files_records_them_for_the_next(built, monkeypatch):
+    """The cache folder beside the output removed (by hand, or a tool that clears caches): the
+    next build with nothing to do hashes every file once to know it, and records their status,
+    so the one after hashes none."""
+    import shutil
+
+    from samverkan.engine import cache, status
+
+    content, out = built
+    shutil.rmtree(cache.folder_for(out))
+    hashed = []
+    real = status.FileStatus.intact
+
+    def counting(self, entry):
+        before = self.hashed
+        found = real(self, entry)
+        hashed.append(self.hashed - before)
+        return found
+
+    monkeypatch.setattr(status.FileStatus, "intact", counting)
+    listed = len(entries(out))
+    for expected in (listed, 0):
+        hashed.clear()
+        report = build_module.build_project(content, out, ["agreement", "site"])
+        assert report.checked_only and report.unchanged == listed
+        assert sum(hashed) == expected
+    assert (cache.folder_for(out) / status.FOLDER).is_dir()
+
+
 def test_only_what_was_really_removed_is_reported(built, tmp_path):
     content, out = built
     docx = next(e for e in entries(out) if e["format"] == "docx" and e["kind"] == "agreement")
