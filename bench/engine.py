@@ -225,11 +225,14 @@ def measure(source: Path, work: Path, args, env: dict[str, str] | None = None, l
     if (source.parent / "templates").is_dir():
         shutil.copytree(source.parent / "templates", work / "templates")
     figures: dict = {}
+    # each cold build below has a folder of its own (work/serial/out, work/routines-0/out, …): a
+    # cold build removes the cache folder beside its output, which must not be work/out's (the
+    # no-op and the one-kommun build have the cache their cold build left, as an editor's have)
     cold = figures["cold"] = samverkan_build(content, work / "out", env=env, cold=True)
     line("cold, every default document", cold)
     if not args.no_serial:
-        serial = samverkan_build(content, work / "serial", "--jobs=1", env=dict(env or {}, RAYON_NUM_THREADS="1"),
-                                 cold=True)
+        serial = samverkan_build(content, work / "serial" / "out", "--jobs=1",
+                                 env=dict(env or {}, RAYON_NUM_THREADS="1"), cold=True)
         line("cold, one worker (the serial sum)", serial)
         print(f"  two cores: {cold['seconds']:.2f} s = {cold['seconds'] / serial['seconds']:.2f} × the serial sum")
         breakdown(serial)
@@ -243,12 +246,12 @@ def measure(source: Path, work: Path, args, env: dict[str, str] | None = None, l
 
     # routines cold three times, two before the peer and one after it (the machine's speed
     # drifts over a minute; the peer's 40 s average over it, a 5 s build does not): the median
-    runs = [samverkan_build(content, work / f"routines-{i}", "routines", env=env, cold=True) for i in range(2)]
+    runs = [samverkan_build(content, work / f"routines-{i}" / "out", "routines", env=env, cold=True) for i in range(2)]
     result = None
     if not args.no_peer:
-        docx = sorted((work / "routines-0" / "rutiner").glob("*/*.docx"))
+        docx = sorted((work / "routines-0" / "out" / "rutiner").glob("*/*.docx"))
         result = peer(docx, work / "peer")
-    runs.append(samverkan_build(content, work / "routines-2", "routines", env=env, cold=True))
+    runs.append(samverkan_build(content, work / "routines-2" / "out", "routines", env=env, cold=True))
     routines = figures["routines"] = sorted(runs, key=lambda r: r["seconds"])[1]
     seconds = ", ".join(f"{r['seconds']:.2f}" for r in runs)
     line("cold, routines only (median of 3)", routines, f"  (runs: {seconds} s)")
