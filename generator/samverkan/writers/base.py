@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from samverkan.render import FilledDocument
-
-
-@dataclass(frozen=True)
-class PreparedFill:
-    """A copy of a shared document: what the writer prepared once from the shared
-    intermediate (`Writer.prepare`), and the values that fill this copy's fields."""
-
-    prepared: Any
-    values: tuple[tuple[str, str], ...]
-    title: str
 
 
 class Writer:
@@ -41,8 +30,6 @@ class Writer:
     accepts: ClassVar[type | tuple[type, ...]]
 
     def write(self, artifact: Any, timestamp: dt.datetime) -> bytes:
-        if isinstance(artifact, PreparedFill):
-            return self.fill(artifact.prepared, dict(artifact.values), artifact.title, timestamp)
         if isinstance(artifact, FilledDocument):
             return self.fill_copy(self.prepare(artifact.shared, timestamp), artifact, timestamp)
         return self.fill(self.prepare(artifact, timestamp), {}, "", timestamp)

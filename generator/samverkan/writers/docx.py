@@ -22,7 +22,7 @@ from samverkan.ooxml import anchors, controls, layout, package, wordml
 from samverkan.writers import pandoc
 from samverkan.writers.pdf import heading_pages
 from samverkan.render import FilledDocument, Intermediate
-from samverkan.writers.base import PreparedFill, Writer
+from samverkan.writers.base import Writer
 
 HEADING_STYLES = {"Heading1": 1, "Heading2": 2, "Heading3": 3}
 
@@ -157,7 +157,7 @@ def field_labels(meta: dict[str, Any]) -> dict[str, controls.FieldInfo]:
 class DocxWriter(Writer):
     name = "docx"
     suffix = ".docx"
-    accepts = (Intermediate, FilledDocument, PreparedFill)
+    accepts = (Intermediate, FilledDocument)
 
     def pandoc_args(self, doc: Intermediate) -> list[str]:
         args = [f"--reference-doc={doc.templates.path('reference.docx')}",

@@ -15,7 +15,7 @@ import typst
 from samverkan.writers import pandoc, pdffix
 from samverkan.errors import BuildFailed
 from samverkan.render import FilledDocument, Intermediate
-from samverkan.writers.base import PreparedFill, Writer
+from samverkan.writers.base import Writer
 
 PDF_STANDARDS = ["ua-1", "a-2a"]
 
@@ -164,7 +164,7 @@ def heading_pages(doc: Intermediate, timestamp: dt.datetime) -> dict[str, int]:
 class PdfWriter(Writer):
     name = "pdf"
     suffix = ".pdf"
-    accepts = (Intermediate, FilledDocument, PreparedFill)
+    accepts = (Intermediate, FilledDocument)
 
     def pandoc_request(self, doc: Intermediate, timestamp: dt.datetime) -> pandoc.Request:
         args = [f"--template={doc.templates.path('document.typ')}",
