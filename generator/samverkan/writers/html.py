@@ -147,7 +147,7 @@ def converted(doc: Intermediate, labels: tuple[tuple[str, str], ...]) -> HtmlDoc
     return _converted(doc, labels, _read_files(doc.templates))
 
 
-CONVERSION_FILES = ("html-parts.html5", "html-filter.lua")
+CONVERSION_FILES = ("html-parts.html5", "html-filter.lua")     # what `convert` reads: its template, its filter
 
 
 def _read_files(templates: Templates) -> tuple:
@@ -174,9 +174,9 @@ def forget_conversions() -> None:
 
 def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
     """The intermediate as HTML by pandoc: table of contents and body."""
-    args = [f"--template={doc.templates.path('html-parts.html5')}",
-            f"--lua-filter={doc.templates.path('html-filter.lua')}",
-            "--standalone", "--shift-heading-level-by=1", "--wrap=none"]
+    template, lua_filter = (doc.templates.path(name) for name in CONVERSION_FILES)
+    args = [f"--template={template}", f"--lua-filter={lua_filter}", "--standalone", "--shift-heading-level-by=1",
+            "--wrap=none"]
     if doc.meta.get("toc"):
         args += ["--toc", "--toc-depth=4"]
     args += [f"--metadata={key}:{value}" for key, value in sorted(labels.items())]
