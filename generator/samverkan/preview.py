@@ -8,6 +8,18 @@ the disk before anything is opened; a path that leaves the folder (`..`, a symli
 (`%00`, bad percent-encoding) is 400, a method other than GET/HEAD 501. A request the browser
 cancels is silent, and nothing a client sends prints a traceback on the terminal.
 
+Whom it answers: only requests addressed to the server itself, whose Host header is
+127.0.0.1, localhost or [::1], alone or with the port it listens on (`addressed_here`).
+Listening on 127.0.0.1 is not enough: a web page the user visits can make its own host name
+resolve to 127.0.0.1 (DNS rebinding), and its script then reads the preview (and `serve`'s
+event stream) as a page of its own origin; its requests name that host. Any other Host, or
+none, is 403 with a short page in Swedish and English that says where the preview is, and
+nothing of the site. 403, not 421 Misdirected Request: 421 tells a client to try again on
+another connection (RFC 9110 15.5.20), which a browser may do by itself, while the answer
+here is final; 403 is also what Vite (`server.allowedHosts`), Rails (HostAuthorization) and
+Jupyter answer a host they do not serve. The check is made once, as the request is read
+(`parse_request`), before any method answers: GET, HEAD, live.py's script and event stream.
+
 The standard library's SimpleHTTPRequestHandler is kept for the HTTP itself; only how a path
 becomes a file is samverkan's (`_open`): its own `send_head` follows symlinks anywhere, lists
 folders and lets a NUL byte escape as a ValueError."""
@@ -28,6 +40,21 @@ from samverkan.errors import UsageProblem
 
 SITE = "site"          # the site's folder in the output folder (targets/site.py)
 INDEX = "index.html"
+
+# the names the server has on this computer (a Host header names one, with or without the port)
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+# what a request addressed to another host is answered (`_Handler._refuse`); {url}: where the
+# preview is. The Host sent is not repeated in it (whoever chose the name chose the page's text).
+REFUSAL = """\
+<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>Fel adress – Wrong address</title></head><body>
+<p>Förhandsvisningen svarar bara på adressen 127.0.0.1 (eller localhost), så att ingen annan webbplats kan läsa \
+den. Öppna den på <a href="{url}">{url}</a>.</p>
+<p lang="en">The preview answers only at 127.0.0.1 (or localhost), so that no other web site can read it. \
+Open it at <a href="{url}">{url}</a>.</p>
+</body></html>
+"""
 
 # C0 and C1 controls of a request line shown as \xNN on the terminal (a request could
 # otherwise move the cursor or change the terminal's colours)
@@ -69,6 +96,17 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
+def addressed_here(host: str, port: int) -> bool:
+    """Whether a Host header names this server: one of LOOPBACK_NAMES (in any case), alone or
+    followed by `:port`, the port it listens on. A name that only resolves to 127.0.0.1 (a
+    rebound DNS name, an entry in /etc/hosts) is not: nothing tells it from a stranger's."""
+    host = host.strip().lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    name, _, given = host.rpartition(":")
+    return name in LOOPBACK_NAMES and given == str(port)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Regular files of the site only; one line per request on the terminal."""
 
@@ -77,6 +115,31 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *args, root: str, **kwargs) -> None:
         self.root = root
         super().__init__(*args, directory=root, **kwargs)
+
+    def parse_request(self) -> bool:
+        """The request read (the standard library's), then answered only if it is addressed to
+        this server (`addressed_here`; exactly one Host header): the one check every method
+        passes before it answers. False: refused, nothing more is done with the request."""
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        port = self.server.server_address[1]
+        if len(hosts) == 1 and addressed_here(hosts[0], port):
+            return True
+        self._refuse(port)
+        return False
+
+    def _refuse(self, port: int) -> None:
+        """403 with REFUSAL (its headers alone to HEAD); the connection is closed after it."""
+        body = REFUSAL.format(url=f"http://127.0.0.1:{port}/").encode("utf-8")
+        self.send_response(HTTPStatus.FORBIDDEN)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def send_head(self):
         path = urllib.parse.urlsplit(self.path).path

@@ -89,7 +89,7 @@ def raw_request(base: str, line: bytes) -> bytes:
 
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(line + b"\r\nHost: x\r\n\r\n")
+        connection.sendall(line + f"\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
@@ -137,13 +137,68 @@ def test_odd_requests_are_http_errors_and_cancelled_ones_are_silent(served, capf
     host, port = base.removeprefix("http://").split(":")
     for _ in range(3):                      # the browser cancels a download after its first bytes
         with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall(b"GET /stor.bin HTTP/1.0\r\n\r\n")
+            connection.sendall(f"GET /stor.bin HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode())
             connection.recv(1024)
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     assert status_of(base + "/index.html") == (200, b"<p>start</p>")          # still serving
     shown = capfd.readouterr()
     assert "Traceback" not in shown.out + shown.err and "Error" not in shown.out + shown.err, shown
     assert "\x1b" not in shown.out and "\\x1b[2J" in shown.out
+
+
+# --- only requests addressed to the server: DNS rebinding ------------------------------------------
+
+def asked_as(base: str, host: str | None, path: str = "/", method: str = "GET") -> tuple[int, str, bytes]:
+    """Status, Content-Type and body of the answer to a request sent to the server with `host` as
+    its Host header (None: without one), as a browser sends it for a page of that host."""
+    import http.client
+
+    address, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(address, int(port), timeout=10)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("Content-Type", ""), answer.read()
+    finally:
+        connection.close()
+
+
+def test_a_page_of_another_host_rebound_to_127_0_0_1_reads_nothing(served, capfd):
+    """A web page of evil.example whose name the attacker's DNS now resolves to 127.0.0.1 asks
+    the preview as evil.example: refused with where the preview is, and nothing of the site (the
+    pages, the files, serve's script and its event stream), whatever it asks and how."""
+    from samverkan import live
+
+    base, _out, _root = served
+    port = int(base.rsplit(":", 1)[1])
+    where = f'<a href="http://127.0.0.1:{port}/">http://127.0.0.1:{port}/</a>'
+    for host in ["evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", f"localhost:{port + 1}",
+                 f"127.0.0.1:{port + 1}", f"localhost:{port}@evil.example", f"[::1]:{port}0", "", None]:
+        for path in ["/", "/index.html", "/kommuner/", "/stor.bin", "/finns-inte.html", live.SCRIPT,
+                     f"{live.EVENTS}?page=/&build=0"]:
+            status, kind, body = asked_as(base, host, path)
+            assert (status, kind) == (403, "text/html; charset=utf-8"), (host, path)
+            text = body.decode("utf-8")
+            assert f"Öppna den på {where}." in text and f"Open it at {where}." in text, (host, path)
+            for of_the_site in [b"start", b"kommuner", b"xxxx", b"EventSource", b"retry:"]:
+                assert of_the_site not in body, (host, path)
+            assert asked_as(base, host, path, "HEAD") == (403, "text/html; charset=utf-8", b"")
+        assert asked_as(base, host, "/", "POST")[0] == 403
+    # two Host headers, one of them the server's: not addressed to it alone
+    assert raw_request(base, b"GET / HTTP/1.1\r\nHost: evil.example").startswith(b"HTTP/1.0 403")
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_preview_answers_at_127_0_0_1_and_localhost_with_or_without_its_port(served):
+    base, _out, _root = served
+    port = int(base.rsplit(":", 1)[1])
+    for host in [f"127.0.0.1:{port}", "127.0.0.1", f"localhost:{port}", "localhost", f"LocalHost:{port}",
+                 f"[::1]:{port}", "[::1]"]:
+        assert asked_as(base, host, "/index.html") == (200, "text/html", b"<p>start</p>"), host
+        assert asked_as(base, host, "/kommuner/")[2] == b"<p>kommuner</p>", host
 
 
 def test_a_site_folder_that_is_a_link_elsewhere_is_not_served(tmp_path):
