@@ -97,9 +97,11 @@ class ContentInvalid(SamverkanError):
     def __init__(self, problems: list[Problem], root: Path | None = None):
         self.problems = sorted(problems, key=lambda p: (str(p.location.file), p.location.line or 0))
         lines = [p.display(root) for p in self.problems]
+        # the problems as check prints them under its count (serve's page puts its own above them)
+        self.listing = "\n".join(lines)
         count = len(lines)
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} in the content:\n" + "\n".join(lines))
+        super().__init__(f"{count} {noun} in the content:\n" + self.listing)
 
 
 class BuildFailed(SamverkanError):

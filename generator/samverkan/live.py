@@ -18,8 +18,9 @@ shows the change a moment later, as `mkdocs serve` or `quarto preview` do:
   (`/__samverkan/events`) and reloads itself. The script that listens
   (`/__samverkan/live.js`) is added to the pages by this server as it sends them: the files
   in output/site/ never contain it;
-- a mistake in the content (or a build that fails) is shown on every open page as the message
-  `samverkan check` prints, until a build succeeds; output/ keeps the last good set.
+- a mistake in the content (or a build that fails) is shown on every open page, under a
+  heading in Swedish, as `samverkan check` lists it (`on_pages`), until a build succeeds;
+  output/ keeps the last good set.
 
 Why watchfiles and not polling: it is a maintained binding to the operating system's own
 notifications (inotify on Linux, FSEvents, ReadDirectoryChangesW) through the Rust `notify`
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from samverkan import preview
-from samverkan.errors import SamverkanError, UsageProblem
+from samverkan.errors import ContentInvalid, SamverkanError, UsageProblem
 
 if TYPE_CHECKING:
     from samverkan.model import Content
@@ -54,7 +55,8 @@ KEEPALIVE = 15.0              # seconds between comments on an idle event stream
 
 # The page's side: listen, reload when told, show the build's message while it stands. The
 # message is a region at the top of the page (role="alert": a screen reader reads it out),
-# in the site's own colours where it has them.
+# in the site's own colours where it has them; its words are the server's (`on_pages`): a
+# heading in the page's Swedish, the CLI's English text under it marked lang="en".
 LIVE_JS = """\
 (() => {
   const me = document.currentScript;
@@ -85,13 +87,16 @@ LIVE_JS = """\
         "color:#5c0000;border-bottom:4px solid #b00020;font:1rem/1.4 sans-serif";
       const title = document.createElement("p");
       title.style.cssText = "margin:0 0 .5em;font-weight:bold";
-      title.textContent = "Bygget misslyckades – sidan visar senaste fungerande version:";
       const text = document.createElement("pre");
+      text.lang = "en";
       text.style.cssText = "margin:0;white-space:pre-wrap;font:inherit";
       box.append(title, text);
       document.body.prepend(box);
     }
-    if (state.error) { box.lastChild.textContent = state.error; }
+    if (state.error) {
+      box.firstChild.textContent = state.error.heading;
+      box.lastChild.textContent = state.error.message;
+    }
     else if (box) { box.remove(); box = null; }
   };
   if (!document.hidden) { listen(); }
@@ -100,9 +105,10 @@ LIVE_JS = """\
 
 
 class State:
-    """What the builds so far did: a build number, when each page last changed, the message of
-    a failed build (None when the last one succeeded), the pages open in a browser and the pages
-    shown ahead of the build that makes them (`ahead`). Pages wait on it for news.
+    """What the builds so far did: a build number, when each page last changed, what the pages
+    show of a failed build (`on_pages`; None when the last one succeeded), the pages open in a
+    browser and the pages shown ahead of the build that makes them (`ahead`). Pages wait on it
+    for news.
 
     `site`: the folder served (OUT/site), read to tell whether a page shown ahead is what the
     build then wrote (then the open page need not reload again)."""
@@ -113,7 +119,7 @@ class State:
         self.build = 0
         self.changed: dict[str, int] = {}      # URL path of a site file → build that changed it
         self.everything = 0                    # build that changed the style sheet or script
-        self.error: str | None = None
+        self.error: dict[str, str] | None = None
         self.closed = False
         self.open: dict[str, int] = {}         # URL path → pages listening for news of it
         self.ahead: dict[str, bytes] = {}      # URL path → the page as the coming build makes it
@@ -174,9 +180,9 @@ class State:
             self.error = None
             self.condition.notify_all()
 
-    def failed(self, message: str) -> None:
-        """A build (or the content) failed: the message is shown; pages shown ahead of the build
-        are served from the output folder again (the last good set)."""
+    def failed(self, message: dict[str, str]) -> None:
+        """A build (or the content) failed: the message (`on_pages`) is shown; pages shown ahead
+        of the build are served from the output folder again (the last good set)."""
         with self.condition:
             self.error = message
             if self.ahead:
@@ -191,7 +197,7 @@ class State:
             self.closed = True
             self.condition.notify_all()
 
-    def news(self, page: str, loaded: int, error: str | None, timeout: float) -> dict | None:
+    def news(self, page: str, loaded: int, error: dict[str, str] | None, timeout: float) -> dict | None:
         """What a page that was loaded at build `loaded` and shows `error` should do now, waiting
         up to `timeout` for something to change: {"reload": True}, {"error": message or None},
         or None (nothing new; or the server is stopping: `closed`)."""
@@ -286,7 +292,7 @@ class LiveHandler(preview._Handler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        shown: str | None = None
+        shown: dict[str, str] | None = None
         self.state.listening(page, +1)
         try:
             self.wfile.write(b"retry: 500\n\n")
@@ -338,6 +344,20 @@ def preview_pages(content: Content, out: Path, urls: list[str]) -> dict[str, byt
             for job in pages(content, options, [preview.SITE + url for url in urls])}
 
 
+def on_pages(error: SamverkanError) -> dict[str, str]:
+    """What the open pages show while the build fails (the box of LIVE_JS): a heading in the
+    site's language, Swedish, that says what happened and that the page is the last good one,
+    and under it the CLI's own text, in English as `check` and the terminal print it (file,
+    line, what to do: one wording everywhere). Of the content's problems only their list: the
+    CLI's "Error: 1 problem in the content:" above it would be English words in a Swedish
+    sentence, and its count is in the heading."""
+    if isinstance(error, ContentInvalid):
+        return {"heading": f"Innehållet har {len(error.problems)} fel – sidan visar senaste fungerande version:",
+                "message": error.listing}
+    return {"heading": "Bygget misslyckades – sidan visar senaste fungerande version:",
+            "message": error.format_message()}
+
+
 def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], None],
             again: threading.Event | None = None) -> bool:
     """After a change: the content loaded, the pages open in a browser made first and shown
@@ -370,9 +390,8 @@ def rebuild(content_dir: Path, out: Path, state: State, say: Callable[[str], Non
     except build_module.BuildInterrupted:
         raise
     except SamverkanError as exc:
-        message = f"Error: {exc.format_message()}"
-        state.failed(message)
-        say(message)
+        state.failed(on_pages(exc))
+        say(f"Error: {exc.format_message()}")
         return False
     changed = [w.path for w in report.written] + list(report.removed)
     state.built(changed)

@@ -1,7 +1,7 @@
 """`samverkan serve` while someone edits: a real `samverkan serve` process on a free port, a page
 open in headless Chromium; a paragraph changed in content/ appears on the open page by itself,
-a YAML mistake shows the message `samverkan check` prints until it is fixed, and Ctrl-C ends
-every process of it."""
+a YAML mistake shows, under a Swedish heading, the problem as `samverkan check` lists it until
+it is fixed, and Ctrl-C ends every process of it."""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def test_serve_rebuilds_on_save_and_the_open_page_follows_until_ctrl_c(project, 
         word = next((project / "output").glob("overenskommelse-*.docx"))
         until(lambda: NEW in " ".join(docx_text(word).split()))
 
-        # a YAML mistake: the page says what `samverkan check` says, and still shows the last good text
+        # a YAML mistake: the page says in Swedish that the content has a mistake and lists it as
+        # `samverkan check` does (the CLI's English, marked so), and still shows the last good text
         document = project / "content" / "agreement" / "document.yaml"
         good = document.read_text(encoding="utf-8")
         document.write_text(good.replace("\ntitle: Överenskommelse", "\ntitle: [Överenskommelse", 1), encoding="utf-8")
@@ -99,7 +100,9 @@ def test_serve_rebuilds_on_save_and_the_open_page_follows_until_ctrl_c(project, 
                                text=True)
         assert check.returncode == 1 and "document.yaml:8" in check.stderr
         shown = until(alert)
-        assert check.stderr.strip() in shown
+        listed = check.stderr.strip().split("\n", 1)[1]                     # check's list, under its count
+        assert shown.split() == ("Innehållet har 1 fel – sidan visar senaste fungerande version: " + listed).split()
+        assert browser.execute_script("return document.querySelector('[role=alert] pre').lang") == "en"
         assert NEW in " ".join(body().split())
 
         # fixed: the message goes, the page is there

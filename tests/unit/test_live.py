@@ -8,6 +8,7 @@ import time
 import urllib.request
 
 from samverkan import live
+from samverkan.errors import BuildFailed
 
 
 def test_pages_get_the_script_other_files_stay_as_they_are(tmp_path):
@@ -46,11 +47,13 @@ def test_a_page_hears_of_its_own_change_of_a_failure_and_of_the_fix():
     assert state.news("/index.html", 0, None, 0) == {"reload": True}     # loaded before it
     state.built(["site/b.html"])
     assert state.news("/a.html", 1, None, 0) is None
-    state.failed("Error: 1 problem in the content")
-    assert state.news("/a.html", 1, None, 0) == {"error": "Error: 1 problem in the content"}
-    assert state.news("/a.html", 1, "Error: 1 problem in the content", 0) is None
+    shown = {"heading": "Innehållet har 1 fel – sidan visar senaste fungerande version:",
+             "message": "content/agreement/document.yaml:8: YAML syntax error"}
+    state.failed(shown)
+    assert state.news("/a.html", 1, None, 0) == {"error": shown}
+    assert state.news("/a.html", 1, shown, 0) is None
     state.built([])
-    assert state.news("/a.html", 1, "Error: 1 problem in the content", 0) == {"error": None}
+    assert state.news("/a.html", 1, shown, 0) == {"error": None}
     state.built(["site/assets/site.css"])                                  # every page reloads
     assert state.news("/a.html", 3, None, 0) == {"reload": True}
     assert live.page_path("/") == "/index.html" and live.page_path("/kommuner/t%C3%A4by.html") == "/kommuner/täby.html"
@@ -99,7 +102,7 @@ def test_a_page_shown_ahead_of_the_build_is_served_until_the_build_then_the_file
         assert b"New" in page("/") and state.ahead == {}
 
         assert state.shown_ahead({"/a.html": new}) == ["/a.html"]
-        state.failed("Error: the build failed")                               # the output keeps the old page
+        state.failed(live.on_pages(BuildFailed("the build failed")))          # the output keeps the old page
         assert state.news("/a.html", state.build - 1, None, 0) == {"reload": True}
         assert b"Old" in page("/a.html")
     finally:
@@ -132,3 +135,34 @@ def test_serve_knows_which_pages_are_open(tmp_path):
         state.close()
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_mistake_in_the_content_is_shown_under_a_swedish_heading_as_check_lists_it(tmp_path):
+    """What the open pages show while the content has a mistake: a heading in the site's Swedish
+    with the count, then the problems exactly as `samverkan check` lists them (the CLI's English,
+    without its "Error: 1 problem in the content:"); the terminal says what check says."""
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from samverkan.cli import cli
+    from samverkan.scaffold import init_project
+
+    project = tmp_path / "projekt"
+    init_project(project, today=dt.date(2026, 11, 24))
+    document = project / "content" / "agreement" / "document.yaml"
+    good = document.read_text(encoding="utf-8")
+    document.write_text(good.replace("\ntitle: Överenskommelse", "\ntitle: [Överenskommelse", 1), encoding="utf-8")
+    check = CliRunner().invoke(cli, ["check", "--content", str(project / "content")])
+    assert check.exit_code == 1 and check.stderr.startswith("Error: 1 problem in the content:\ncontent/agreement/")
+
+    state, said = live.State(), []
+    assert live.rebuild(project / "content", project / "output", state, said.append) is False
+    assert state.error == {"heading": "Innehållet har 1 fel – sidan visar senaste fungerande version:",
+                           "message": check.stderr.strip().split("\n", 1)[1]}
+    assert said == [check.stderr.strip()]
+    assert not (project / "output").exists()                              # nothing was built
+
+    assert live.on_pages(BuildFailed("typst could not make the PDF")) == {
+        "heading": "Bygget misslyckades – sidan visar senaste fungerande version:",
+        "message": "typst could not make the PDF"}
