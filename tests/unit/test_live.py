@@ -166,3 +166,19 @@ def test_a_mistake_in_the_content_is_shown_under_a_swedish_heading_as_check_list
     assert live.on_pages(BuildFailed("typst could not make the PDF")) == {
         "heading": "Bygget misslyckades – sidan visar senaste fungerande version:",
         "message": "typst could not make the PDF"}
+
+
+def test_warming_up_starts_the_process_the_workers_fork_from(tmp_path):
+    """Before the first change: the forkserver runs (importing the writers), so that the first
+    change's build does not wait for it while its Word and PDF are made. A first build with
+    nothing to do never starts it; warming up does, content or not."""
+    import multiprocessing.forkserver as forkserver
+    import os
+
+    server = forkserver._forkserver
+    server._stop()                                   # as in a new `serve`: none yet
+    assert server._forkserver_pid is None
+    live.warm_up(tmp_path / "content", tmp_path / "output")   # no content: the first build says so
+    pid = server._forkserver_pid
+    assert pid is not None
+    os.kill(pid, 0)                                  # alive
