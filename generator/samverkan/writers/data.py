@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +79,57 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")       # the cells people fil
 DRAFT_FILL = PatternFill("solid", fgColor="F2F2F2")       # commitments of a document not adopted
 TOP = Alignment(vertical="top", wrap_text=False)
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+UNLOCKED = Protection(locked=False)                         # what a protected sheet lets people edit
 LINE_POINTS = 15.0                                          # one line of 11 pt text, with spacing
+
+
+@dataclass(frozen=True, eq=False)
+class CellStyle:
+    """How a kind of cell looks (None: openpyxl's default). Compared by identity: each is made
+    once, below, so that a workbook looks each up in a small dictionary (see `Styles`)."""
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    alignment: Alignment | None = None
+    protection: Protection | None = None
+
+
+HEADER = CellStyle(Font(name=FONT_NAME, bold=True), HEADER_FILL, TOP_WRAP)
+TEXT = {False: CellStyle(alignment=TOP), True: CellStyle(alignment=TOP_WRAP)}                   # by wrap
+TO_FILL = {wrap: CellStyle(fill=INPUT_FILL, alignment=style.alignment, protection=UNLOCKED)
+           for wrap, style in TEXT.items()}
+DRAFT = {wrap: CellStyle(fill=DRAFT_FILL, alignment=style.alignment) for wrap, style in TEXT.items()}
+TITLE = CellStyle(Font(name=FONT_NAME, bold=True, size=14))
+LABEL = CellStyle(Font(name=FONT_NAME, bold=True), alignment=TOP_WRAP)
+VALUE = CellStyle(alignment=Alignment(horizontal="left"))
+VALUE_TO_FILL = CellStyle(fill=INPUT_FILL, alignment=VALUE.alignment, protection=UNLOCKED)
+INSTRUCTIONS_TITLE = CellStyle(Font(name=FONT_NAME, bold=True, size=13))
+
+
+class Styles:
+    """The cell styles of one workbook, each turned into openpyxl's indices once.
+
+    Setting cell.font, .fill, .alignment and .protection hashes the style object (every field of
+    it) to find its index in the workbook's lists, for each of a follow-up workbook's ~560 cells:
+    a fifth of the time it took to write (measured: 26 ms, 20 ms without). Here the first cell of
+    each CellStyle is styled that way, so the fonts, fills, … are registered in the same order as
+    before and the workbook's bytes stay the same; every later cell of that style gets a copy of
+    the first one's indices, its StyleArray. That is openpyxl's private `Cell._style` (stable through the 3.1 releases
+    pyproject.toml pins); tests/unit/writers/test_data.py checks the styles a user sees."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[CellStyle, Any] = {}
+
+    def apply(self, cell, style: CellStyle):
+        array = self.arrays.get(style)
+        if array is not None:
+            cell._style = copy(array)
+            return cell
+        for name in ("font", "fill", "alignment", "protection"):
+            if getattr(style, name) is not None:
+                setattr(cell, name, getattr(style, name))
+        self.arrays[style] = copy(cell._style)
+        return cell
 
 
 def row_height(values: list[tuple[str, int, bool]]) -> float:
@@ -132,25 +183,18 @@ def page_numbers(sheet) -> None:
     sheet.oddFooter.center.font = FONT_NAME
 
 
-def _table(sheet, top: int, columns, rows, fill_keys=(), row_fill=None) -> int:
+def _table(sheet, styles: Styles, top: int, columns, rows, fill_keys=(), row_fill=None) -> int:
     """Header row at `top`, one row per record; widths, wrapping and heights. Returns the last row."""
     for index, column in enumerate(columns, start=1):
-        cell = _put(sheet, top, index, column.label)
-        cell.font = Font(name=FONT_NAME, bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = TOP_WRAP
+        styles.apply(_put(sheet, top, index, column.label), HEADER)
         sheet.column_dimensions[get_column_letter(index)].width = max(column.width, header_width(column.label))
     sheet.row_dimensions[top].height = row_height([(c.label, c.width, True) for c in columns])
     for offset, record in enumerate(rows, start=1):
         number = top + offset
+        draft = row_fill is not None and row_fill(record)
         for index, column in enumerate(columns, start=1):
-            cell = _put(sheet, number, index, record.get(column.key, ""))
-            cell.alignment = TOP_WRAP if column.wrap else TOP
-            if column.key in fill_keys:
-                cell.protection = Protection(locked=False)
-                cell.fill = INPUT_FILL
-            elif row_fill is not None and row_fill(record):
-                cell.fill = DRAFT_FILL
+            kind = TO_FILL if column.key in fill_keys else DRAFT if draft else TEXT
+            styles.apply(_put(sheet, number, index, record.get(column.key, "")), kind[column.wrap])
         sheet.row_dimensions[number].height = row_height(
             [(str(record.get(c.key, "")), c.width, c.wrap) for c in columns])
     last = top + len(rows)
@@ -248,7 +292,7 @@ class XlsxWriter(Writer):
         book = Workbook()
         sheet = book.active
         sheet.title = "Data"
-        _table(sheet, 1, records.columns, records.rows)
+        _table(sheet, Styles(), 1, records.columns, records.rows)
         _properties(book, records.title, records.subject, records.author, timestamp)
         return _save(book, timestamp)
 
@@ -256,26 +300,22 @@ class XlsxWriter(Writer):
         book = Workbook()
         sheet = book.active
         sheet.title = form.sheet
-        _put(sheet, 1, 1, form.title).font = Font(name=FONT_NAME, bold=True, size=14)
+        styles = Styles()
+        styles.apply(_put(sheet, 1, 1, form.title), TITLE)
         row = 2
         for label, value, to_fill in form.header:
-            cell = _put(sheet, row, 1, label)
-            cell.font = Font(name=FONT_NAME, bold=True)
-            cell.alignment = TOP_WRAP
+            styles.apply(_put(sheet, row, 1, label), LABEL)
             sheet.row_dimensions[row].height = row_height([(label, form.columns[0].width, True)])
-            cell = _put(sheet, row, 2, value)
-            cell.alignment = Alignment(horizontal="left")
-            if to_fill:
-                cell.protection = Protection(locked=False)
-                cell.fill = INPUT_FILL
+            styles.apply(_put(sheet, row, 2, value), VALUE_TO_FILL if to_fill else VALUE)
             row += 1
         for hint in form.hints:
-            _put(sheet, row, 2, hint).alignment = TOP_WRAP
+            styles.apply(_put(sheet, row, 2, hint), TEXT[True])
             sheet.row_dimensions[row].height = row_height([(hint, form.columns[1].width, True)])
             row += 1
         top = row + 1
         fill_keys = [c.key for c in form.columns if c.key in FILL_KEYS]
-        last = _table(sheet, top, form.columns, form.rows, fill_keys, row_fill=lambda record: record.get("draft"))
+        last = _table(sheet, styles, top, form.columns, form.rows, fill_keys,
+                      row_fill=lambda record: record.get("draft"))
         status = get_column_letter(next(i for i, c in enumerate(form.columns, start=1) if c.key == "status"))
         options = ",".join(form.status_options)
         validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=True,
@@ -293,9 +333,9 @@ class XlsxWriter(Writer):
         info.page_setup.fitToWidth, info.page_setup.fitToHeight = 1, 0
         info.sheet_properties.pageSetUpPr.fitToPage = True
         page_numbers(info)
-        _put(info, 1, 1, form.title).font = Font(name=FONT_NAME, bold=True, size=13)
+        styles.apply(_put(info, 1, 1, form.title), INSTRUCTIONS_TITLE)
         for index, line in enumerate((*form.hints, *form.instructions), start=2):
-            _put(info, index, 1, line).alignment = TOP_WRAP
+            styles.apply(_put(info, index, 1, line), TEXT[True])
             info.row_dimensions[index].height = row_height([(line, 110, True)])
         _properties(book, form.title, form.subject, form.author, timestamp)
         return _save(book, timestamp)

@@ -8,9 +8,10 @@ import io
 import zipfile
 
 import pytest
+from lxml import etree
 from openpyxl import load_workbook
 
-from samverkan.rules.records import Column, Records
+from samverkan.rules.records import Column, FollowUpWorkbook, Records
 from samverkan.writers.data import CsvWriter, XlsxWriter, neutralise, row_height
 
 STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
@@ -57,3 +58,49 @@ def test_row_height_grows_with_wrapped_text_only():
     assert row_height([("kort", 40, True)]) == row_height([("x" * 500, 10, False)]) == 18
     assert row_height([("ord " * 50, 20, True)]) > row_height([("ord " * 10, 20, True)])
     assert row_height([("a\nb\nc", 40, True)]) == 3 * 15 + 3
+
+
+def follow_up() -> FollowUpWorkbook:
+    columns = (Column("id", "Nr", 13, wrap=True), Column("text", "Åtagande", 50, wrap=True),
+               Column("status", "Status", 13), Column("comment", "Kommentar", 32, wrap=True),
+               Column("document", "Dokument", 18, wrap=True))
+    rows = tuple({"id": f"A-{i}", "text": "Ett åtagande", "document": "Avtal", "draft": i == 2} for i in range(1, 4))
+    header = (("Kommun", "Täby kommun", False), ("Datum", "", True))
+    return FollowUpWorkbook("Uppföljning 2026", "Uppföljning", header, ("Fyll i de gula cellerna.",), columns,
+                            ("Genomförd", "Pågår"), rows, "Instruktioner", ("Spara filen.",))
+
+
+def test_follow_up_cells_look_as_their_kind_says(tmp_path):
+    """Header row bold on blue-grey, the cells to fill in yellow and unlocked (the sheet is
+    protected), the commitments of a draft grey, the rest locked and white; wrapping by column."""
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(XlsxWriter().write(follow_up(), STAMP))
+    sheet = load_workbook(path)["Uppföljning"]
+    assert sheet["A1"].font.b and sheet["A1"].font.sz == 14 and sheet["A1"].font.name == "Calibri"
+    assert sheet["A2"].font.b and sheet["B2"].protection.locked and sheet["B2"].fill.fgColor.rgb != "00FFF2CC"
+    assert not sheet["B3"].protection.locked and sheet["B3"].fill.fgColor.rgb == "00FFF2CC"       # Datum
+    top = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Nr")
+    assert all(c.font.b and c.fill.fgColor.rgb == "00DDE6EF" and c.alignment.wrap_text for c in sheet[top])
+    for row, draft in ((top + 1, False), (top + 2, True), (top + 3, False)):
+        cells = sheet[row]
+        assert [c.protection.locked for c in cells] == [True, True, False, False, True]
+        assert [c.fill.fgColor.rgb == "00FFF2CC" for c in cells] == [False, False, True, True, False]
+        assert [c.fill.fgColor.rgb == "00F2F2F2" for c in cells] == [draft, draft, False, False, draft]
+        assert [bool(c.alignment.wrap_text) for c in cells] == [True, True, False, True, True]
+        assert all(c.alignment.vertical == "top" for c in cells)
+    assert load_workbook(path)["Instruktioner"]["A1"].font.sz == 13
+
+
+def test_xlsx_texts_are_shared_once_each():
+    """Every text is in the shared-strings table once, and the cells refer to it (as Excel
+    saves a workbook): a text that comes in every row is stored once."""
+    package = zipfile.ZipFile(io.BytesIO(XlsxWriter().write(follow_up(), STAMP)))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    table = etree.fromstring(package.read("xl/sharedStrings.xml"))
+    texts = [si.findtext(f"{main}t") for si in table]
+    assert len(texts) == len(set(texts)) == int(table.get("uniqueCount")) and texts.count("Ett åtagande") == 1
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        cells = list(etree.fromstring(package.read(name)).iter(f"{main}c"))
+        assert cells and all(c.get("t") in ("s", "n") for c in cells)
+        assert all(0 <= int(c.findtext(f"{main}v")) < len(texts) for c in cells if c.get("t") == "s")
+    assert "Uppföljning 2026" in texts and "Spara filen." in texts
