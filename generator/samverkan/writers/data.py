@@ -6,16 +6,20 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 from openpyxl import Workbook
+from openpyxl.cell._writer import etree_write_cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 from samverkan.ooxml import package
 from samverkan.rules.records import FILL_KEYS, FollowUpWorkbook, Records
@@ -216,55 +220,149 @@ def _properties(book: Workbook, title: str, subject: str, author: str, timestamp
     props.modified = naive
 
 
-def _save(book: Workbook, timestamp: dt.datetime) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _with_shared_strings(package.normalised(buffer.getvalue(), timestamp, {
-        "docProps/core.xml": package.core_dates(timestamp), "xl/styles.xml": _font_children_in_schema_order}),
-        timestamp)
-
-
 SHARED_STRINGS = "xl/sharedStrings.xml"
 SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 SHARED_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 
-def _with_shared_strings(data: bytes, timestamp: dt.datetime) -> bytes:
-    """openpyxl writes every text as an inline string; Excel rewrites such a file into a
-    shared-strings table when it next saves it. Write the table the way Excel does."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+class _Parts:
+    """Where openpyxl's ExcelWriter puts the package's parts: kept in memory in the order written,
+    not zipped (stable_zip zips them once, after the rewrites; a ZipFile here had deflated every
+    part only for `_save` to inflate it again). The methods of a ZipFile ExcelWriter calls."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: bytes | str) -> None:
+        self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+    def close(self) -> None:
+        pass
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, its XML kept in memory (not in a temporary file), and each
+    cell of text written as Excel writes it: the index of the text in the workbook's
+    shared-strings table (`strings`, in the order the texts first come), where openpyxl writes
+    the text itself in the cell (an inline string: openpyxl 3.1 writes no shared strings at all;
+    Excel rewrites such cells into the table when it next saves the file). Written so here, not
+    by parsing openpyxl's XML again to move the texts, because that took a quarter of a
+    workbook's time. openpyxl.worksheet._writer is private: pyproject.toml pins the 3.1
+    releases, whose write_row this follows (a row's cells other than texts are written by
+    openpyxl's own etree_write_cell)."""
+
+    def __init__(self, ws, strings: dict[str, int]) -> None:
+        self.strings = strings
+        self.style_ids: dict[bytes, int] = {}
+        super().__init__(ws, out=io.BytesIO())
+
+    def write_row(self, xf, row, row_idx) -> None:
+        """A row as one element; a style's index looked up once per style (openpyxl hashes the
+        cell's style for every cell)."""
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        element = etree.Element("row", attrs)
+        other = _Appender(element)
+        for cell in row:
+            if cell._comment is not None:
+                self.ws._comments.append(CommentRecord.from_cell(cell))
+            value = cell._value
+            style = cell._style
+            styled = style is not None and any(style)
+            if value is None and not styled and not cell._comment:
+                continue
+            if cell.data_type != "s" or not isinstance(value, str) or value == "":
+                etree_write_cell(other, self.ws, cell, styled)
+                continue
+            attributes = {"r": cell.coordinate}
+            if styled:
+                key = style.tobytes()
+                index = self.style_ids.get(key)
+                if index is None:
+                    index = self.style_ids[key] = cell.style_id
+                attributes["s"] = f"{index}"
+            attributes["t"] = "s"
+            etree.SubElement(etree.SubElement(element, "c", attributes), "v").text = \
+                str(self.strings.setdefault(value, len(self.strings)))
+        xf.write(element)
+
+
+class _Appender:
+    """What openpyxl's etree_write_cell writes a cell to (its `xf`): the row's element."""
+
+    def __init__(self, element) -> None:
+        self.write = element.append
+
+
+class _PackageWriter(ExcelWriter):
+    """openpyxl's writer of a workbook's package (openpyxl.writer.excel), writing into `_Parts`
+    and each sheet with `_SheetWriter`, so that all texts go to one shared-strings table."""
+
+    def __init__(self, book: Workbook) -> None:
+        super().__init__(book, _Parts())
+        self.strings: dict[str, int] = {}
+
+    def write_worksheet(self, ws) -> None:
+        """ExcelWriter.write_worksheet, for a workbook that is not write-only, with `_SheetWriter`."""
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws, self.strings)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
+def _xml(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _save(book: Workbook, timestamp: dt.datetime) -> bytes:
+    """The workbook's package, its bytes depending only on the workbook and `timestamp`: the
+    parts in the order openpyxl writes them, zipped once (stable_zip), then the shared-strings
+    table. The sheets are parsed and serialised again by lxml, like the parts rewritten here:
+    openpyxl writes them in ASCII, with character references and no XML declaration."""
+    writer = _PackageWriter(book)
+    writer.write_data()
+    parts = writer._archive.parts
+    rewrite = {"docProps/core.xml": package.core_dates(timestamp), "xl/styles.xml": _font_children_in_schema_order,
+               "[Content_Types].xml": _with_shared_strings_type, "xl/_rels/workbook.xml.rels": _with_shared_strings_rel}
+    for name in parts:
+        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+            parts[name] = _xml(etree.fromstring(parts[name]))
+        elif name in rewrite:
+            parts[name] = rewrite[name](parts[name])
+    parts[SHARED_STRINGS] = _shared_strings(writer.strings)
+    return package.stable_zip(parts.items(), timestamp)
+
+
+def _with_shared_strings_type(xml: bytes) -> bytes:
+    """[Content_Types].xml naming the shared-strings table's type."""
+    root = etree.fromstring(xml)
+    override = etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override")
+    override.set("PartName", "/" + SHARED_STRINGS)
+    override.set("ContentType", SHARED_TYPE)
+    return _xml(root)
+
+
+def _with_shared_strings_rel(xml: bytes) -> bytes:
+    """The workbook's relationships with one more, to the shared-strings table (the first free rId)."""
+    root = etree.fromstring(xml)
+    ids = {rel.get("Id") for rel in root}
+    relation = etree.SubElement(root, f"{{{RELATIONSHIPS}}}Relationship")
+    relation.set("Type", SHARED_REL)
+    relation.set("Target", "sharedStrings.xml")
+    relation.set("Id", next(f"rId{n}" for n in range(1, len(ids) + 2) if f"rId{n}" not in ids))
+    return _xml(root)
+
+
+def _shared_strings(strings: dict[str, int]) -> bytes:
+    """The shared-strings table, as Excel writes it: every text once, in the order of its index."""
     main = f"{{{SPREADSHEET}}}"
-    strings: dict[str, int] = {}
-    parts = []
-    for info in source.infolist():
-        part = source.read(info.filename)
-        if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
-            root = etree.fromstring(part)
-            for cell in root.iter(f"{main}c"):
-                if cell.get("t") != "inlineStr":
-                    continue
-                inline = cell.find(f"{main}is")
-                text = "".join(t.text or "" for t in inline.iter(f"{main}t")) if inline is not None else ""
-                if inline is not None:
-                    cell.remove(inline)
-                cell.set("t", "s")
-                etree.SubElement(cell, f"{main}v").text = str(strings.setdefault(text, len(strings)))
-            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        elif info.filename == "[Content_Types].xml":
-            root = etree.fromstring(part)
-            override = etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override")
-            override.set("PartName", "/" + SHARED_STRINGS)
-            override.set("ContentType", SHARED_TYPE)
-            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        elif info.filename == "xl/_rels/workbook.xml.rels":
-            root = etree.fromstring(part)
-            ids = {rel.get("Id") for rel in root}
-            relation = etree.SubElement(root, f"{{{RELATIONSHIPS}}}Relationship")
-            relation.set("Type", SHARED_REL)
-            relation.set("Target", "sharedStrings.xml")
-            relation.set("Id", next(f"rId{n}" for n in range(1, len(ids) + 2) if f"rId{n}" not in ids))
-            part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        parts.append((info.filename, part))
     table = etree.Element(f"{main}sst", nsmap={None: SPREADSHEET})
     table.set("count", str(len(strings)))
     table.set("uniqueCount", str(len(strings)))
@@ -273,8 +371,7 @@ def _with_shared_strings(data: bytes, timestamp: dt.datetime) -> bytes:
         item.text = text
         if text != text.strip() or "\n" in text:
             item.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    parts.append((SHARED_STRINGS, etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)))
-    return package.stable_zip(parts, timestamp)
+    return _xml(table)
 
 
 class XlsxWriter(Writer):
