@@ -1,4 +1,9 @@
-"""Machine-readable and spreadsheet outputs of records: CSV, JSON and Excel (.xlsx)."""
+"""Machine-readable and spreadsheet outputs of records: CSV, JSON and Excel (.xlsx).
+
+The workbooks are made with openpyxl, and saved partly by hand because openpyxl's own way took
+most of their time: each cell style resolved once per workbook (`Styles`), the rows written as
+text with every text in a shared-strings table (`_SheetWriter`), the package zipped once
+(`_save`). These lean on openpyxl's private parts, hence its pin to 3.1 in pyproject.toml."""
 
 from __future__ import annotations
 
