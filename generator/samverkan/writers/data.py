@@ -1,8 +1,8 @@
 """Machine-readable and spreadsheet outputs of records: CSV, JSON and Excel (.xlsx).
 
 The workbooks are made with openpyxl, and saved partly by hand because openpyxl's own way took
-most of their time: each cell style resolved once per workbook (`Styles`), the rows written as
-text with every text in a shared-strings table (`_SheetWriter`), the package zipped once
+most of their time: each cell style resolved once per workbook (`Styles`), every text written once, in
+a shared-strings table, as the sheets are written (`_SheetWriter`), the package zipped once
 (`_save`). These lean on openpyxl's private parts, hence its pin to 3.1 in pyproject.toml."""
 
 from __future__ import annotations
@@ -292,6 +292,8 @@ class _SheetWriter(WorksheetWriter):
             attributes["t"] = "s"
             etree.SubElement(etree.SubElement(element, "c", attributes), "v").text = \
                 str(self.strings.setdefault(value, len(self.strings)))
+            if cell._hyperlink is not None:
+                self.ws._hyperlinks.append(cell._hyperlink)                # as etree_write_cell does
         xf.write(element)
 
 
