@@ -22,6 +22,7 @@ from samverkan.imports import anchors
 from samverkan.model import Content, ListBlock, Metadata
 from samverkan.project import Templates
 from samverkan.render import markdown
+from samverkan.render.compiled import keep_compiled
 from samverkan.rules import grouping
 from samverkan.text import fill
 
@@ -251,7 +252,7 @@ def environment(templates: Templates) -> jinja2.Environment:
     env.filters["general_row"] = lambda r: [r.organisation, r.general]
     env.filters["answer_row"] = lambda a: [a.organisation, a.comment or "–", a.proposal or "–"]
     env.filters["revision_row"] = lambda r: [r.version, r.date, STATUS_LABELS[r.status], r.decision, r.summary]
-    return env
+    return keep_compiled(env)
 
 
 def render(template: str, content: Content, **context: Any) -> str:

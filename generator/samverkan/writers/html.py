@@ -29,6 +29,7 @@ from samverkan import dates
 from samverkan.errors import BuildFailed
 from samverkan.project import Templates
 from samverkan.render import Intermediate
+from samverkan.render.compiled import keep_compiled
 from samverkan.text import fill
 from samverkan.writers import pandoc
 from samverkan.writers.base import Writer
@@ -121,7 +122,7 @@ def environment(templates: Templates) -> jinja2.Environment:
     env.filters["long_date"] = lambda day: dates.long_date(dt.date.fromisoformat(day) if isinstance(day, str) else day)
     env.filters["breakable"] = breakable
     env.filters["fill"] = lambda text, **values: fill(str(text), **values)
-    return env
+    return keep_compiled(env)
 
 
 def filled(document: HtmlDocument, values: tuple[tuple[str, str], ...]) -> HtmlDocument:
