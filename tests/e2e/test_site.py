@@ -492,11 +492,12 @@ def test_samverkan_serve_refuses_links_out_of_the_built_site(site, tmp_path):
             assert "Täby kommun" in answer.read().decode("utf-8")
         host, port = base[len("http://"):-1].split(":")
         with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall(b"GET /kommuner/%00 HTTP/1.0\r\n\r\n")
+            connection.sendall(f"GET /kommuner/%00 HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode())
             assert connection.recv(64).startswith(b"HTTP/1.0 400")
         biggest = max((e for e in site.entries if e["path"].startswith("site/filer/")), key=lambda e: e["bytes"])
         with socket.create_connection((host, int(port)), timeout=10) as connection:   # a cancelled download
-            connection.sendall(f"GET /{biggest['path'][len('site/'):]} HTTP/1.0\r\n\r\n".encode())
+            connection.sendall(f"GET /{biggest['path'][len('site/'):]} HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n"
+                               .encode())
             connection.recv(1024)
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         with urllib.request.urlopen(base, timeout=10) as answer:                # still serving
