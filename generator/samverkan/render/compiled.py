@@ -4,8 +4,8 @@ Every build is a new process, and Jinja compiles each template it renders to Pyt
 the ten routine templates, the agreement and the tables cost a one-kommun build's main process
 0.12 s of compiling (of 1.3 s), and its workers compile the site's page templates again. Jinja
 keeps what it compiled in its own bytecode cache (FileSystemBytecodeCache), in the folder it
-makes for the user in the temporary folder (`_jinja2-cache-UID`, mode 0700, refused if another
-user owns it or can write to it).
+makes for the user in the temporary folder (`_jinja2-cache-UID`: Jinja sets it to mode 0700 and
+refuses it unless it is a folder of the user's own, not a link and not another user's).
 
 Why there and not in `.samverkan-cache/` beside the output: the cache holds marshalled code,
 which runs as it is loaded, and the output's cache folder is as untrusted as any file a build
