@@ -174,14 +174,15 @@ def forget_conversions() -> None:
 
 
 def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
-    """The intermediate as HTML by pandoc: table of contents and body."""
+    """The intermediate as HTML by pandoc: table of contents and body. Without the field
+    registry, as Word and PDF (no HTML template uses it: see pandoc.without_field_registry)."""
     template, lua_filter = (doc.templates.path(name) for name in CONVERSION_FILES)
     args = [f"--template={template}", f"--lua-filter={lua_filter}", "--standalone", "--shift-heading-level-by=1",
             "--wrap=none"]
     if doc.meta.get("toc"):
         args += ["--toc", "--toc-depth=4"]
     args += [f"--metadata={key}:{value}" for key, value in sorted(labels.items())]
-    html = pandoc.run(doc.markdown, "html5", args).decode("utf-8")
+    html = pandoc.run(pandoc.without_field_registry(doc.markdown), "html5", args).decode("utf-8")
     toc, marker, body = html.partition(BODY_MARKER)
     if not marker:
         raise BuildFailed(f"the template html-parts.html5 must contain the line {BODY_MARKER}")

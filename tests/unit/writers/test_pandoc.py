@@ -24,6 +24,23 @@ def test_pandoc_gets_the_intermediate_without_its_field_registry_and_makes_the_s
     assert pandoc.run(trimmed, "typst", args) == pandoc.run(base.markdown, "typst", args)
 
 
+def test_the_web_page_of_a_template_is_converted_without_the_field_registry_and_is_the_same(example, monkeypatch):
+    from samverkan.writers import html
+
+    base = routine_copies(example)[0].artifact.base
+    given = []
+    run = pandoc.run
+    monkeypatch.setattr(pandoc, "run", lambda markdown, *args, **kwargs: given.append(markdown) or run(markdown, *args,
+                                                                                                       **kwargs))
+    labels = {"notes-title": "Fotnoter", "notes-back": "Tillbaka"}
+    trimmed = html.convert(base, labels)
+    assert given == [pandoc.without_field_registry(base.markdown)] and "\nfields:" not in given[0]
+    monkeypatch.setattr(pandoc, "without_field_registry", lambda markdown: markdown)
+    full = html.convert(base, labels)
+    assert given[1] == base.markdown and "\nfields:" in given[1]
+    assert (trimmed.toc, trimmed.body) == (full.toc, full.body) and 'id="f-' in str(trimmed.body)
+
+
 def test_word_keeps_everything_but_an_empty_custom_property(example):
     base = routine_copies(example)[0].artifact.base
     args = [f"--reference-doc={base.templates.path('reference.docx')}",
