@@ -21,31 +21,54 @@ from samverkan.errors import Location, Problems
 FONT_SUFFIXES = (".otf", ".ttf", ".otc", ".ttc")
 
 
-@lru_cache(maxsize=8)
-def _coverage(fonts: tuple[tuple[str, float], ...]) -> tuple[frozenset[int], tuple[str, ...]]:
+def _faces(name: str) -> list:
+    """The faces of a font file (a collection holds several), their tables read when asked for."""
     from fontTools.ttLib import TTCollection, TTFont
 
+    return TTCollection(name).fonts if name.lower().endswith((".otc", ".ttc")) else [TTFont(name, lazy=True)]
+
+
+@lru_cache(maxsize=8)
+def _coverage(fonts: tuple[tuple[str, float], ...]) -> frozenset[int]:
     codes: set[int] = set()
+    for name, _ in fonts:
+        try:
+            for face in _faces(name):
+                codes.update(face.getBestCmap() or {})
+        except Exception:   # a damaged font (its tables are read lazily): not counted; content/overrides.py says so
+            continue
+    return frozenset(codes)
+
+
+@lru_cache(maxsize=8)
+def _families(fonts: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+    """The fonts' family names, for a message only: reading a font's name table makes fontTools
+    import its OpenType tables (a third of the check's time; every build loads the content)."""
     families: list[str] = []
     for name, _ in fonts:
         try:
-            faces = TTCollection(name).fonts if name.lower().endswith((".otc", ".ttc")) else [TTFont(name, lazy=True)]
-            for face in faces:
-                cmap = face.getBestCmap() or {}
-                codes.update(cmap)
+            for face in _faces(name):
                 family = face["name"].getBestFamilyName() if "name" in face else None
                 if family and family not in families:
                     families.append(family)
-        except Exception:   # a damaged font (its tables are read lazily): not counted; content/overrides.py says so
+        except Exception:
             continue
-    return frozenset(codes), tuple(families)
+    return tuple(families)
 
 
-def coverage(font_dirs: tuple[str, ...]) -> tuple[frozenset[int], tuple[str, ...]]:
-    """Every code point the fonts in `font_dirs` can show, and the fonts' family names."""
-    files = sorted((str(path), path.stat().st_mtime) for folder in font_dirs for path in Path(folder).iterdir()
-                   if path.suffix.lower() in FONT_SUFFIXES and path.is_file())
-    return _coverage(tuple(files))
+def _fonts(font_dirs: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((str(path), path.stat().st_mtime) for folder in font_dirs for path in Path(folder).iterdir()
+                        if path.suffix.lower() in FONT_SUFFIXES and path.is_file()))
+
+
+def coverage(font_dirs: tuple[str, ...]) -> frozenset[int]:
+    """Every code point the fonts in `font_dirs` can show."""
+    return _coverage(_fonts(font_dirs))
+
+
+def families(font_dirs: tuple[str, ...]) -> tuple[str, ...]:
+    """The family names of the fonts in `font_dirs`."""
+    return _families(_fonts(font_dirs))
 
 
 def needs_glyph(char: str) -> bool:
@@ -63,13 +86,14 @@ def check_glyphs(sources: dict[Path, str], font_dirs: tuple[str, ...], problems:
     YAML file only the values count (comments never reach a document)."""
     if not font_dirs:
         return
-    codes, families = coverage(font_dirs)
+    codes = coverage(font_dirs)
     if not codes:
         return
-    fonts = ", ".join(families) or "the PDF fonts"
+    fonts = None
     for path, text in sources.items():
         if not missing(text, codes):      # the usual case: one set operation per file
             continue
+        fonts = fonts or ", ".join(families(font_dirs)) or "the PDF fonts"
         for line, chars in _lines_with(path, text, codes):
             names = ", ".join(describe(c) for c in chars)
             problems.add(Location(path, line), f"{names} cannot be shown in the PDF: the fonts ({fonts}) "
