@@ -73,7 +73,40 @@ def test_front_matter_round_trip():
     assert read_front_matter(block + "\nText\n") == values
 
 
+def test_front_matter_in_flow_style_gives_pandoc_the_metadata_of_the_block_style():
+    """One line per key, its value as JSON: pandoc reads the same metadata as from the block
+    style libyaml wrote before, PyYAML reads it back, and a key YAML 1.1 would take for true or
+    false stays a key. Characters YAML 1.1 takes for line breaks reach pandoc as they are (the
+    block style had lost them)."""
+    import yaml
+    from markupsafe import Markup
+
+    values = {"title": HOSTILE[0], "keywords": HOSTILE[1:], "toc": True, "none": None, "on": "off",
+              "weird key: #1": "värde", "fields": {"f-a": {"bind": None, "multiline": False, "placeholder": "Ange"}},
+              "marked": Markup("[Ange kommun]{#f-kommun}"), "empty": {}, "list": []}
+    flow = str(front_matter(values))
+    lines = flow.split("\n")
+    assert lines[0] == "---" and lines[-2] == "---" and len(lines) == len(values) + 3
+    assert lines[1].startswith('title: "') and '"on": "off"' in flow and "fields: {" in flow
+    written = yaml.load(flow[4:flow.index("\n---\n", 4)], Loader=yaml.SafeLoader)
+    block = "---\n" + yaml.dump(written, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False,
+                                width=10_000) + "---\n"
+
+    def meta(front: str) -> dict:
+        return json.loads(pandoc.run(front + "\nText\n", "json").decode("utf-8"))["meta"]
+
+    assert meta(flow) == meta(block)
+    assert meta(flow)["on"]["c"][0] == {"t": "Str", "c": "off"}
+    assert read_front_matter(flow + "\nText\n") == read_front_matter(block + "\nText\n")
+
+    breaks = str(front_matter({"marked": Markup("[Ange\u2028kommun\x85]{#f-kommun}")}))
+    assert "\u2028" not in breaks and "\x85" not in breaks
+    assert meta(breaks)["marked"]["c"][0]["c"][1] == [{"t": "Str", "c": "Ange\u2028kommun\x85"}]
+    assert read_front_matter(breaks + "\nText\n") == {"marked": "[Ange\u2028kommun\x85]{#f-kommun}"}
+
+
 def test_escape_keeps_spaces_typed_on_purpose():
     # a no-break space ("10 000 kr") and a narrow no-break space reach pandoc as they are
     assert escape("10\u00a0000 kr och 5\u202f§") == "10\u00a0000 kr och 5\u202f§"
     assert to_plain(escape("10\u00a0000 kr")) == "10\u00a0000 kr"
+
