@@ -70,6 +70,16 @@ def load(real: Path) -> tuple[dict, dict[int, str]]:
     return data, problems(real, data)
 
 
+def read(real: Path) -> dict:
+    """The manifest of the output folder `real` as JSON, not checked ({} when there is none, it
+    cannot be read or is not an object): to compare it with a record; `problems` before any use."""
+    try:
+        data = json.loads((real / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def checked(out: Path, real: Path, force: bool = False) -> dict:
     """The manifest, checked: refused (BuildFailed) when it has a bad entry, unless `force`,
     which leaves the bad entries out (and a manifest that cannot be used at all)."""

@@ -39,16 +39,18 @@ def nothing_to_do(out: Path, request: str, fingerprint: Fingerprint) -> BuildRep
     start = time.monotonic()
     real = Path(os.path.realpath(out))
     keys.remember_generator(folder_for(real) / keys.GENERATOR_RECORD)
-    recorded_manifest, problems = checked_entries.load(real)
-    if problems:                        # the build says what is wrong with the manifest
+    recorded_manifest = checked_entries.read(real)
+    fingerprints = recorded_manifest.get("fingerprints")
+    recorded = fingerprints.get(request) if isinstance(fingerprints, dict) else None
+    documents = recorded_manifest.get("documents", []) if recorded else None
+    if not isinstance(documents, list) or not all(isinstance(entry, dict) for entry in documents):
         return None
-    recorded = (recorded_manifest.get("fingerprints") or {}).get(request) \
-        if isinstance(recorded_manifest.get("fingerprints"), dict) else None
-    if not recorded or (real.parent / f".{real.name}.samverkan").exists() or (real / ".samverkan-build").exists():
+    if (real.parent / f".{real.name}.samverkan").exists() or (real / ".samverkan-build").exists():
         return None
-    documents = recorded_manifest.get("documents", [])
-    if fingerprint(documents) != recorded:
-        return None
+    # the manifest's entries are checked once the inputs are known to be the same: a build that
+    # has something to do checks them itself (engine/entries.py), and starts its workers sooner
+    if fingerprint(documents) != recorded or checked_entries.problems(real, recorded_manifest):
+        return None                     # the build says what is wrong with the manifest
     status = FileStatus(real)
     if not all(status.intact(entry) for entry in documents):
         return None

@@ -243,3 +243,24 @@ def test_a_path_no_file_name_can_be_is_refused_with_the_message_not_a_traceback(
     assert "manifest.json cannot be used, so nothing was written" in done.stderr
     assert "is not a plain relative file name" in done.stderr
     assert outside(tmp_path, out, content) == before
+
+
+def test_a_folder_replaced_by_a_link_out_is_refused_though_the_inputs_are_the_same(built, tmp_path):
+    """The build with nothing to do knows it from the inputs and the manifest's list, then
+    checks the entries: the same list, the same files, but a folder of the output replaced by a
+    link to a copy outside is refused before anything is read through it or written."""
+    import shutil
+
+    content, out = built
+    shutil.copytree(out / "site", tmp_path / "elsewhere")
+    shutil.rmtree(out / "site")
+    os.symlink(tmp_path / "elsewhere", out / "site")
+    manifest_before = (out / "manifest.json").read_bytes()
+    before = outside(tmp_path, out, content)
+    done = samverkan("build", "--content", str(content), "--out", str(out), "agreement", "site", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "manifest.json cannot be used, so nothing was written" in done.stderr
+    assert "leads out of the output folder through a symbolic link" in done.stderr
+    assert "nothing to do" not in done.stdout
+    assert outside(tmp_path, out, content) == before
+    assert (out / "manifest.json").read_bytes() == manifest_before
