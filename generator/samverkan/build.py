@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from samverkan.engine import keys
-from samverkan.engine.incremental import IncrementalBuild, nothing_to_do
+from samverkan.engine.incremental import IncrementalBuild, edited_since_built, nothing_to_do
 from samverkan.engine.interrupt import BuildInterrupted, interruptible
 from samverkan.engine.manifest import MANIFEST, BuildReport, Written, write_outputs
 from samverkan.engine.progress import Progress
-from samverkan.engine.runner import Runner, run_jobs, start_forkserver
+from samverkan.engine.runner import Runner, run_jobs, start_forkserver, stop_forkserver
 from samverkan.engine.transaction import Transaction, read_manifest
 from samverkan.targets import TARGETS, BuildOptions, Job
 
@@ -120,13 +120,19 @@ def build_project(content_dir: Path, out: Path, targets: Sequence[str] = (), opt
     content and build. `on_skipped(name, reason)` hears of default targets the content lacks."""
     options = options or BuildOptions()
     request = request_key(targets, options)
+    # content edited since the last build: the writers load beside the no-op check too (the
+    # forkserver was the last to be ready before the first task)
+    started = workers != 1 and edited_since_built(out, [Path(content_dir), Path(content_dir).parent / "templates"]) \
+        and start_forkserver()
     if not force:
         done = nothing_to_do(out, request, lambda documents: _fingerprint(Path(content_dir), request, documents))
         if done is not None:
+            if started:
+                stop_forkserver()
             return done
     from samverkan.content.loader import load_content   # not before the no-op check: it loads the model's readers
 
-    if workers != 1:
+    if workers != 1 and not started:
         start_forkserver()
     return build_loaded(load_content(content_dir), out, targets, options, workers, force=force, progress=progress,
                         on_skipped=on_skipped)

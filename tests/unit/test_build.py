@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 from typing import ClassVar
@@ -170,6 +171,30 @@ def test_a_manifest_entry_pointing_outside_the_output_is_refused(mini, tmp_path)
 
 
 # -- incremental -------------------------------------------------------------------------------
+
+def test_a_forkserver_started_for_content_saved_unchanged_is_stopped_when_nothing_is_to_do(mini, tmp_path):
+    """Content written after the last build: the workers' imports start beside the no-op check
+    (engine/incremental.py `edited_since_built`). When the check finds nothing to do after all
+    (a file saved again unchanged), that forkserver is stopped before the build returns, not
+    left importing with the command's output open."""
+    import multiprocessing.forkserver as forkserver
+
+    from samverkan.engine.incremental import edited_since_built
+
+    server = forkserver._forkserver
+    out = tmp_path / "out"
+    folders = [mini, mini.parent / "templates"]
+    assert edited_since_built(out, folders)                       # never built
+    build_module.build_project(mini, out, ["agreement"])
+    assert not edited_since_built(out, folders)
+    server._stop()                                                # as in a new `samverkan build`
+    deepest = max((p for p in mini.rglob("*") if p.is_file()), key=lambda p: len(p.parts))
+    os.utime(deepest)                                             # saved again, unchanged
+    assert deepest.parent != mini and edited_since_built(out, folders)
+    again = build_module.build_project(mini, out, ["agreement"])
+    assert again.checked_only and not again.written
+    assert server._forkserver_pid is None
+
 
 def test_a_rebuild_with_nothing_changed_writes_nothing(example, tmp_path):
     out = tmp_path / "out"
