@@ -107,6 +107,14 @@ def _fingerprint(content: Content | Path, request: str, documents: list[dict]) -
     return keys.request_fingerprint(content.root, content.templates, request, keys.documents_digest(documents))
 
 
+def _project_folders(content_dir: Path) -> list[Path]:
+    """What a project's author edits: its content and its own templates."""
+    from samverkan.project import Templates
+
+    project = Templates.for_content(content_dir).project
+    return [content_dir] + ([project] if project else [])
+
+
 def build(content_dir: Path, out: Path, targets: Sequence[str] = (), options: BuildOptions | None = None,
           workers: int | None = None, *, force: bool = False, progress: Progress | None = None) -> list[Written]:
     """Build the named targets (when none are named: every default target the content allows)."""
@@ -122,8 +130,7 @@ def build_project(content_dir: Path, out: Path, targets: Sequence[str] = (), opt
     request = request_key(targets, options)
     # content edited since the last build: the writers load beside the no-op check too (the
     # forkserver was the last to be ready before the first task)
-    started = workers != 1 and edited_since_built(out, [Path(content_dir), Path(content_dir).parent / "templates"]) \
-        and start_forkserver()
+    started = workers != 1 and edited_since_built(out, _project_folders(Path(content_dir))) and start_forkserver()
     if not force:
         done = nothing_to_do(out, request, lambda documents: _fingerprint(Path(content_dir), request, documents))
         if done is not None:

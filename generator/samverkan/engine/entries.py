@@ -57,27 +57,29 @@ def problems(real: Path, data: object) -> dict[int, str]:
 def load(real: Path) -> tuple[dict, dict[int, str]]:
     """The manifest of the output folder `real` as it is ({} when there is none) and why it
     cannot be used ({}: it can)."""
-    try:
-        text = (real / MANIFEST).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}, {}
-    except (OSError, ValueError) as exc:
-        return {}, {0: f"it cannot be read ({getattr(exc, 'strerror', None) or exc})"}
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}, {0: "it is not JSON"}
-    return data, problems(real, data)
+    data, reason = _parsed(real)
+    return (data, {0: reason}) if reason else (data, problems(real, data))
 
 
 def read(real: Path) -> dict:
     """The manifest of the output folder `real` as JSON, not checked ({} when there is none, it
     cannot be read or is not an object): to compare it with a record; `problems` before any use."""
-    try:
-        data = json.loads((real / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data, _ = _parsed(real)
     return data if isinstance(data, dict) else {}
+
+
+def _parsed(real: Path) -> tuple:
+    """The manifest's JSON ({} when there is none), or why it cannot be read."""
+    try:
+        text = (real / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as exc:
+        return {}, f"it cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    try:
+        return json.loads(text), None
+    except ValueError:
+        return {}, "it is not JSON"
 
 
 def checked(out: Path, real: Path, force: bool = False) -> dict:
