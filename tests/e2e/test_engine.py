@@ -217,6 +217,18 @@ def test_a_worker_killed_mid_file_fails_its_files_by_name_and_the_output_stays(s
     assert_next_build_completes(sets, out)
 
 
+def test_a_finished_build_has_ended_every_process_it_started_when_it_exits(sets, tmp_path):
+    """The workers and the forkserver have ended when the build's main process exits, not after
+    it: what reads the command's output (`samverkan build | cat`, a CI log) sees its end then.
+    Left to end by itself the forkserver ran Python's teardown of the writers' modules after
+    the main process had gone (50-70 ms), holding the output open."""
+    for _ in range(3):
+        process = run(sets["project"], str(tmp_path / "out"), "--force", "--jobs", "2")
+        assert process.wait(120) == 0, process.stderr.read().decode()
+        assert session_processes(process.pid) == []
+        assert process.stdout.read().decode().count("files made") == 1
+
+
 @pytest.mark.parametrize("point", ["switching", "moving"])
 def test_journal_mode_is_completed_by_the_next_build(sets, point):
     """Working inside the output folder (`--out .`) the folder is not swapped but moved into

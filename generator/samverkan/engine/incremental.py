@@ -230,6 +230,7 @@ class IncrementalBuild:
     def finish(self, request: str, fingerprint: Fingerprint) -> None:
         """Switch to the new set, or, with no file changed, record only what was checked (the
         request's `fingerprint` of the entries, for `nothing_to_do`)."""
+        self.runner.release()       # no more tasks: the workers end beside the switch
         documents = [self.entries[p] for p in sorted(self.entries) if self.present(p)]
         self.report.listed = len(documents)
         fingerprints = {request: fingerprint(documents)}

@@ -52,6 +52,7 @@ class Pool:
         context = multiprocessing.get_context("forkserver")
         self.processes = []
         self.connections = []
+        self.stopping = False
         threads = max(1, cores() // workers)
         for _ in range(workers):
             here, there = context.Pipe()
@@ -61,12 +62,19 @@ class Pool:
             self.processes.append(process)
             self.connections.append(here)
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Tell the workers to end once they are idle; `close` waits for them."""
+        if self.stopping:
+            return
+        self.stopping = True
         for connection in self.connections:
             try:
                 connection.send(None)
             except OSError:
                 pass
+
+    def close(self) -> None:
+        self.stop()
         deadline = time.monotonic() + 5
         for process in self.processes:
             process.join(max(0.0, deadline - time.monotonic()))

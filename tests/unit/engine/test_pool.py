@@ -144,6 +144,29 @@ def test_a_worker_found_dead_when_handed_a_task_passes_it_to_another():
         pool.kill()
 
 
+def test_released_workers_end_by_themselves_while_the_build_switches():
+    """`Runner.release` (a build's last tasks are done): the workers end without being waited
+    for, beside the switch; `close` then finds them gone and forgets them."""
+    from samverkan.engine.runner import Runner
+    from samverkan.writers.data import JsonData
+
+    runner = Runner(2)
+    try:
+        made: list[Made] = []
+        writes = [Job(JsonData({"n": n}), "json", f"{n}.json", "k", "", STAMP) for n in range(4)]
+        runner.run(writes, lambda path: None, lambda path, here: None, made.append)
+        assert sorted(m.path for m in made) == [f"{n}.json" for n in range(4)]
+        processes = list(runner.pool.processes)
+        runner.release()
+        assert runner.pool is None
+        for process in processes:
+            process.join(10)
+            assert process.exitcode == 0
+    finally:
+        runner.close(False)
+    assert runner.pool is None and runner.stopped is None
+
+
 def test_the_pages_that_show_one_document_are_one_preparation_and_its_fills():
     """A routine template's page in every kommun: converted once per build (a task that
     prepares it and makes the first pages), the rest filled from it; pages of equal documents
