@@ -114,11 +114,13 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
 
 def samverkan_build(content: Path, out: Path, *args: str, env: dict[str, str] | None = None, cold: bool = False) -> dict:
     """`samverkan build` in a new process (`env`: added to its environment, e.g. PYTHONPATH for
-    the baseline); its report (files, timings) from the child. `cold`: without the cache of
+    the baseline), set up as the command sets up its own (samverkan/__main__.py, where the code
+    has it); its report (files, timings) from the child. `cold`: without the cache of
     prepared templates (removed first)."""
     if cold:
         shutil.rmtree(out.resolve().parent / ".samverkan-cache", ignore_errors=True)
     child = ("import json, sys; from pathlib import Path; from samverkan import build as b; "
+             "import samverkan.__main__ as m; getattr(m, 'without_last_collection', lambda: None)(); "
              "from samverkan.targets import BuildOptions; "
              "a = json.loads(sys.argv[1]); "
              "r = b.build_project(Path(a['content']), Path(a['out']), a['targets'], BuildOptions(), a['jobs'], "
