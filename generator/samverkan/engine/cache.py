@@ -15,8 +15,9 @@ published.
 - Plain files, no pickle: a header line (JSON) and the payload the writer made of what it
   prepared (`Writer.keep`: the Word file's bytes, the Typst source as JSON, the HTML's table
   of contents and body as JSON). The folder is as untrusted as anything on disk, so an entry
-  is checked before use: its size, its header (our format, this samverkan, this generator,
-  the key its name says), the payload's length and sha256, and then the writer reads it
+  is checked before use: its size, its header (our format, this generator: samverkan's
+  version and code and the tools' versions, engine/keys.py; the key its name says), the
+  payload's length and sha256, and then the writer reads it
   (`Writer.restore`, which checks its types). Anything wrong is a miss: the template is
   prepared again and the entry replaced, never trusted.
 - Written by the worker that prepared the template, atomically (a temporary file renamed), so
@@ -44,7 +45,7 @@ from samverkan.engine import keys
 FOLDER = ".samverkan-cache"
 PREPARED = "prepared"
 MAGIC = "samverkan-prepared"
-FORMAT = 1
+FORMAT = 2          # 2: no separate samverkan version (the generator digest has it)
 LIMIT_VARIABLE = "SAMVERKAN_CACHE_MB"
 DEFAULT_LIMIT_MB = 200
 HEADER_LIMIT = 4096                 # bytes of the header line at most
@@ -102,10 +103,8 @@ class PreparedCache:
 
 
 def _header(entry: Entry, payload: bytes) -> bytes:
-    import samverkan
-
-    header = {"magic": MAGIC, "format": FORMAT, "samverkan": samverkan.__version__,
-              "generator": keys.generator_digest(), "key": entry.key, "writer": entry.format,
+    header = {"magic": MAGIC, "format": FORMAT, "generator": keys.generator_digest(), "key": entry.key,
+              "writer": entry.format,
               "bytes": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}
     return json.dumps(header, sort_keys=True).encode("ascii") + b"\n"
 

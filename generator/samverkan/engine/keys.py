@@ -81,6 +81,21 @@ def generator_digest() -> str:
     return _generator[0]
 
 
+def known_generator() -> str | None:
+    """The generator digest, if this process has it already (a build's main process: from its
+    record or its jobs' keys)."""
+    return _generator[0] if _generator else None
+
+
+def adopt_generator(digest: str | None) -> None:
+    """In a worker: the digest its build's main process found, for the same code (the worker
+    forked from a server that imported the package beside that build). Hashing it again (with
+    importlib.metadata for samverkan's and the tools' versions) took 35 ms of each worker's
+    first task, which a one-kommun build waited for."""
+    if digest and not _generator:
+        _generator.append(digest)
+
+
 def _package() -> Path:
     import samverkan
 

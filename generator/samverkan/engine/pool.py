@@ -30,6 +30,7 @@ from dataclasses import replace
 from multiprocessing.connection import wait
 from typing import Callable, Sequence
 
+from samverkan.engine import keys
 from samverkan.engine.hooks import checkpoint
 from samverkan.engine.tasks import WORKER_DIED, Done, Made, Task, perform
 from samverkan.engine.worker import serve
@@ -56,7 +57,8 @@ class Pool:
         threads = max(1, cores() // workers)
         for _ in range(workers):
             here, there = context.Pipe()
-            process = context.Process(target=serve, args=(there, os.getpid(), threads), daemon=True)
+            process = context.Process(target=serve, args=(there, os.getpid(), threads, keys.known_generator()),
+                                      daemon=True)
             process.start()
             there.close()
             self.processes.append(process)

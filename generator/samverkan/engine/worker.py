@@ -10,6 +10,7 @@ import signal
 import threading
 
 from samverkan.engine.hooks import checkpoint
+from samverkan.engine.keys import adopt_generator
 from samverkan.engine.tasks import perform
 
 PR_SET_PDEATHSIG = 1
@@ -49,11 +50,13 @@ def _exit_when_closed(fd: int) -> None:
 THREADS = "RAYON_NUM_THREADS"    # the size of typst's thread pool, read when it first compiles
 
 
-def serve(connection, main_pid: int, threads: int | None = None) -> None:
+def serve(connection, main_pid: int, threads: int | None = None, generator: str | None = None) -> None:
     """A worker process: do tasks until told to stop; die with the build (see pool.py).
-    `threads`: how many threads typst may use here (a setting of the user's environment wins)."""
+    `threads`: how many threads typst may use here (a setting of the user's environment wins);
+    `generator`: the main process's generator digest (engine/keys.py `adopt_generator`)."""
     checkpoint("starting")       # a worker's first moment: Ctrl-C must not reach it already here
     die_with_parent(main_pid, connection)
+    adopt_generator(generator)
     if threads is not None:
         os.environ.setdefault(THREADS, str(threads))
     while True:

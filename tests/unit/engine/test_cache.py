@@ -34,7 +34,7 @@ def test_stored_is_loaded_back_and_only_by_its_key(tmp_path):
 
 @pytest.mark.parametrize("damage", [
     lambda data: data[:-3],                                         # truncated
-    lambda data: data.replace(b'"samverkan": "', b'"samverkan": "0.'),   # another samverkan
+    lambda data: data.replace(b'"generator": "', b'"generator": "0'),     # another samverkan (or tools)
     lambda data: data.replace(b"payload", b"paylaod"),              # a changed payload
     lambda data: b"",                                               # empty
     lambda data: data.split(b"\n", 1)[1],                           # no header
