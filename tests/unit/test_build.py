@@ -216,6 +216,33 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(example, tmp_path):
     no_leftovers(out)
 
 
+def test_a_file_saved_while_the_build_runs_is_seen_by_the_next_build(example, tmp_path, monkeypatch):
+    """The fingerprint recorded for the no-op check is of the files the build read, hashed
+    before it loaded them: a content file saved after that (while the build runs) makes the
+    next build look again and make what changed, not report nothing to do."""
+    out = tmp_path / "out"
+    kommuner = example / "content" / "kommuner.yaml"
+    collect = build_module.collect_jobs
+    saved = []
+
+    def save_meanwhile(*args, **kwargs):
+        if not saved:
+            saved.append(kommuner.write_text(kommuner.read_text(encoding="utf-8").replace(
+                "committee: Social- och omsorgsnämnden", "committee: Omsorgsnämnden"), encoding="utf-8"))
+        return collect(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "collect_jobs", save_meanwhile)
+    build_module.build_project(example / "content", out)
+    assert saved
+    before = snapshot(out)
+    again = build_module.build_project(example / "content", out)
+    assert not again.checked_only
+    remade = {w.path for w in again.written}
+    assert "site/kommuner/norrvik.html" in remade and any(p.startswith("rutiner/norrvik/") for p in remade)
+    assert changed(before, snapshot(out)) == remade | {"manifest.json"}
+    assert build_module.build_project(example / "content", out).checked_only
+
+
 def test_force_makes_every_file_again(example, tmp_path):
     out = tmp_path / "out"
     build_module.build_project(example / "content", out)

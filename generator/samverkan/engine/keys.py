@@ -15,7 +15,7 @@ from (`job_key`):
 A rebuild skips a job whose key is the one recorded for its file (and whose file is intact).
 
 `request_fingerprint` hashes the *files* a build request reads (content/, templates, the
-generator) without loading anything: when it equals the one recorded after the last build, and
+generator: `input_files_digest`) without loading anything: when it equals the one recorded after the last build, and
 no file was touched since, the build has nothing to do and says so at once.
 """
 
@@ -349,13 +349,18 @@ def prepared_key(fmt: str, timestamp: str, artifact_digest: str) -> str:
     return _hash(KEY_VERSION, b"prepared", generator_digest(), fmt, timestamp, artifact_digest)
 
 
-def request_fingerprint(content_dir: Path, templates: Any, request: str, documents_digest: str) -> str:
-    """The files a build request reads, hashed without loading them as content: content/,
-    the templates, the generator, SOURCE_DATE_EPOCH, the request (targets and options) and
-    the manifest's list of documents (targets that read the output see it)."""
-    digests = Digests()
-    return _hash(KEY_VERSION, generator_digest(), tree_digest(Path(content_dir)), digests.templates(templates),
-                 os.environ.get("SOURCE_DATE_EPOCH", "").strip(), request, documents_digest)
+def input_files_digest(content_dir: Path, templates: Any) -> str:
+    """The files a build reads, hashed without loading them as content: content/, the
+    templates, the generator and SOURCE_DATE_EPOCH."""
+    return _hash(KEY_VERSION, generator_digest(), tree_digest(Path(content_dir)), Digests().templates(templates),
+                 os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+
+
+def request_fingerprint(files_digest: str, request: str, documents_digest: str) -> str:
+    """A build request's fingerprint: its input files (`input_files_digest`), the request
+    (targets and options) and the manifest's list of documents (targets that read the output
+    see it)."""
+    return _hash(files_digest, request, documents_digest)
 
 
 def documents_digest(entries: Iterable[dict]) -> str:

@@ -108,16 +108,19 @@ def test_a_bundle_counts_its_members_inputs():
 
 
 def test_the_request_fingerprint_reads_the_content_files(tmp_path, monkeypatch):
+    def fingerprint(request="req", documents="docs"):
+        return keys.request_fingerprint(keys.input_files_digest(tmp_path / "content", Templates()), request, documents)
+
     write(tmp_path / "content" / "a.yaml", "x: 1\n")
-    first = keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs")
-    assert first == keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs")
+    first = fingerprint()
+    assert first == fingerprint()
     write(tmp_path / "content" / "a.yaml", "x: 2\n")
-    second = keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs")
+    second = fingerprint()
     assert second != first
-    assert keys.request_fingerprint(tmp_path / "content", Templates(), "other", "docs") != second
-    assert keys.request_fingerprint(tmp_path / "content", Templates(), "req", "changed") != second
+    assert fingerprint("other") != second
+    assert fingerprint(documents="changed") != second
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    assert keys.request_fingerprint(tmp_path / "content", Templates(), "req", "docs") != second
+    assert fingerprint() != second
 
 
 def test_the_generator_digest_is_remembered_only_while_nothing_it_hashes_changed(tmp_path, monkeypatch):
