@@ -15,8 +15,9 @@ from (`job_key`):
 A rebuild skips a job whose key is the one recorded for its file (and whose file is intact).
 
 `request_fingerprint` hashes the *files* a build request reads (content/, templates, the
-generator: `input_files_digest`) without loading anything: when it equals the one recorded after the last build, and
-no file was touched since, the build has nothing to do and says so at once.
+generator: `input_files_digest`) without loading anything: when it equals the one recorded
+after the last build, and no file was touched since, the build has nothing to do and says so
+at once.
 """
 
 from __future__ import annotations
