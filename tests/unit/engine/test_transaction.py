@@ -158,3 +158,21 @@ def test_every_path_refused_path_lets_through_is_normalised(path):
     form (no separate normpath check per entry)."""
     if refused_path(path) is None:
         assert posixpath.normpath(path) == path and not path.startswith("/")
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["path", "title", "kommun", "bytes", "facts"]),
+                                st.one_of(st.none(), st.integers(), st.text(),
+                                          st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2)),
+                                min_size=1), max_size=6),
+       st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=2))
+def test_the_manifest_is_json_with_one_file_a_line(documents, fingerprints):
+    """Whatever the entries hold (quotes, braces, line breaks, any script), manifest.json reads
+    back as what was written, one document a line, text as typed (not as \\u escapes)."""
+    data = {"documents": documents, "fingerprints": fingerprints}
+    text = transaction.manifest_bytes(data).decode("utf-8")
+    assert json.loads(text) == data
+    lines = text.rstrip("\n").split("\n")          # (not splitlines: U+0085 and U+2028 stay as typed)
+    assert len(lines) == (len(documents) + 5 if documents else 4)
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[2:2 + len(documents)]] == documents
+    if any(isinstance(d.get("title"), str) and "å" in d["title"] for d in documents):
+        assert "å" in text
