@@ -104,3 +104,16 @@ def test_xlsx_texts_are_shared_once_each():
         assert cells and all(c.get("t") in ("s", "n") for c in cells)
         assert all(0 <= int(c.findtext(f"{main}v")) < len(texts) for c in cells if c.get("t") == "s")
     assert "Uppföljning 2026" in texts and "Spara filen." in texts
+
+
+def test_the_workbook_writer_does_not_import_numpy_and_leaves_it_importable():
+    """openpyxl would import numpy (installed with matplotlib) only to accept numpy's numbers;
+    the workers' forkserver imports the writers before a build's first task, and numpy was a
+    sixth of that. In a new process: the writer loaded, numpy not; numpy then imports as always."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import samverkan.writers.data; import openpyxl.compat.numbers as n; "
+            "print('numpy' in sys.modules, n.NUMPY); import numpy; print(numpy.zeros(2).sum())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "0.0"]
