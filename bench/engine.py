@@ -60,19 +60,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def session_pids(session: int) -> list[int]:
+    """The processes of a session (a command started with start_new_session)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                if int(stat[stat.rindex(")") + 2:].split()[3]) == session:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
 def tree_memory(session: int) -> tuple[int, int]:
     """Memory (bytes) of every process in a session: the sum of their proportional set sizes
     (a page shared by several processes, as workers forked from one server share theirs, counts
     once in all), and the sum of their resident sizes (which counts it in each: an upper bound)."""
     pss = rss = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in session_pids(session):
         try:
-            stat = (entry / "stat").read_text()
-            if int(stat[stat.rindex(")") + 2:].split()[3]) != session:
-                continue
-            for line in (entry / "smaps_rollup").read_text().splitlines():
+            for line in (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
                     rss += int(line.split()[1]) * 1024
                 elif line.startswith("Pss:"):
@@ -402,7 +411,17 @@ def live_latency(work: Path, rounds: int) -> dict | None:
         try:
             process.wait(60)
         except subprocess.TimeoutExpired:
-            print("live: samverkan serve did not stop within 60 s of Ctrl-C; killed")
+            # what was still running, and where (the kernel's wait channel of each thread), and
+            # what serve said last: for whoever looks into it
+            print("live: samverkan serve did not stop within 60 s of Ctrl-C; killed. Its processes then:")
+            for pid in session_pids(process.pid):
+                for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+                    try:
+                        print(f"  {pid}/{task.name} {(task / 'comm').read_text().strip()} "
+                              f"waiting in {(task / 'wchan').read_text().strip() or '-'}")
+                    except OSError:
+                        pass
+            print("  it said last:\n" + "".join(f"    {line}" for line in said[-10:]))
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
         close(driver)
