@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path, PurePath
 from typing import Any, Iterable
@@ -51,24 +52,50 @@ def _hash(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+TREE_READ_LIMIT = 64 * 1024 * 1024     # a file larger than this is hashed by its status, not its bytes
+
+
 def tree_digest(folder: Path, skip_hidden: bool = True, skip: frozenset[str] = frozenset()) -> str:
     """Every file below `folder`: relative path and bytes (a missing folder hashes as empty).
-    Names in `skip` (files or folders) are left out."""
+    Names in `skip` (files or folders) are left out.
+
+    The content folder is read here before it is loaded, so as the loader reads it
+    (content/source.py): as untrusted. Only regular files are read, opened without blocking (a
+    FIFO put there is not waited for) and only up to TREE_READ_LIMIT bytes (a larger file, far
+    beyond any content file's limit, is hashed by its size, time and inode); anything else (a
+    FIFO, a device, a link to one) is hashed as its kind of file, never opened. The load then
+    says what is wrong with it."""
     h = hashlib.sha256()
-    if folder.is_dir():
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")) and d not in skip)
-            for name in sorted(files):
-                if (skip_hidden and name.startswith(".")) or name in skip:
-                    continue
-                path = Path(root) / name
-                rel = path.relative_to(folder).as_posix().encode("utf-8")
-                data = path.read_bytes()
-                h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big"))
-                h.update(data)
+    if not folder.is_dir():
+        return h.hexdigest()
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")) and d not in skip)
+        for name in sorted(files):
+            if (skip_hidden and name.startswith(".")) or name in skip:
+                continue
+            path = os.path.join(root, name)
+            rel = os.fsencode(os.path.relpath(path, folder)).replace(os.sep.encode(), b"/")
+            h.update(len(rel).to_bytes(8, "big") + rel)
+            h.update(_file_bytes(path))
     return h.hexdigest()
 
 
+def _file_bytes(path: str) -> bytes:
+    """What tree_digest hashes of one file (see there), with its length in front."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return b"special:" + stat.S_IFMT(info.st_mode).to_bytes(4, "big")
+        if info.st_size > TREE_READ_LIMIT:
+            return f"large:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}".encode()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):     # swapped since the stat
+                return b"special:"
+            data = handle.read(TREE_READ_LIMIT + 1)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}".encode()
+    return len(data).to_bytes(8, "big") + data
 _generator: list[str] = []        # this process's generator digest, once known
 GENERATOR_RECORD = "generator.json"     # remember_generator's record, in the cache folder
 

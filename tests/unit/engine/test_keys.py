@@ -4,6 +4,7 @@ every input counts."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -151,3 +152,26 @@ def test_the_generator_digest_is_remembered_only_while_nothing_it_hashes_changed
     for damaged in ("{", '{"stamp": 1}', json.dumps(dict(data, digest="not a digest")), "[]"):
         record.write_text(damaged, encoding="utf-8")
         assert remembered() == true
+
+
+def test_the_input_files_are_hashed_as_untrusted(tmp_path):
+    """The content folder is hashed before it is loaded (the no-op check, the fingerprint): a
+    FIFO or a link to a device there is not opened (reading a FIFO waits for a writer that never
+    comes; /dev/zero never ends), and a file too large to be content is not read. Each still
+    counts: replaced by a plain file, the digest changes. The load then says what is wrong."""
+    import threading
+
+    folder = tmp_path / "content"
+    write(folder / "a.yaml", "x: 1\n")
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    with open(folder / "huge.md", "wb") as handle:
+        handle.truncate(keys.TREE_READ_LIMIT + 1)            # sparse: no disk used
+    found: list[str] = []
+    hashing = threading.Thread(target=lambda: found.append(keys.tree_digest(folder)), daemon=True)
+    hashing.start()
+    hashing.join(20)
+    assert found, "hashing the content folder waited on a FIFO or read without end"
+    (folder / "fifo.yaml").unlink()
+    write(folder / "fifo.yaml", "y: 2\n")
+    assert keys.tree_digest(folder) != found[0]
