@@ -480,6 +480,11 @@ def main() -> None:
     parser.add_argument("--no-live", action="store_true", help="skip the edit → browser latency")
     parser.add_argument("--baseline", metavar="REV", help="also time this commit (e.g. db01000) and print ratios")
     args = parser.parse_args()
+    # Started in the background by a shell without job control (`python bench/engine.py &`),
+    # this process has Ctrl-C ignored, and every command it starts would inherit that: the
+    # `samverkan serve` of the live figures then ignored the Ctrl-C that stops it (60 s, killed).
+    # With a handler here, the commands start with Ctrl-C as a terminal gives it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
