@@ -96,6 +96,8 @@ def _file_bytes(path: str) -> bytes:
     except OSError as exc:
         return f"unreadable:{exc.errno}".encode()
     return len(data).to_bytes(8, "big") + data
+
+
 _generator: list[str] = []        # this process's generator digest, once known
 GENERATOR_RECORD = "generator.json"     # remember_generator's record, in the cache folder
 

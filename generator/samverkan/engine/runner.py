@@ -26,7 +26,7 @@ def start_forkserver() -> bool:
     """Start the process the workers fork from: it imports the writers while we load and render.
     It starts with Ctrl-C ignored, and so does every worker from its first instruction (a
     terminal's Ctrl-C reaches the whole process group; only the main process handles it).
-    It is killed when this process exits (`_kill_forkserver`, registered once): left to end by
+    It is stopped when this process exits (`stop_forkserver`, registered once): left to end by
     itself, it ran Python's teardown of the writers' modules after the build had ended, 50-70 ms
     that anything reading the command's output waited for (it holds stdout too).
     Whether it was started now (False: it was running)."""
@@ -39,7 +39,7 @@ def start_forkserver() -> bool:
     get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.worker", *MODULES])
     before = _forkserver_pid()
     if not _at_exit:
-        _at_exit.append(atexit.register(_kill_forkserver))
+        _at_exit.append(atexit.register(stop_forkserver))
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:          # not the main thread
@@ -52,14 +52,14 @@ def start_forkserver() -> bool:
     return _forkserver_pid() not in (None, before)
 
 
-_at_exit: list = []        # _kill_forkserver, once registered to run at exit
+_at_exit: list = []        # stop_forkserver, once registered to run at exit
 
 
 def stop_forkserver() -> None:
-    """Stop the forkserver at once, even while it imports the writers: a build that started it
-    before it knew it had nothing to do. Left alone it would import on (0.3 s of a core) and
-    keep the command's output open until then (`samverkan build | cat` with nothing to do took
-    0.48 s, not 0.15).
+    """Stop the forkserver at once, even while it imports the writers: at exit (its workers have
+    ended), and in a build that started it before it knew it had nothing to do. Left alone it
+    would import on (0.3 s of a core) and keep the command's output open until then (`samverkan
+    build | cat` with nothing to do took 0.48 s, not 0.15).
 
     multiprocessing has no public way to stop it: its one ForkServer's process id and `_stop`
     (which waits for the process and forgets it) are used, as multiprocessing's own tests use
@@ -75,19 +75,6 @@ def stop_forkserver() -> None:
     except OSError:
         pass
     stop()
-
-
-def _kill_forkserver() -> None:
-    """At exit (the workers have ended): the forkserver killed and reaped, without the lock
-    `stop_forkserver` takes, which nothing may hold up at exit (an interrupted thread's)."""
-    pid = _forkserver_pid()
-    if pid is None:
-        return
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:             # gone already (ChildProcessError: reaped)
-        pass
 
 
 def _forkserver_pid() -> int | None:
