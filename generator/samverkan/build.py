@@ -34,6 +34,7 @@ from samverkan.engine.progress import Progress
 from samverkan.engine.runner import Runner, run_jobs, start_forkserver, stop_forkserver
 from samverkan.engine.transaction import Transaction, read_manifest
 from samverkan.targets import TARGETS, BuildOptions, Job
+from samverkan.targets.base import Shared
 
 if TYPE_CHECKING:       # the model (33 dataclasses, 13-25 ms): not imported by a build with nothing to do
     from samverkan.model import Content
@@ -194,10 +195,14 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
     with interruptible(tx), tx:
         engine = IncrementalBuild(tx, report, force, progress or Progress(), Runner(workers))
         try:
-            for phase in ([t for t in targets if not TARGETS[t].reads_output],
-                          [t for t in targets if TARGETS[t].reads_output]):
-                if phase:
-                    _phase(engine, content, phase, options)
+            first = [t for t in targets if not TARGETS[t].reads_output]
+            readers = [t for t in targets if TARGETS[t].reads_output]
+            if first:
+                # what the readers (the site) will share of the first phase's texts: prepared beside them
+                later = [shared for name in readers for shared in TARGETS[name]().shared_documents(content, options)]
+                _phase(engine, content, first, options, later)
+            if readers:
+                _phase(engine, content, readers, options)
             engine.finish(request, fingerprint)
         finally:
             engine.close()
@@ -205,9 +210,10 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
     return report
 
 
-def _phase(engine: IncrementalBuild, content: Content, targets: list[str], options: BuildOptions) -> None:
+def _phase(engine: IncrementalBuild, content: Content, targets: list[str], options: BuildOptions,
+           later: Sequence[Shared] = ()) -> None:
     """One phase of a build: the targets' jobs (those that read the output get the manifest
-    entries as they will be), made by the engine."""
+    entries as they will be), made by the engine (`later`: what the next phase will share)."""
 
     def owned(entry: dict, kinds: set[str]) -> bool:
         return _owned(entry, targets, options, kinds)
@@ -215,7 +221,7 @@ def _phase(engine: IncrementalBuild, content: Content, targets: list[str], optio
     job_options = options
     if any(TARGETS[t].reads_output for t in targets):
         job_options = BuildOptions(dict(options.values, manifest=engine.visible(owned)))
-    engine.phase(targets, collect_jobs(content, targets, job_options), owned)
+    engine.phase(targets, collect_jobs(content, targets, job_options), owned, later)
 
 
 # -- what a command prints ----------------------------------------------------------------------

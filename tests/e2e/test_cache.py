@@ -167,3 +167,32 @@ def test_the_site_converts_each_document_once_and_one_kommun_changed_converts_no
     cold = tmp_path / "cold" / "output"                         # and the bytes of a build without the cache
     build_project(root, cold, ["site"], workers=1)
     assert files_of(out) == files_of(cold)
+
+
+def test_pandoc_reads_each_text_once_for_its_word_pdf_and_web_page(tmp_path, monkeypatch):
+    """A build of the documents and the site: the site's page of each agreement and routine
+    template is converted in the pandoc run that makes its Word and PDF (engine/plan.py `ahead`),
+    none on its own; its pages are those of a build that converts them in the site's phase
+    (no cache: nothing is prepared ahead)."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    content = load_content(root)
+    alone: list[str] = []
+    together: list[list[str]] = []
+    convert, prefetch = pandoc._convert, pandoc.prefetch
+    monkeypatch.setattr(pandoc, "_convert", lambda markdown, to, *args: alone.append(to) or convert(markdown, to, *args))
+    monkeypatch.setattr(pandoc, "prefetch", lambda requests, *args, **kwargs: together.append(
+        [r.to for r in requests]) or prefetch(requests, *args, **kwargs))
+    targets = ["agreement", "supplement", "routines", "site"]
+    options = BuildOptions({"units": find_units(content, ["Täby"])})
+    html.forget_conversions()
+    run_build(content, tmp_path / "ahead" / "output", targets, options, workers=1)
+    assert "html5" not in alone
+    assert sorted(together) == sorted([["docx", "typst", "html5"]] * (2 + len(content.routines)))
+
+    alone.clear()
+    html.forget_conversions()
+    monkeypatch.setenv("SAMVERKAN_CACHE_MB", "0")
+    run_build(content, tmp_path / "alone" / "output", targets, options, workers=1)
+    assert alone.count("html5") == 2 + len(content.routines)
+    assert files_of(tmp_path / "ahead" / "output") == files_of(tmp_path / "alone" / "output")

@@ -25,7 +25,7 @@ from samverkan.engine.runner import Runner, raise_failures
 from samverkan.engine.status import FileStatus
 from samverkan.engine.tasks import Made
 from samverkan.engine.transaction import Inside, Transaction, refused_path
-from samverkan.targets.base import Job, Linked
+from samverkan.targets.base import Job, Linked, Shared
 
 Owned = Callable[[dict, set[str]], bool]          # (entry, kinds of the phase's jobs) → the phase answers for it
 Fingerprint = Callable[[list[dict]], str]         # the request's input fingerprint, given the entries
@@ -112,14 +112,16 @@ class IncrementalBuild:
         """The entries as they are now, less those the coming phase answers for (it makes them)."""
         return [self.entries[p] for p in sorted(self.entries) if not owned(self.entries[p], set()) and self.present(p)]
 
-    def phase(self, targets: Sequence[str], jobs: list[Job], owned: Owned) -> None:
+    def phase(self, targets: Sequence[str], jobs: list[Job], owned: Owned, later: Sequence[Shared] = ()) -> None:
         """Make what the `jobs` of `targets` need (only what changed), stage it, update the
-        entries; remove the entries `owned` by the phase that its jobs no longer make."""
+        entries; remove the entries `owned` by the phase that its jobs no longer make. `later`:
+        what a later phase's jobs will share, prepared beside this phase's texts where it can
+        be (engine/plan.py `ahead`)."""
         check_unique(jobs)
         self.tx.check((job.path, who(job)) for job in jobs)
         inputs = input_keys(jobs, self.digests)
         stale = [job for job in jobs if self.force or not self.fresh(job, inputs[job.path])]
-        made = self.make(targets, jobs, stale)
+        made = self.make(targets, jobs, stale, later)
         kinds, produced = {job.kind for job in jobs}, {job.path for job in jobs}
         for path, entry in list(self.entries.items()):
             if path not in produced and owned(entry, kinds):
@@ -150,7 +152,8 @@ class IncrementalBuild:
             return source is not None and self.status.intact(source)
         return True
 
-    def make(self, targets: Sequence[str], jobs: list[Job], stale: list[Job]) -> dict[str, Made]:
+    def make(self, targets: Sequence[str], jobs: list[Job], stale: list[Job],
+             later: Sequence[Shared] = ()) -> dict[str, Made]:
         """Run the stale jobs into the staging folder; raise if any failed."""
         stale_paths = {job.path for job in stale}
         for name in targets:
@@ -170,7 +173,7 @@ class IncrementalBuild:
             self.runner.run([job for job in stale if not isinstance(job.artifact, Linked)],
                             lambda path: str(tx.staged(path)),
                             lambda path, here: str(tx.staged(path) if here else tx.current(path)), on_made,
-                            timings=self.report.timings, cache=self.cache)
+                            timings=self.report.timings, cache=self.cache, later=later)
         for job in linked:
             on_made(self.link(job))
         raise_failures([made[job.path] for job in stale], tx.out)

@@ -8,28 +8,35 @@ waits for what (engine/pool.py `Schedule`).
 - tasks of one intermediate in several formats (Word and PDF) become one task: pandoc reads
   the text once for both (writers/pandoc.py `prefetch`);
 - a ZIP waits until its members exist (made in this build: in the staging folder; else in
-  the output folder).
+  the output folder);
+- a document a later phase will prepare from the same text (`ahead`: the site's page of a
+  routine template or agreement, as HTML) is prepared with this phase's task of that text, so
+  that pandoc reads it once for Word, PDF and HTML; what it prepared goes to the cache beside
+  the output, where the later phase finds it.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from samverkan.engine.pool import Schedule, batches
 from samverkan.engine.tasks import Copy, Task
-from samverkan.targets.base import Job
+from samverkan.targets.base import Job, Shared
 
 if TYPE_CHECKING:
     from samverkan.engine.cache import PreparedCache
 
 
 def plan(jobs: Sequence[Job], dest: Callable[[str], str | None], workers: int,
-         source: Callable[[str, bool], object], cache: PreparedCache | None = None) -> Schedule:
+         source: Callable[[str, bool], object], cache: PreparedCache | None = None,
+         later: Sequence[Shared] = ()) -> Schedule:
     """The tasks that make `jobs` (`dest(path)`: where a file is written, None: keep its bytes):
     shared documents prepared once (or read from `cache`) and filled in batches; ZIPs once
-    their members exist (`source(path, made_here)`: where a member can be read)."""
+    their members exist (`source(path, made_here)`: where a member can be read); what a later
+    phase shares prepared beside the same text here (`ahead`)."""
     from samverkan.writers.bundle import Bundle
 
     tasks: list[Task] = []
@@ -50,6 +57,8 @@ def plan(jobs: Sequence[Job], dest: Callable[[str], str | None], workers: int,
                               shared=base if start == 0 else None, group=number,
                               cache=cache.entry(fmt, base, timestamp) if cache is not None and start == 0 else None))
     tasks = together(tasks)
+    if cache is not None:
+        ahead(tasks, later, cache)
     made_here = {job.path for job in jobs}
 
     def release(bundle: Task) -> Task:
@@ -67,7 +76,7 @@ def together(tasks: list[Task]) -> list[Task]:
     first: dict[tuple, Task] = {}
     kept = []
     for task in tasks:
-        source = task.shared if task.kind == "prepare" else task.job.artifact if task.kind == "write" else None
+        source = _converted(task)
         if not hasattr(source, "markdown"):
             kept.append(task)
             continue
@@ -78,3 +87,30 @@ def together(tasks: list[Task]) -> list[Task]:
             first[key] = task
             kept.append(task)
     return kept
+
+
+def ahead(tasks: list[Task], later: Sequence[Shared], cache: PreparedCache) -> None:
+    """Each document of `later` that is not in `cache` yet and has the text of one of `tasks`
+    (a Word and PDF preparation, an agreement's files) goes with that task as a preparation
+    without copies: pandoc reads the text once for all its formats (writers/pandoc.py
+    `prefetch`), and the later phase, whose pages need what the site's output is made of,
+    reads it from the cache. A document with no such task is left to its phase."""
+    by_text: dict[str, Task] = {}
+    for task in tasks:
+        text = getattr(_converted(task), "markdown", None)
+        if isinstance(text, str):
+            by_text.setdefault(text, task)
+    for document in later:
+        text = getattr(document.shared, "markdown", None)
+        task = by_text.get(text) if isinstance(text, str) else None
+        entry = cache.entry(document.format, document.shared, document.timestamp) if task is not None else None
+        if task is None or entry is None or not entry.read or os.path.lexists(entry.path):
+            continue
+        task.companions += (Task("prepare", format=document.format, shared=document.shared,
+                                 timestamp=document.timestamp, cache=entry),)
+
+
+def _converted(task: Task):
+    """What a task converts: a preparation's shared document, a single file's artifact (an
+    intermediate, or another artifact: then without `markdown`)."""
+    return task.shared if task.kind == "prepare" else task.job.artifact if task.kind == "write" else None

@@ -139,7 +139,7 @@ class Schedule:
         """Record a task's result; returns the files it made (or failed), and frees what waited."""
         self.outstanding -= 1
         made = list(done.made)
-        for prepared in (t for t in task.together if t.kind == "prepare"):
+        for prepared in (t for t in task.together if t.kind == "prepare" and t.group is not None):
             waiting = self.waiting_fills.pop(prepared.group, [])
             if prepared.group in done.failed_to_prepare:
                 why = done.failed_to_prepare[prepared.group]

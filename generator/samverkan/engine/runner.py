@@ -96,15 +96,17 @@ class Runner:
             start_forkserver()
 
     def run(self, jobs: Sequence[Job], dest: Callable[[str], str | None], source: Callable[[str, bool], object],
-            on_made: Callable[[Made], None], run=None, timings: dict | None = None, cache=None) -> None:
+            on_made: Callable[[Made], None], run=None, timings: dict | None = None, cache=None,
+            later: Sequence = ()) -> None:
         """Make `jobs`: each file is written to `dest(path)` (None: its bytes come back in its
         `Made`); a ZIP reads its members from `source(path, made_here)`; `on_made` hears of
         every file as it is made (or fails); `cache`: prepared documents kept between builds
-        (engine/cache.py). `run(job)`: instead of the job's writer (tests)."""
+        (engine/cache.py); `later`: what a later phase will share, prepared here beside the same
+        text (engine/plan.py `ahead`). `run(job)`: instead of the job's writer (tests)."""
         from samverkan.engine.plan import plan
         from samverkan.engine.pool import Pool, execute
 
-        schedule = plan(jobs, dest, self.workers, source, cache)
+        schedule = plan(jobs, dest, self.workers, source, cache, later)
         if self.pool is None and self.workers > 1 and schedule.outstanding > SMALL:
             self.pool = Pool(min(self.workers, schedule.outstanding))
         # workers started for an earlier phase do a few tasks too: the main process would first

@@ -14,6 +14,10 @@ process. Tasks:
   kommun's page of it: the page around it);
 - `bundle`: a ZIP of files already made (read back from the staging or the output folder).
 
+A `prepare` task without copies and without a `group` prepares for a later phase only (engine/
+plan.py `ahead`): what it prepared goes to the cache, not back to the main process, and if it
+fails the later phase prepares again and reports it there.
+
 Tasks of one intermediate in several formats (an agreement as Word and PDF, a routine
 template's preparation for both) travel together (`companions`): pandoc reads the text once
 for all of them (writers/pandoc.py `prefetch`), or, when the task is handed out while other
@@ -58,7 +62,8 @@ class Task:
     copies: tuple[Copy, ...] = ()
     members: tuple[tuple[str, Any], ...] = ()   # bundle: (name in the ZIP, a file to read, or bytes)
     dest: str | None = None                     # write, bundle: the staging file
-    group: Any = None                           # prepare/fill: which shared document (for scheduling)
+    group: Any = None                           # prepare/fill: which shared document (for scheduling;
+                                                #   None: prepared for a later phase, see above)
     companions: tuple["Task", ...] = ()         # the same intermediate in other formats, done here too
     cache: Any = None                           # prepare: where what it prepares is kept (engine/cache.Entry)
     idle_cores: bool = False                    # set as it is handed out: nothing else needs the other cores
@@ -70,7 +75,7 @@ class Task:
     @property
     def own_paths(self) -> list[str]:
         """The files this task makes itself, not its companions."""
-        return [c.path for c in self.copies] if self.copies else [self.job.path]  # type: ignore[union-attr]
+        return [self.job.path] if self.job is not None else [c.path for c in self.copies]
 
     @property
     def paths(self) -> list[str]:
@@ -113,7 +118,7 @@ class Done:
         waiting for those fail too instead of waiting for ever."""
         preparing = [t for t in task.together if t.kind == "prepare"]
         made = [Made(path, error=why) for t in task.together if t.kind != "prepare" for path in t.own_paths]
-        return cls(made, failed_to_prepare={t.group: why for t in preparing})
+        return cls(made, failed_to_prepare={t.group: why for t in preparing if t.group is not None})
 
 
 def writer_for(fmt: str):
@@ -194,7 +199,17 @@ def _kept(task: Task) -> Any:
 def _prefetch(tasks: list[Task], idle_cores: bool = False) -> None:
     """Ask pandoc for every conversion of the tasks' intermediate at once: one process that
     reads it once, or, when other cores are idle, one process per conversion side by side
-    (the agreement's Word and PDF: 0.9 s of one core, or 0.6 s of two)."""
+    (the agreement's Word and PDF: 0.9 s of one core, or 0.6 s of two). Only a saving: what
+    goes wrong here is left to the writers, which report it with the file."""
+    if len(tasks) < 2:
+        return
+    try:
+        _ask_pandoc(tasks, idle_cores)
+    except Exception:       # a writer's own request fails the same way in the writer: reported there
+        pass
+
+
+def _ask_pandoc(tasks: list[Task], idle_cores: bool) -> None:
     requests = []
     for task in tasks:
         if task.kind == "write" and task.job is not None:
@@ -228,16 +243,19 @@ def _perform_one(task: Task, run, done: Done, kept: Any = None) -> None:
     writer = writer_for(task.format)
     prepared = task.shared
     if task.kind == "prepare" and kept is not None:
-        prepared = done.prepared[task.group] = kept
+        prepared = kept
     elif task.kind == "prepare":
         try:
-            prepared = done.prepared[task.group] = writer.prepare(task.shared, task.timestamp)
+            prepared = writer.prepare(task.shared, task.timestamp)
         except Exception as exc:
-            done.failed_to_prepare[task.group] = _message(exc)
+            if task.group is not None:
+                done.failed_to_prepare[task.group] = _message(exc)
             return
         if task.cache is not None:
             from samverkan.engine import cache
 
             cache.store(task.cache, writer.keep(prepared))
+    if task.kind == "prepare" and task.group is not None:
+        done.prepared[task.group] = prepared
     done.made += [store(copy.path, copy.dest, lambda copy=copy: writer.fill_copy(prepared, copy.artifact, task.timestamp))
                   for copy in task.copies]

@@ -38,6 +38,16 @@ class Listed:
     title: str
 
 
+@dataclass(frozen=True)
+class Shared:
+    """A document a target's jobs share (`artifact.shared`: prepared once for many files, see
+    writers/base.py), in the format and with the timestamp of those jobs."""
+
+    format: str
+    shared: Any
+    timestamp: dt.datetime
+
+
 @dataclass
 class BuildOptions:
     """Options some targets take from the command line (e.g. the remiss deadline)."""
@@ -74,6 +84,14 @@ class Target:
 
     def jobs(self, content: Content, options: BuildOptions) -> list[Job]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def shared_documents(self, content: Content, options: BuildOptions) -> list[Shared]:
+        """What this target's jobs will share (`Shared`), known before its jobs are: a target
+        that reads the output has its jobs collected only after the others' files are made,
+        but the documents it shares of their texts (the site's pages of the agreements and the
+        routine templates, as HTML) are prepared beside those texts' other conversions, where
+        pandoc reads the text once for all of them (engine/plan.py `ahead`)."""
+        return []
 
     def files(self, content: Content, options: BuildOptions) -> list[Listed]:
         """The files `jobs` makes, without making them. Targets whose jobs render a text (the

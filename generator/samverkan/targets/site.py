@@ -40,7 +40,7 @@ from samverkan.rules.grouping import listed_party
 from samverkan.imports import REVIEW_KIND
 from samverkan.targets.avvikelser import private_kinds
 from samverkan.targets import webforms
-from samverkan.targets.base import BuildOptions, Job, Linked, Listed, Target
+from samverkan.targets.base import BuildOptions, Job, Linked, Listed, Shared, Target
 from samverkan.targets.commitments import CommitmentsTarget
 from samverkan.targets.documents import AgreementTarget, DocumentTarget, SupplementTarget
 from samverkan.targets.followup import FollowUpTarget
@@ -51,7 +51,13 @@ from samverkan.targets.routines import (
     FOLDER as ROUTINES, RoutinesTarget, routine_files, routine_intermediate, unit_fill, unit_values,
 )
 from samverkan.text import slugify
-from samverkan.writers.html import HtmlPage, StaticFile
+from samverkan.writers.html import HtmlPage, HtmlSource, StaticFile
+
+
+def _labels(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A page's labels as its HtmlPage and HtmlSource hold them (pages with equal labels share
+    their document's conversion)."""
+    return tuple(sorted(labels.items()))
 
 
 def _sentence(lines: list[str]) -> str:
@@ -159,6 +165,9 @@ class SiteTarget(Target):
             raise BuildFailed(f"target 'site': {reason}")
         return Site(content, options).jobs()
 
+    def shared_documents(self, content: Content, options: BuildOptions) -> list[Shared]:
+        return [] if self.missing(content) else Site(content, options).shared_documents()
+
 
 def pages(content: Content, options: BuildOptions, paths: Iterable[str]) -> list[Job]:
     """Some pages of the site only (`paths`: under site/, e.g. "site/index.html"), as the whole
@@ -207,13 +216,32 @@ class Site:
                   for name, path, fmt in ASSETS]
         return self.pages + assets + self.offer.files(self.timestamp)
 
+    def shared_documents(self) -> list[Shared]:
+        """The documents the pages show (`document`, `routine_page`), as their pages will share
+        them: known without the manifest, before the other targets' files are made."""
+        documents = [(target().intermediate(self.content), self.document_labels())
+                     for target in DOCUMENT_TARGETS if not target().missing(self.content)]
+        if not RoutinesTarget().missing(self.content):
+            documents += [(routine_intermediate(self.content, routine)[0], self.routine_labels())
+                          for routine in self.content.routines]
+        return [Shared("html", HtmlSource(document, _labels(labels)), self.timestamp) for document, labels in documents]
+
+    def document_labels(self) -> dict[str, str]:
+        """The words pandoc's part of an agreement's page needs."""
+        return dict(self.routine_labels(), **{"ref-paragraph": self.t.document.paragraph_ref,
+                                              "ref-commitment": self.t.document.commitment_ref})
+
+    def routine_labels(self) -> dict[str, str]:
+        """The words pandoc's part of a routine template's page needs."""
+        return {"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back}
+
     def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None,
              fill: tuple = (), **context: Any) -> None:
         if not self.wants(path):
             return
         title = context.get("title") or self.t.title
         artifact = HtmlPage(template, path, dict(context, t=self.t, site=self.shared), self.content.templates, document,
-                            tuple(sorted((labels or {}).items())), fill)
+                            _labels(labels or {}), fill)
         self.pages.append(Job(artifact, "html", f"{FOLDER}/{path}", "site", title, self.timestamp))
 
     # --- the pages -----------------------------------------------------------------------------
@@ -230,9 +258,7 @@ class Site:
                  "downloads": self.offer.of_jobs(maker.files(self.content, self.options)), "key": doc.key}
         if self.wants(path):
             self.page("site/document.html.j2", path, document=maker.intermediate(self.content), title=doc.meta.title,
-                      facts=facts, labels={"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back,
-                                           "ref-paragraph": self.t.document.paragraph_ref,
-                                           "ref-commitment": self.t.document.commitment_ref})
+                      facts=facts, labels=self.document_labels())
         return facts
 
     def commitments(self, documents: list[dict]) -> dict:
@@ -352,9 +378,7 @@ class Site:
         base, _ = routine_intermediate(self.content, routine)
         title = f"{self.content.routine_texts.title_prefix}: {routine.title} – {unit.name}"   # type: ignore[union-attr]
         self.page("site/routine.html.j2", path, document=base, title=title, routine=dict(row, unit=unit.full_name,
-                  kommun_href=kommun_href), labels={"notes-title": self.t.document.notes,
-                                                    "notes-back": self.t.document.note_back},
-                  fill=unit_fill(self.content, routine, values))
+                  kommun_href=kommun_href), labels=self.routine_labels(), fill=unit_fill(self.content, routine, values))
         return path
 
     def workbook_form(self) -> dict | None:

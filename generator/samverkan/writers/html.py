@@ -56,6 +56,12 @@ class HtmlSource:
     document: Intermediate
     labels: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def markdown(self) -> str:
+        """The text pandoc reads: its document's (engine/plan.py `ahead` converts it beside the
+        document's Word and PDF)."""
+        return self.document.markdown
+
 
 @dataclass(frozen=True)
 class HtmlPage:
@@ -173,16 +179,23 @@ def forget_conversions() -> None:
     _converted.cache_clear()
 
 
-def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
-    """The intermediate as HTML by pandoc: table of contents and body. Without the field
-    registry, as Word and PDF (no HTML template uses it: see pandoc.without_field_registry)."""
+def pandoc_request(doc: Intermediate, labels: dict[str, str]) -> pandoc.Request:
+    """The conversion `convert` runs. Without the field registry, as Word and PDF (no HTML
+    template uses it: see pandoc.without_field_registry), so that one pandoc process can read
+    the text for all three (engine/plan.py `ahead`)."""
     template, lua_filter = (doc.templates.path(name) for name in CONVERSION_FILES)
     args = [f"--template={template}", f"--lua-filter={lua_filter}", "--standalone", "--shift-heading-level-by=1",
             "--wrap=none"]
     if doc.meta.get("toc"):
         args += ["--toc", "--toc-depth=4"]
     args += [f"--metadata={key}:{value}" for key, value in sorted(labels.items())]
-    html = pandoc.run(pandoc.without_field_registry(doc.markdown), "html5", args).decode("utf-8")
+    return pandoc.Request(pandoc.without_field_registry(doc.markdown), "html5", tuple(args))
+
+
+def convert(doc: Intermediate, labels: dict[str, str]) -> HtmlDocument:
+    """The intermediate as HTML by pandoc: table of contents and body."""
+    request = pandoc_request(doc, labels)
+    html = pandoc.run(request.markdown, request.to, list(request.args)).decode("utf-8")
     toc, marker, body = html.partition(BODY_MARKER)
     if not marker:
         raise BuildFailed(f"the template html-parts.html5 must contain the line {BODY_MARKER}")
@@ -201,6 +214,11 @@ class HtmlWriter(Writer):
     def write(self, page: HtmlPage, timestamp: dt.datetime) -> bytes:
         source = page.shared
         return self.fill_copy(self.prepare(source, timestamp) if source is not None else None, page, timestamp)
+
+    def pandoc_request(self, artifact: HtmlSource | HtmlPage, timestamp: dt.datetime) -> pandoc.Request | None:
+        """The conversion of a page's document (None: a page without one)."""
+        source = artifact.shared if isinstance(artifact, HtmlPage) else artifact
+        return pandoc_request(source.document, dict(source.labels)) if source is not None else None
 
     def prepare(self, source: HtmlSource, timestamp: dt.datetime) -> HtmlDocument:
         return converted(source.document, source.labels)

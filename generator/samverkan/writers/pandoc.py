@@ -82,6 +82,7 @@ CONVERT = Path(__file__).with_name("convert.lua")
 def _output(to: str, args: tuple[str, ...]) -> dict | None:
     """The options of one output for convert.lua, or None for an argument it does not know."""
     output: dict = {"to": to, "filters": []}
+    standalone = False
     for arg in args:
         name, _, value = arg.partition("=")
         if name == "--lua-filter":
@@ -94,8 +95,21 @@ def _output(to: str, args: tuple[str, ...]) -> dict | None:
             output["toc"] = True
         elif name == "--toc-depth":
             output["toc_depth"] = int(value)
+        elif arg == "--standalone":
+            standalone = True
+        elif name == "--wrap" and value in ("auto", "none", "preserve"):
+            output["wrap"] = value
+        elif name == "--shift-heading-level-by" and value.isascii() and value.isdigit() and int(value) > 0:
+            output["shift_heading_level_by"] = int(value)
+        elif name == "--metadata" and ":" in value:
+            key, _, text = value.partition(":")
+            if "=" in key or text in ("true", "True", "TRUE", "false", "False", "FALSE") or key in output.get("metadata", {}):
+                return None             # split at "=" first; booleans; a key given twice: a list
+            output.setdefault("metadata", {})[key] = text
         else:
             return None
+    if standalone and "template" not in output:
+        return None                     # pandoc's default template: not what the script writes
     return output
 
 

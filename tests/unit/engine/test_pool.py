@@ -4,6 +4,7 @@ files, failures reported per file and passed on to what depends on them."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from samverkan.engine.pool import Schedule, batches, execute
 from samverkan.engine.tasks import Copy, Done, Made, Task
@@ -256,3 +257,59 @@ def test_a_task_is_told_of_idle_cores_only_when_nothing_else_would_use_them():
         assert told["x"] and not told["y"] and not told["z"]
     finally:
         pool.close()
+
+
+def test_what_a_later_phase_shares_goes_with_this_phases_task_of_the_same_text(tmp_path):
+    """The site's page of a document (prepared in the site's phase) goes with the task of this
+    phase that converts the same text (engine/plan.py `ahead`), as a preparation without copies
+    or group, kept in the cache; one already kept, one with no such task, or a build that reads
+    nothing from the cache (--force) leaves it to the site's phase."""
+    from samverkan.engine import keys
+    from samverkan.engine.cache import PreparedCache
+    from samverkan.engine.plan import plan
+    from samverkan.render import FilledDocument, Intermediate
+    from samverkan.targets.base import Shared
+    from samverkan.writers.html import HtmlSource
+
+    routine, agreement, other = Intermediate("# R\n", "R"), Intermediate("# A\n", "A"), Intermediate("# O\n", "O")
+    copy = FilledDocument(routine, (("enhet", "Täby"),), "R – Täby")
+    jobs = [Job(copy, fmt, f"r.{fmt}", "routine", "R", STAMP) for fmt in ("docx", "pdf")]
+    jobs.append(Job(agreement, "pdf", "a.pdf", "agreement", "A", STAMP))
+    later = [Shared("html", HtmlSource(Intermediate("# R\n", "R"), (("notes-title", "Noter"),)), STAMP),
+             Shared("html", HtmlSource(agreement), STAMP), Shared("html", HtmlSource(other), STAMP)]
+    out = tmp_path / "output"
+
+    def ahead_of(cache: PreparedCache) -> dict[str, list]:
+        schedule = plan(jobs, lambda path: None, 2, lambda path, here: None, cache, later)
+        return {task.paths[0]: [(t.format, t.shared, t.group, t.copies) for t in task.companions if t.format == "html"]
+                for task in [*schedule.prepare, *schedule.single]}
+
+    cache = PreparedCache(out, keys.Digests())
+    assert ahead_of(cache) == {"r.docx": [("html", later[0].shared, None, ())],
+                               "a.pdf": [("html", later[1].shared, None, ())]}
+    kept = cache.entry("html", later[1].shared, STAMP)
+    Path(kept.path).parent.mkdir(parents=True)
+    Path(kept.path).write_bytes(b"")            # there (good or not: the site's phase reads or replaces it)
+    assert ahead_of(cache) == {"r.docx": [("html", later[0].shared, None, ())], "a.pdf": []}
+    assert ahead_of(PreparedCache(out, keys.Digests(), read=False)) == {"r.docx": [], "a.pdf": []}
+    assert plan(jobs, lambda path: None, 2, lambda path, here: None, None, later).outstanding == 2   # no cache
+
+
+def test_a_preparation_for_a_later_phase_returns_nothing_and_its_failure_is_left_to_that_phase(monkeypatch):
+    """Its result goes to the cache only, and a failure fails no file here: the site's phase
+    prepares again and reports it with its pages."""
+    from samverkan.engine import tasks
+
+    class Failing:
+        def prepare(self, shared, timestamp):
+            raise ValueError("pandoc is gone")
+
+    monkeypatch.setattr(tasks, "writer_for", lambda fmt: Failing())
+    word = Task("prepare", format="docx", copies=(), group=1)
+    later = Task("prepare", format="html", shared="page", timestamp=STAMP)
+    word.companions = (later,)
+    done = tasks.perform(word)
+    assert done.failed_to_prepare == {1: "ValueError: pandoc is gone"} and done.prepared == {}
+    assert word.paths == [] and Done.lost(word, "died").failed_to_prepare == {1: "died"}
+    schedule = Schedule([word], [])
+    assert schedule.next() is word and schedule.finished(word, done) == [] and schedule.outstanding == 0

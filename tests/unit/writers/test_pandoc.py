@@ -60,13 +60,16 @@ def test_an_intermediate_without_metadata_or_fields_is_passed_as_it_is():
     assert pandoc.without_field_registry(text) == text
 
 
-def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example, monkeypatch):
+def test_one_read_for_word_pdf_and_html_gives_the_bytes_of_three_runs(example, monkeypatch):
     """prefetch (pandoc lua, the text read once) makes exactly what the command line makes, for a
-    document with a table of contents (the agreement) and a routine template."""
+    document with a table of contents (the agreement) and a routine template: Word, PDF and the
+    site's page (its labels as metadata, its headings shifted, a footnotes heading the filter
+    makes shifted too)."""
     import datetime as dt
 
     from samverkan.content.loader import load_content
     from samverkan.render import render_document
+    from samverkan.writers import html
     from samverkan.writers.docx import DocxWriter
     from samverkan.writers.pdf import PdfWriter
 
@@ -74,11 +77,16 @@ def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example, monkeypa
     content = load_content(example / "content")
     agreement = render_document(content, next(k for k, d in content.documents.items() if d.kind == "agreement"))
     assert agreement.meta.get("toc")
+    labels = {"notes-title": "Fotnoter", "notes-back": "Tillbaka till texten", "ref-paragraph": "stycke"}
     for document in (agreement, routine_copies(example)[0].artifact.base):
-        requests = [DocxWriter().pandoc_request(document, stamp), PdfWriter().pandoc_request(document, stamp)]
+        requests = [DocxWriter().pandoc_request(document, stamp), PdfWriter().pandoc_request(document, stamp),
+                    html.pandoc_request(document, labels)]
         separately = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
+        if document is agreement:
+            assert b'<h2 class="unnumbered unlisted" id="notes-heading">Fotnoter</h2>' in separately[2]
+            assert b"Tillbaka till texten" in separately[2] and b"<h2" in separately[2] and b"<h1" not in separately[2]
         pandoc.prefetch(requests)
-        assert len(pandoc._prefetched) == 2
+        assert len(pandoc._prefetched) == 3
         together = [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests]
         assert together == separately
         # asked again (the agreement's Typst text numbers the Word file's contents, then makes
@@ -89,11 +97,18 @@ def test_one_read_for_word_and_pdf_gives_the_bytes_of_two_runs(example, monkeypa
 
 
 def test_conversions_the_script_cannot_do_are_left_to_the_command_line():
-    request = pandoc.Request("# A\n", "docx", ("--standalone",), 1)
+    request = pandoc.Request("# A\n", "docx", ("--standalone",), 1)      # pandoc's own template
     pandoc.prefetch([request, pandoc.Request("# A\n", "typst", ())])
     assert not pandoc._prefetched
     pandoc.prefetch([pandoc.Request("# A\n", "typst", ()), pandoc.Request("# B\n", "html", ())])
     assert not pandoc._prefetched
+    for args in (("--metadata=draft:true",), ("--metadata=k:a", "--metadata=k:b"), ("--metadata=k=a:b",), ("--shift-heading-level-by=-1",),
+                 ("--wrap=some",), ("--number-sections",)):
+        assert pandoc._output("html5", args) is None, args
+    assert pandoc._output("html5", ("--template=t.html", "--standalone", "--wrap=none", "--metadata=k:a: b",
+                                    "--shift-heading-level-by=1")) == {
+        "to": "html5", "filters": [], "template": "t.html", "wrap": "none", "metadata": {"k": "a: b"},
+        "shift_heading_level_by": 1}
 
 
 def test_pandoc_runs_with_the_memory_settings_and_the_output_does_not_depend_on_them(monkeypatch, example):
