@@ -188,7 +188,10 @@ def read_front_matter(markdown: str) -> dict[str, Any]:
     if not markdown.startswith("---\n"):
         return {}
     end = markdown.index("\n---\n", 4)
-    data = yaml.load(markdown[4:end], Loader=SAFE_LOADER) or {}
+    block = markdown[4:end]
+    data = _written_lines(block)
+    if data is None:
+        data = yaml.load(block, Loader=SAFE_LOADER) or {}
 
     def clean(value: Any) -> Any:
         if isinstance(value, str):
@@ -200,3 +203,32 @@ def read_front_matter(markdown: str) -> dict[str, Any]:
         return value
 
     return clean(data)
+
+
+_LINE = re.compile(r'(?:([a-z][a-z0-9]*(?:-[a-z0-9]+)*)|("(?:[^"\\]|\\.)*")): (.+)')
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"not read as YAML reads it: {text}")
+
+
+# JSON as YAML 1.1 reads it: no fractions or exponents (YAML 1.1 reads 1e+20 as text), no NaN
+_JSON = json.JSONDecoder(parse_float=_refuse, parse_constant=_refuse)
+
+
+def _written_lines(block: str) -> dict[str, Any] | None:
+    """A metadata block as `front_matter` writes it (a key a line, its value JSON), read line by
+    line with json: what YAML reads from it, in a sixth of the time (a routine template's block,
+    with its field registry: 1 ms, where PyYAML's constructor took 6-13 ms, in every process
+    that reads it). None for anything else, which YAML reads: another kind of line, a plain key
+    YAML 1.1 reads as true, false or null, a number with a fraction."""
+    data: dict[str, Any] = {}
+    for line in block.split("\n"):
+        match = _LINE.fullmatch(line)
+        if match is None or (match[1] is not None and not _PLAIN_KEY.fullmatch(match[1])):
+            return None
+        try:
+            data[match[1] if match[1] is not None else json.loads(match[2])] = _JSON.decode(match[3])
+        except ValueError:
+            return None
+    return data

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from samverkan.writers import pandoc
 from samverkan.render.markdown import escape, front_matter, grid_table, read_front_matter
@@ -110,3 +111,49 @@ def test_escape_keeps_spaces_typed_on_purpose():
     assert escape("10\u00a0000 kr och 5\u202f§") == "10\u00a0000 kr och 5\u202f§"
     assert to_plain(escape("10\u00a0000 kr")) == "10\u00a0000 kr"
 
+
+
+_meta_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "on", "no", "toc-depth", "fields", "x y", "Ä", "a:b"]) | st.text(),
+                       _meta_values, min_size=1, max_size=5))
+def test_the_metadata_block_is_read_as_yaml_reads_it(values):
+    """`front_matter`'s lines are read with json (markdown._written_lines), anything else with
+    YAML: both give what YAML gives, for any keys and values (YAML 1.1's booleans among the
+    keys, numbers with fractions, which YAML 1.1 reads otherwise than JSON)."""
+    import yaml
+
+    from samverkan.render import markdown
+
+    block = str(front_matter(values))
+    text = block[4:block.index("\n---\n", 4)] if values else ""
+    expected = yaml.load(text, Loader=markdown.SAFE_LOADER) or {}
+    fast = markdown._written_lines(text)
+    assert fast is None or fast == expected
+    assert read_front_matter(block + "\nText\n") == read_front_matter("---\n" + yaml.safe_dump(expected) + "---\n")
+    if values and not any(isinstance(v, float) for v in _leaves(values)):
+        assert fast is not None          # what front_matter writes (without fractions) is read with json
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def test_a_metadata_block_written_by_hand_is_read_by_yaml():
+    from samverkan.render import markdown
+
+    for text in ("title: Plain text", "title: \"A\"\nlist:\n- a", "on: \"x\"", "n: 1.5", "big: 1e+20",
+                 "title: \"A\" # note", "nan: NaN"):
+        assert markdown._written_lines(text) is None, text
+    assert read_front_matter("---\ntitle: Plain text\nbig: 1e+20\n---\n") == {"title": "Plain text", "big": "1e+20"}
