@@ -200,9 +200,9 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
             if first:
                 # what the readers (the site) will share of the first phase's texts: prepared beside them
                 later = [shared for name in readers for shared in TARGETS[name]().shared_documents(content, options)]
-                _phase(engine, content, first, options, later)
+                _phase(engine, content, first, options, later, last=not readers)
             if readers:
-                _phase(engine, content, readers, options)
+                _phase(engine, content, readers, options, last=True)
             engine.finish(request, fingerprint)
         finally:
             engine.close()
@@ -211,9 +211,10 @@ def run_build(content: Content, out: Path, targets: Sequence[str], options: Buil
 
 
 def _phase(engine: IncrementalBuild, content: Content, targets: list[str], options: BuildOptions,
-           later: Sequence[Shared] = ()) -> None:
+           later: Sequence[Shared] = (), last: bool = False) -> None:
     """One phase of a build: the targets' jobs (those that read the output get the manifest
-    entries as they will be), made by the engine (`later`: what the next phase will share)."""
+    entries as they will be), made by the engine (`later`: what the next phase will share;
+    `last`: no phase follows)."""
 
     def owned(entry: dict, kinds: set[str]) -> bool:
         return _owned(entry, targets, options, kinds)
@@ -221,7 +222,7 @@ def _phase(engine: IncrementalBuild, content: Content, targets: list[str], optio
     job_options = options
     if any(TARGETS[t].reads_output for t in targets):
         job_options = BuildOptions(dict(options.values, manifest=engine.visible(owned)))
-    engine.phase(targets, collect_jobs(content, targets, job_options), owned, later)
+    engine.phase(targets, collect_jobs(content, targets, job_options), owned, later, last)
 
 
 # -- what a command prints ----------------------------------------------------------------------

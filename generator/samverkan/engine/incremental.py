@@ -112,22 +112,26 @@ class IncrementalBuild:
         """The entries as they are now, less those the coming phase answers for (it makes them)."""
         return [self.entries[p] for p in sorted(self.entries) if not owned(self.entries[p], set()) and self.present(p)]
 
-    def phase(self, targets: Sequence[str], jobs: list[Job], owned: Owned, later: Sequence[Shared] = ()) -> None:
+    def phase(self, targets: Sequence[str], jobs: list[Job], owned: Owned, later: Sequence[Shared] = (),
+              last: bool = False) -> None:
         """Make what the `jobs` of `targets` need (only what changed), stage it, update the
         entries; remove the entries `owned` by the phase that its jobs no longer make. `later`:
         what a later phase's jobs will share, prepared beside this phase's texts where it can
-        be (engine/plan.py `ahead`)."""
+        be (engine/plan.py `ahead`). `last`: no phase follows; the files that stay are linked
+        into the new set while this one's are made (Transaction.prelink)."""
         check_unique(jobs)
         self.tx.check((job.path, who(job)) for job in jobs)
         inputs = input_keys(jobs, self.digests)
         stale = [job for job in jobs if self.force or not self.fresh(job, inputs[job.path])]
-        made = self.make(targets, jobs, stale, later)
         kinds, produced = {job.kind for job in jobs}, {job.path for job in jobs}
-        for path, entry in list(self.entries.items()):
-            if path not in produced and owned(entry, kinds):
-                del self.entries[path]
-                if os.path.isfile(self.tx.real / path):      # only what is really there is removed
-                    self.report.removed.append(path)
+        gone = [path for path, entry in self.entries.items() if path not in produced and owned(entry, kinds)]
+        for path in gone:
+            del self.entries[path]
+            if os.path.isfile(self.tx.real / path):      # only what is really there is removed
+                self.report.removed.append(path)
+        if last and (stale or self.written or self.report.removed):
+            self.tx.prelink(self.written | {job.path for job in stale}, set(self.report.removed))
+        made = self.make(targets, jobs, stale, later)
         for job in jobs:
             if job.path in made:
                 result = made[job.path]

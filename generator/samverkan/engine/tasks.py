@@ -150,7 +150,12 @@ def store(path: str, dest: str | None, make) -> Made:
     try:
         target = Path(dest)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as handle:
+        try:
+            handle = open(target, "xb")
+        except FileExistsError:     # a link to the current set's file (Transaction.prelink): replaced, not written into
+            target.unlink()
+            handle = open(target, "xb")
+        with handle:
             handle.write(data)
     except OSError as exc:
         return Made(path, os_error=(exc.errno or 0, exc.strerror or str(exc), str(exc.filename or dest)))

@@ -279,6 +279,8 @@ class Transaction:
         self._lock_fd: int | None = None
         self.committed = False
         self._removal: threading.Thread | None = None     # removes the old set after the swap
+        self._prelinking: threading.Thread | None = None  # links the files that stay, ahead of the commit
+        self._prelinked: tuple[set[str], list[str]] | Exception | None = None
         self.existed = True          # was there an output folder (for messages)
         self.mode = "exchange"
 
@@ -496,13 +498,84 @@ class Transaction:
         with self.errors():
             atomic_write(self.real / MANIFEST, manifest_bytes(manifest))
 
+    def prelink(self, written: set[str], removed: set[str]) -> None:
+        """Begin linking the files that stay (`_complete_next`) now, in a thread, while the last
+        files are made: `written` are the files this build writes (those written and those it
+        is about to write), `removed` those it removes. The commit then only corrects what the
+        build did otherwise than said (a one-kommun build: 60-70 ms of 2120 links had waited
+        for the last file). Whatever is written to the staging folder meanwhile replaces a link
+        there, never writes into it (engine/tasks.py `store`, IncrementalBuild.link)."""
+        if self.mode != "exchange" or self.next is None or self._prelinking is not None or not self.real.exists():
+            return
+        skip = written | removed | {MANIFEST}
+
+        def run() -> None:
+            try:
+                self._prelinked = (skip, self._link_current(skip))
+            except Exception as exc:    # raised by the commit, as if it had linked them itself
+                self._prelinked = exc
+
+        self._prelinking = threading.Thread(target=run, name="samverkan-prelink", daemon=True)
+        self._prelinking.start()
+
+    def _join_prelink(self) -> tuple[set[str], list[str]] | Exception | None:
+        if self._prelinking is not None:
+            self._prelinking.join()
+            self._prelinking = None
+        return self._prelinked
+
     def _complete_next(self, written: set[str], removed: set[str]) -> None:
         """Hard-link every file of the current set that stays into the new one; keep the
-        folders' permissions; drop folders that only held removed files."""
+        folders' permissions; drop folders that only held removed files. After `prelink`, only
+        what it was told otherwise."""
         assert self.next is not None
         if not self.real.exists():
             return
         skip = written | removed | {MANIFEST}
+        prelinked = self._join_prelink()
+        if isinstance(prelinked, Exception):
+            raise prelinked
+        if prelinked is None:
+            emptied = self._link_current(skip)
+        else:
+            told, emptied = prelinked
+            emptied = emptied + self._correct(told, skip, removed)
+        for folder in sorted(emptied, key=lambda p: p.count(os.sep), reverse=True):
+            try:
+                os.rmdir(folder)      # only if nothing new went there either
+            except OSError:
+                pass
+
+    def _correct(self, told: set[str], skip: set[str], removed: set[str]) -> list[str]:
+        """The links `prelink` made corrected to the build as it went: a file it linked that
+        the build removed goes; a file it left out that stays is linked. Returns the folders
+        that may have become empty."""
+        assert self.next is not None
+        folders = []
+        for rel in sorted(removed - told):
+            try:
+                os.unlink(self.next / rel)
+                folders.append(str((self.next / rel).parent))
+            except OSError:
+                pass
+        for rel in sorted(told - skip):
+            source, destination = self.real / rel, self.next / rel
+            if not os.path.lexists(source) or (os.path.isdir(source) and not os.path.islink(source)):
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, destination, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            except OSError:
+                if not os.path.lexists(destination):
+                    _keep(source, destination)
+        return folders
+
+    def _link_current(self, skip: set[str]) -> list[str]:
+        """Hard-link every file of the current set but `skip` into the new one (see
+        `_complete_next`); returns the folders made that hold none of them."""
+        assert self.next is not None
         emptied: list[str] = []
         real, next_ = str(self.real), str(self.next)
         # one pass of plain strings and os.link (~2000 files at every `serve` rebuild): a file
@@ -533,14 +606,11 @@ class Transaction:
                 continue            # a folder that was empty stays, empty
             if not kept:
                 emptied.append(target)
-        for folder in sorted(emptied, key=lambda p: p.count(os.sep), reverse=True):
-            try:
-                os.rmdir(folder)      # only if nothing new went there either
-            except OSError:
-                pass
+        return emptied
 
     # -- closing --------------------------------------------------------------------------------
     def __exit__(self, *exc_info) -> None:
+        self._join_prelink()        # before its folder is removed
         if self._removal is not None:
             self._removal.join()
             self._removal = None

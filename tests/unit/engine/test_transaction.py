@@ -176,3 +176,46 @@ def test_the_manifest_is_json_with_one_file_a_line(documents, fingerprints):
     assert [json.loads(line.strip().rstrip(",")) for line in lines[2:2 + len(documents)]] == documents
     if any(isinstance(d.get("title"), str) and "å" in d["title"] for d in documents):
         assert "å" in text
+
+
+def test_the_files_that_stay_are_linked_ahead_and_corrected_to_what_the_build_did(tmp_path):
+    """Transaction.prelink links the current set's files that stay while the last files are
+    made; the commit corrects it where the build went otherwise than told: a file written that
+    it was not told of replaces its link (never writes into the current file), a file removed
+    that it was not told of goes, with its folder; a file told of but neither written nor
+    removed is linked. The new set is what a commit without prelink gives."""
+    from samverkan.engine.tasks import store
+
+    out = tmp_path / "out"
+    old = {"a.txt": b"a0", "b.txt": b"b0", "c/c.txt": b"c0", "d/d.txt": b"d0", "e.txt": b"e0", "f.txt": b"f0"}
+    with transaction.Transaction(out) as tx:
+        for rel, data in old.items():
+            tx.staged(rel).parent.mkdir(parents=True, exist_ok=True)
+            tx.staged(rel).write_bytes(data)
+        tx.commit({"documents": []}, set(old), set())
+    keep = tmp_path / "old-c.txt"
+    os.link(out / "c/c.txt", keep)                  # the current file's inode, to see it is not written into
+    with transaction.Transaction(out) as tx:
+        tx.prelink({"a.txt", "e.txt"}, {"b.txt"})  # told: a written, b removed; e told but kept as it is
+        tx._join_prelink()                          # the links made before the files are (else a race)
+        for rel, data in (("a.txt", b"a1"), ("c/c.txt", b"c1")):   # c: written, not told
+            assert store(rel, str(tx.staged(rel)), lambda data=data: data).error is None
+        tx.commit({"documents": []}, {"a.txt", "c/c.txt"}, {"b.txt", "d/d.txt"})   # d: removed, not told
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert files == {"a.txt": b"a1", "c/c.txt": b"c1", "e.txt": b"e0", "f.txt": b"f0", "manifest.json": files["manifest.json"]}
+    assert not (out / "d").exists() and keep.read_bytes() == b"c0"
+    no_leftovers(out)
+
+
+def test_a_build_that_fails_while_linking_ahead_leaves_the_output_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    with transaction.Transaction(out) as tx:
+        tx.staged("a.txt").write_bytes(b"a0")
+        tx.commit({"documents": []}, {"a.txt"}, set())
+    before = snapshot(out)
+    with pytest.raises(RuntimeError):
+        with transaction.Transaction(out) as tx:
+            tx.prelink({"b.txt"}, set())
+            raise RuntimeError("a writer failed")
+    assert snapshot(out) == before
+    no_leftovers(out)
