@@ -178,10 +178,15 @@ def _cpu() -> float:
 
 
 def _perform(task: Task, run) -> Done:
-    kept = {id(one): _kept(one) for one in task.together if one.kind == "prepare" and one.cache is not None}
-    _prefetch([one for one in task.together if kept.get(id(one)) is None], task.idle_cores)
+    together = task.together
+    if task.idle_cores:
+        # a small build (an edit under `serve`): its pandoc conversions run side by side, and one
+        # for a later phase would take a core from the files waited for; that phase does it
+        together = [one for one in together if one.kind != "prepare" or one.group is not None]
+    kept = {id(one): _kept(one) for one in together if one.kind == "prepare" and one.cache is not None}
+    _prefetch([one for one in together if kept.get(id(one)) is None], task.idle_cores)
     done = Done([])
-    for one in task.together:
+    for one in together:
         _perform_one(one, run, done, kept.get(id(one)))
     return done
 

@@ -313,3 +313,31 @@ def test_a_preparation_for_a_later_phase_returns_nothing_and_its_failure_is_left
     assert word.paths == [] and Done.lost(word, "died").failed_to_prepare == {1: "died"}
     schedule = Schedule([word], [])
     assert schedule.next() is word and schedule.finished(word, done) == [] and schedule.outstanding == 0
+
+
+def test_a_small_build_leaves_what_a_later_phase_shares_to_that_phase(monkeypatch):
+    """Told of idle cores (an edit under `serve`), a task runs its own conversions side by side
+    and not one for a later phase, which would take a core from the files waited for (the
+    agreement's Word and PDF after an edit came 0.2 s later)."""
+    from samverkan.engine import tasks
+
+    prepared = []
+
+    class Recording:
+        def pandoc_request(self, shared, timestamp):
+            return None
+
+        def prepare(self, shared, timestamp):
+            prepared.append(shared)
+            return shared
+
+        def keep(self, value):
+            return b""
+
+    monkeypatch.setattr(tasks, "writer_for", lambda fmt: Recording())
+    for idle, expected in ((True, ["word"]), (False, ["word", "page"])):
+        prepared.clear()
+        word = Task("prepare", format="docx", shared="word", copies=(), group=1)
+        word.companions = (Task("prepare", format="html", shared="page", timestamp=STAMP),)
+        word.idle_cores = idle
+        assert tasks.perform(word).prepared == {1: "word"} and prepared == expected
