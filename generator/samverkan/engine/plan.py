@@ -93,8 +93,9 @@ def ahead(tasks: list[Task], later: Sequence[Shared], cache: PreparedCache) -> N
     """Each document of `later` that is not in `cache` yet and has the text of one of `tasks`
     (a Word and PDF preparation, an agreement's files) goes with that task as a preparation
     without copies: pandoc reads the text once for all its formats (writers/pandoc.py
-    `prefetch`), and the later phase, whose pages need what the site's output is made of,
-    reads it from the cache. A document with no such task is left to its phase."""
+    `prefetch`), and the later phase (the site: its pages list this phase's files, so it
+    cannot begin sooner) reads it from the cache. A document with no such task is left to
+    its phase, and so is one whose task is told of idle cores (engine/tasks.py `_perform`)."""
     by_text: dict[str, Task] = {}
     for task in tasks:
         text = getattr(_converted(task), "markdown", None)

@@ -560,8 +560,9 @@ class Transaction:
                 pass
         for rel in sorted(told - skip):
             source, destination = self.real / rel, self.next / rel
-            if not os.path.lexists(source) or (os.path.isdir(source) and not os.path.islink(source)):
-                continue
+            if refused_path(rel) is not None or not os.path.lexists(source) or \
+                    (os.path.isdir(source) and not os.path.islink(source)):
+                continue            # (names from manifest.json: only what stays inside the folder)
             destination.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(source, destination, follow_symlinks=False)
