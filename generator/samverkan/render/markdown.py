@@ -151,7 +151,8 @@ _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 # A key written as it is: lower-case words joined by hyphens, none a word YAML 1.1 reads as true,
 # false or null (`on`, `no`, …); any other key is quoted.
-_PLAIN_KEY = re.compile(r"(?!(?:y|n|yes|no|true|false|on|off|null)$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_KEY_WORDS = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+_PLAIN_KEY = re.compile(rf"(?!(?:y|n|yes|no|true|false|on|off|null)$){_KEY_WORDS}")
 
 
 def _flow(value: Any) -> str:
@@ -205,7 +206,8 @@ def read_front_matter(markdown: str) -> dict[str, Any]:
     return clean(data)
 
 
-_LINE = re.compile(r'(?:([a-z][a-z0-9]*(?:-[a-z0-9]+)*)|("(?:[^"\\]|\\.)*")): (.+)')
+# a line as front_matter writes it: a key of words (checked against _PLAIN_KEY) or in quotes, its value
+_LINE = re.compile(rf'(?:({_KEY_WORDS})|("(?:[^"\\]|\\.)*")): (.+)')
 
 
 def _refuse(text: str) -> Any:

@@ -222,17 +222,17 @@ class Site:
         documents = [(target().intermediate(self.content), self.document_labels())
                      for target in DOCUMENT_TARGETS if not target().missing(self.content)]
         if not RoutinesTarget().missing(self.content):
-            documents += [(routine_intermediate(self.content, routine)[0], self.routine_labels())
+            documents += [(routine_intermediate(self.content, routine)[0], self.note_labels())
                           for routine in self.content.routines]
         return [Shared("html", HtmlSource(document, _labels(labels)), self.timestamp) for document, labels in documents]
 
     def document_labels(self) -> dict[str, str]:
         """The words pandoc's part of an agreement's page needs."""
-        return dict(self.routine_labels(), **{"ref-paragraph": self.t.document.paragraph_ref,
+        return dict(self.note_labels(), **{"ref-paragraph": self.t.document.paragraph_ref,
                                               "ref-commitment": self.t.document.commitment_ref})
 
-    def routine_labels(self) -> dict[str, str]:
-        """The words pandoc's part of a routine template's page needs."""
+    def note_labels(self) -> dict[str, str]:
+        """The words of a page's footnotes (all pandoc's part of a routine template's page needs)."""
         return {"notes-title": self.t.document.notes, "notes-back": self.t.document.note_back}
 
     def page(self, template: str, path: str, document=None, labels: dict[str, str] | None = None,
@@ -378,7 +378,7 @@ class Site:
         base, _ = routine_intermediate(self.content, routine)
         title = f"{self.content.routine_texts.title_prefix}: {routine.title} – {unit.name}"   # type: ignore[union-attr]
         self.page("site/routine.html.j2", path, document=base, title=title, routine=dict(row, unit=unit.full_name,
-                  kommun_href=kommun_href), labels=self.routine_labels(), fill=unit_fill(self.content, routine, values))
+                  kommun_href=kommun_href), labels=self.note_labels(), fill=unit_fill(self.content, routine, values))
         return path
 
     def workbook_form(self) -> dict | None:
