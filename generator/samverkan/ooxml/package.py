@@ -37,15 +37,22 @@ def core_dates(timestamp: dt.datetime) -> Callable[[bytes], bytes]:
     return fix
 
 
-def core_title(title: str, then: Callable[[bytes], bytes] | None = None) -> Callable[[bytes], bytes]:
-    """A rewrite for docProps/core.xml setting dc:title (then applying `then`)."""
+def core_title(title: str) -> Callable[[bytes], bytes]:
+    """A rewrite for docProps/core.xml setting dc:title (a copy's own title)."""
+    return _core_text("title", title)
 
+
+def core_subject(subject: str) -> Callable[[bytes], bytes]:
+    """A rewrite for docProps/core.xml setting dc:subject (a follow-up workbook's unit)."""
+    return _core_text("subject", subject)
+
+
+def _core_text(name: str, text: str) -> Callable[[bytes], bytes]:
     def fix(xml: bytes) -> bytes:
         root = etree.fromstring(xml)
-        for node in root.findall("dc:title", {"dc": "http://purl.org/dc/elements/1.1/"}):
-            node.text = title
-        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        return then(xml) if then else xml
+        for node in root.findall(f"dc:{name}", {"dc": "http://purl.org/dc/elements/1.1/"}):
+            node.text = text
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     return fix
 
@@ -71,7 +78,9 @@ def _dos(timestamp: dt.datetime) -> tuple[int, int]:
         ((year - 1980) << 9) | (stamp.month << 5) | stamp.day
 
 
-def _compressed(data: bytes, stored: bool) -> Raw:
+def compressed(data: bytes, stored: bool = False) -> Raw:
+    """`data` as stable_zip stores it (deflated, or `stored` as it is): a `Raw` entry to copy into
+    many ZIPs."""
     if stored:
         return Raw(zipfile.ZIP_STORED, zlib.crc32(data), len(data), data)
     deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
@@ -87,7 +96,7 @@ def stable_zip(files, timestamp: dt.datetime, stored: Callable[[str], bool] = la
     out = io.BytesIO()
     central = []
     for name, data in files:
-        entry = data if isinstance(data, Raw) else _compressed(data, stored(name))
+        entry = data if isinstance(data, Raw) else compressed(data, stored(name))
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else 0x800          # the name in UTF-8
         version = 20 if entry.method == zipfile.ZIP_DEFLATED else 10

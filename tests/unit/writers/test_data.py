@@ -6,13 +6,14 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from dataclasses import replace
 
 import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
 from samverkan.rules.records import Column, FollowUpWorkbook, Records
-from samverkan.writers.data import CsvWriter, XlsxWriter, neutralise, row_height
+from samverkan.writers.data import CsvWriter, FollowUpCopies, XlsxWriter, neutralise, row_height
 
 STAMP = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
 HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "=1"]
@@ -104,6 +105,55 @@ def test_xlsx_texts_are_shared_once_each():
         assert cells and all(c.get("t") in ("s", "n") for c in cells)
         assert all(0 <= int(c.findtext(f"{main}v")) < len(texts) for c in cells if c.get("t") == "s")
     assert "Uppföljning 2026" in texts and "Spara filen." in texts
+
+
+def unit_workbook(name: str, code: str | None = "0160", rows: tuple[dict, ...] | None = None) -> FollowUpWorkbook:
+    """follow_up() for another unit: its name and kommunkod (None: a region, without one)."""
+    base = follow_up()
+    header = (("Kommun", name, False),) + ((("Kommunkod", code, False),) if code is not None else ()) + \
+        (("Period", "2026", False), ("Datum", "", True))
+    return replace(base, header=header, subject=f"Uppföljning: {name}, 2026", rows=rows or base.rows)
+
+
+def laid_out_whole(form: FollowUpWorkbook) -> bytes:
+    from samverkan.writers.data import _follow_up_book, _save
+
+    return _save(_follow_up_book(form, STAMP), STAMP)
+
+
+@pytest.mark.parametrize("name, code", [("Täby kommun", "0160"), ("Stockholm, Rinkeby-Kista", "0180"),
+                                        ("Region Stockholm", None), ("Sörmland & Co <AB>", "0480"),
+                                        ("  Ekerö  ", "0125"), ("Rad ett\nrad två", "0999"),
+                                        ("Täby kommun", "")])         # an empty cell stays empty
+def test_a_units_workbook_is_a_copy_with_the_bytes_of_one_laid_out_whole(name, code):
+    """A kommun's, a stadsdel's and the region's follow-up workbook are made as copies of one
+    laid out for all (FollowUpCopies), each byte for byte the workbook laid out for that unit."""
+    copies = FollowUpCopies()
+    for form in (unit_workbook("Danderyds kommun", "0162"), unit_workbook(name, code)):
+        copied = copies.copy(form, STAMP)
+        assert copied is not None and copied == laid_out_whole(form) == XlsxWriter().write(form, STAMP)
+    assert len(copies.templates) == (1 if code else 2)     # a region's has no kommunkod row, an empty one no text
+
+
+@pytest.mark.parametrize("name, code", [("=HYPERLINK(1)", "0160"),     # neutralised in its cell
+                                        ("Avtal", "0160"),             # a text of the table's rows too
+                                        ("Täby kommun", "Täby kommun")])   # the same text twice
+def test_a_workbook_a_copy_would_not_give_is_laid_out_whole(name, code):
+    form = unit_workbook(name, code)
+    assert FollowUpCopies().copy(form, STAMP) is None
+    assert XlsxWriter().write(form, STAMP) == laid_out_whole(form)
+
+
+def test_a_stand_in_is_a_text_no_cell_holds():
+    """The template's stand-ins are made of a private-use character; texts made of it in the
+    rows do not become the unit's name in a copy."""
+    rows = tuple({"id": f"A-{i}", "text": text, "document": "Avtal", "draft": False}
+                 for i, text in enumerate(("\ue0000", "\ue0001", "\ue000\ue0000"), start=1))
+    copies = FollowUpCopies()
+    for name in ("Täby kommun", "Vallentuna kommun"):
+        form = unit_workbook(name, rows=rows)
+        copied = copies.copy(form, STAMP)
+        assert copied is not None and copied == laid_out_whole(form)
 
 
 def test_the_workbook_writer_does_not_import_numpy_and_leaves_it_importable():
