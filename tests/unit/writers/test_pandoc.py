@@ -156,3 +156,25 @@ def test_side_by_side_conversions_give_the_bytes_of_the_command_line(example):
     pandoc.prefetch(requests, side_by_side=True)
     assert len(pandoc._prefetched) == 2
     assert [pandoc.run(r.markdown, r.to, list(r.args), r.timestamp) for r in requests] == separately
+
+
+WORDS = ["personer", "överenskommelsen", "läkemedelsförmånen", "stödet", "Stockholm", "LARO", "och", "vården",
+         "beroendeframkallande", "Socialnämnden", "samverkansöverenskommelse"]
+
+
+@pytest.mark.parametrize("after", [",", ".", ":", ")"])
+def test_a_word_is_hyphenated_alike_alone_and_beside_punctuation(after):
+    """typst-filter.lua marks the zones where a lower-case word may be hyphenated (three letters
+    kept on each side; names and abbreviations never): a word of letters only takes a shorter
+    way there than a word with punctuation, and both give the same zone."""
+    from samverkan.project import packaged
+
+    text = "---\nhyphenate: true\n---\n\n" + " ".join(f"{word} {word}{after}" for word in WORDS) + "\n"
+    typst = pandoc.run(text, "typst", [f"--lua-filter={packaged('templates') / 'typst-filter.lua'}",
+                                       "--wrap=none"]).decode("utf-8").split()
+    pairs = list(zip(typst[::2], typst[1::2]))
+    assert [alone + after for alone, _ in pairs] == [beside for _, beside in pairs]
+    zoned = dict(zip(WORDS, (alone for alone, _ in pairs)))
+    assert zoned["personer"] == "per#hy[son]er" and zoned["stödet"] == "stö#hy[d]et"
+    assert zoned["överenskommelsen"] == "öve#hy[renskommels]en"
+    assert all(zoned[word] == word for word in ("Stockholm", "LARO", "och", "Socialnämnden"))
