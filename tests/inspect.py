@@ -7,6 +7,7 @@ conversion is the real-client check.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
 import io
@@ -163,10 +164,13 @@ def libreoffice_profile() -> Iterator[Path]:
 
 
 def libreoffice_convert(path: Path, to: str = "pdf") -> Path:
-    """Convert with LibreOffice headless (the real-client test); returns the converted file."""
+    """Convert with LibreOffice headless (the real-client test); returns the converted file, in a
+    folder of its own that is removed when the test run ends (the tests read the file after this
+    returns; 16 such folders were found left in /tmp)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is not installed: .ci/run installs libreoffice-writer-nogui"
     out = Path(tempfile.mkdtemp(prefix="lo-"))
+    atexit.register(shutil.rmtree, out, True)
     with libreoffice_profile() as profile:
         done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                                "--convert-to", to, "--outdir", str(out), str(path)],
