@@ -493,7 +493,7 @@ STAND_IN = "\ue000"          # a private-use character: stand-ins are made of it
 
 @dataclass(frozen=True)
 class _FollowUpTemplate:
-    form: FollowUpWorkbook                       # with stand-ins for the unit's texts
+    blank: FollowUpWorkbook                      # the form without the unit's texts and subject
     timestamp: dt.datetime
     parts: dict[str, bytes | package.Raw]        # compressed, but docProps/core.xml
     strings: dict[str, int]
@@ -506,7 +506,7 @@ def _unit_texts(form: FollowUpWorkbook) -> tuple[str, ...]:
     return tuple(value for _label, value, to_fill in form.header if not to_fill and value)
 
 
-def _with_texts(form: FollowUpWorkbook, texts: tuple[str, ...], subject: str) -> FollowUpWorkbook:
+def _with_texts(form: FollowUpWorkbook, texts: tuple[str | None, ...], subject: str | None) -> FollowUpWorkbook:
     given = iter(texts)
     header = tuple((label, next(given) if not to_fill and value else value, to_fill)
                    for label, value, to_fill in form.header)
@@ -563,23 +563,27 @@ class FollowUpCopies:
         return _zipped(parts, strings, timestamp)
 
     def _template(self, form: FollowUpWorkbook, timestamp: dt.datetime, count: int) -> _FollowUpTemplate | None:
-        others = _all_texts(_with_texts(form, ("",) * count, ""), set())
+        """The template for every form that is `form` but for the unit's texts and subject (None
+        in their places: a key only, never laid out; an empty text there would be a form whose
+        cell is empty)."""
+        blank = _with_texts(form, (None,) * count, None)
+        for index, template in enumerate(self.templates):
+            if template.timestamp == timestamp and template.blank == blank:
+                self.templates.insert(0, self.templates.pop(index))
+                return template
+        others = _all_texts(blank, set())
         stand_ins, mark = [], STAND_IN
         for number in range(count + 1):
             while f"{mark}{number}" in others:
                 mark += STAND_IN
             stand_ins.append(f"{mark}{number}")
-        general = _with_texts(form, tuple(stand_ins[:count]), stand_ins[count])
-        for index, template in enumerate(self.templates):
-            if template.timestamp == timestamp and template.form == general:
-                self.templates.insert(0, self.templates.pop(index))
-                return template
-        parts, strings = _parts(_follow_up_book(general, timestamp), timestamp)
+        parts, strings = _parts(_follow_up_book(_with_texts(form, tuple(stand_ins[:count]), stand_ins[count]),
+                                                timestamp), timestamp)
         if any(stand_in not in strings for stand_in in stand_ins[:count]):
             return None
         kept = {name: data if name == "docProps/core.xml" else package.compressed(data)
                 for name, data in parts.items()}
-        template = _FollowUpTemplate(general, timestamp, kept, strings, tuple(stand_ins[:count]))
+        template = _FollowUpTemplate(blank, timestamp, kept, strings, tuple(stand_ins[:count]))
         self.templates = [template, *self.templates[:self.KEPT - 1]]
         return template
 
