@@ -24,10 +24,19 @@ class _Compiler:
     """A typst compiler, the sys.inputs it was last given (typst keeps them) and the folder its
     source is read from.
 
-    The source and the field values are files of a folder of their own (made for each compile
-    and removed after it, so nothing is left behind), not bytes handed over with every compile:
-    given bytes, typst parses the whole source again for every copy; reading the same file
-    again it keeps its parse (a routine's PDF copy: ~0.7 ms less of ~10)."""
+    The source, the field values (fields.json) and the document's plain-text metadata
+    (document.json: author, keywords, date) are files of a folder of their own (made for each
+    compile and removed after it, so nothing is left behind), not bytes handed over with every
+    compile: given bytes, typst parses the whole source again for every copy; reading the same
+    file again it keeps its parse (a routine's PDF copy: ~0.7 ms less of ~10).
+
+    The metadata is a file, not sys.inputs: typst rebuilds its whole library for other
+    sys.inputs, and in an order of its own each time (a hash map's), so everything it had kept
+    was lost whenever a worker went from one routine template to another, even back to one it
+    had done (an interleaved copy: 50-70 ms, against 15-20 ms with the same sys.inputs). Every
+    document now gets the same (none). A project's document.typ copied from an earlier
+    samverkan reads them from sys.inputs: a source that names `inputs` anywhere (`legacy_inputs`)
+    is given them as before."""
 
     def __init__(self, font_dirs: tuple[str, ...]):
         self.typst = typst.Compiler(font_paths=list(font_dirs), ignore_system_fonts=True)
@@ -53,14 +62,18 @@ class _Compiler:
         return self._in_folder(source, "{}", inputs, ask)
 
     def _in_folder(self, source: str, fields: str, inputs: dict[str, str], call):
-        """`call` with the source and the field values written in the compiler's folder, given
-        the input, root and sys.inputs typst does not know yet (None or ... where it does)."""
-        keep = self.inputs == inputs
+        """`call` with the source, the field values and the metadata written in the compiler's
+        folder, given the input, root and sys.inputs typst does not know yet (None or ... where
+        it does)."""
+        given = dict(inputs) if legacy_inputs(source) else {}
+        keep = self.inputs == given
         folder = None
         try:
             folder = self._make_folder()
             (folder / "main.typ").write_text(source, encoding="utf-8")
             (folder / "fields.json").write_text(fields, encoding="utf-8")
+            (folder / "document.json").write_text(json.dumps(inputs, ensure_ascii=False, sort_keys=True),
+                                                  encoding="utf-8")
         except OSError as exc:
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -70,13 +83,13 @@ class _Compiler:
         known = folder == self.folder
         try:
             result = call({"input": None if known else str(folder / "main.typ"), "root": None if known else str(folder),
-                           "sys_inputs": ... if keep else inputs})
+                           "sys_inputs": ... if keep else given})
         except Exception:
             self.inputs = self.folder = None   # not known what typst kept: give everything again next time
             raise
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        self.inputs, self.folder = dict(inputs), folder
+        self.inputs, self.folder = given, folder
         return result
 
     def _make_folder(self) -> Path:
@@ -91,6 +104,13 @@ class _Compiler:
 
 
 FOLDER_PREFIX = "samverkan-typst-"
+
+
+def legacy_inputs(source: str) -> bool:
+    """Whether a Typst source may read sys.inputs (a project's document.typ from before they
+    came in document.json): it names `inputs` anywhere. A false alarm (a text about "inputs")
+    costs only typst's reuse between documents, never the metadata."""
+    return "inputs" in source
 
 
 def remove_abandoned_folders() -> None:
@@ -123,9 +143,7 @@ def compile_typst(source: str, inputs: dict[str, str], timestamp: dt.datetime, f
     """Compile; a warning (e.g. a font not found, which typst would quietly replace) is an error.
 
     `fields` (JSON: the values of the fill-in fields) reaches the template as the file
-    fields.json. `inputs` are passed only when they differ from the compiler's last ones: typst
-    rebuilds its whole library for new inputs (and their order is random), which throws away
-    everything it could reuse between the copies of one document (30 ms → 10 ms a copy)."""
+    fields.json, `inputs` (the plain-text metadata) as document.json (see `_Compiler`)."""
     try:
         pdf, warnings = compiler(font_dirs).compile(source, fields, inputs, int(timestamp.timestamp()))
     except BuildFailed:

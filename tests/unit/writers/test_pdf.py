@@ -50,7 +50,9 @@ def test_every_copy_shows_its_own_values_in_text_header_and_title(example, tmp_p
         assert PdfReader(path).metadata.title.endswith(values["titel-enhet"])
 
 
-def test_the_compiler_is_given_inputs_and_its_source_only_when_they_change(monkeypatch):
+def _recording(monkeypatch, source: str) -> list:
+    """The compiler's calls to typst (sys_inputs, whether it was told the source's place, the
+    metadata file it found) while `source` is compiled."""
     calls = []
     compiling = pdf.compiler(("/nonexistent-fonts",))
 
@@ -58,20 +60,56 @@ def test_the_compiler_is_given_inputs_and_its_source_only_when_they_change(monke
         def compile_with_warnings(self, **kwargs):
             folder = Path(kwargs["root"] or compiling.folder)
             assert (kwargs["input"] is None) == (kwargs["root"] is None)
-            calls.append((kwargs["sys_inputs"], kwargs["input"] is not None))
-            assert (folder / "main.typ").read_text() == "#[x]"
+            assert (folder / "main.typ").read_text() == source
             assert json.loads((folder / "fields.json").read_text()) in ({}, {"a": "1"})
+            calls.append((kwargs["sys_inputs"], kwargs["input"] is not None,
+                          json.loads((folder / "document.json").read_text())))
             return b"%PDF-1.7\n%%EOF", []
 
     monkeypatch.setattr(compiling, "typst", Recorder())
     monkeypatch.setattr(compiling, "inputs", None)
     monkeypatch.setattr(compiling, "folder", None)
     for fields in ("{}", '{"a": "1"}'):
-        pdf.compile_typst("#[x]", {"author": "A"}, STAMP, ("/nonexistent-fonts",), fields)
-    pdf.compile_typst("#[x]", {"author": "B"}, STAMP, ("/nonexistent-fonts",))
-    # typst is told where the source is once; it reads it again itself, and finds it
-    assert calls == [({"author": "A"}, True), (..., False), ({"author": "B"}, False)]
+        pdf.compile_typst(source, {"author": "A"}, STAMP, ("/nonexistent-fonts",), fields)
+    pdf.compile_typst(source, {"author": "B"}, STAMP, ("/nonexistent-fonts",))
     assert not compiling.folder.exists()         # nothing is left behind
+    return calls
+
+
+def test_the_compiler_is_given_its_source_once_and_the_metadata_as_a_file(monkeypatch):
+    """typst is told where the source is once (it reads it again itself); the metadata of each
+    document is in document.json, and sys.inputs stay the same (none) from one document to the
+    next, so typst never rebuilds its library and keeps its work between documents."""
+    assert _recording(monkeypatch, "#[x]") == [({}, True, {"author": "A"}), (..., False, {"author": "A"}),
+                                               (..., False, {"author": "B"})]
+
+
+def test_a_template_that_reads_sys_inputs_is_given_them_as_before(monkeypatch):
+    """A project's document.typ copied from an earlier samverkan reads author and keywords from
+    sys.inputs: it gets them, new ones only when they change."""
+    source = '#set document(author: sys.inputs.at("author"))\n#[x]'
+    assert _recording(monkeypatch, source) == [({"author": "A"}, True, {"author": "A"}),
+                                               (..., False, {"author": "A"}),
+                                               ({"author": "B"}, False, {"author": "B"})]
+
+
+def test_documents_made_one_after_another_each_carry_their_own_metadata(tmp_path):
+    """With typst's work kept from one document to the next (no sys.inputs), each PDF still
+    has its own author and keywords: two documents in turn, A B A, and a template that reads
+    them the old way (sys.inputs) beside the packaged way (document.json)."""
+    from samverkan.project import Templates
+
+    fonts = Templates(None).font_dirs()
+    title = '#set document(title: [T], author: {who}.at("author"), keywords: {who}.at("keywords").split("\\n"))\n'
+    sources = {"file": '#let m = json("document.json")\n' + title.format(who="m") + "Hej",
+               "legacy": title.format(who="sys.inputs") + "Hej"}
+    metadata = {"A": {"author": "Region A", "keywords": "ett\ntvå", "date": "2026-11-24"},
+                "B": {"author": "Kommun B", "keywords": "tre", "date": "2026-11-24"}}
+    for way, source in [*sources.items(), *sources.items()]:
+        for name in "ABA":
+            info = PdfReader(io.BytesIO(pdf.compile_typst(source, metadata[name], STAMP, fonts))).metadata
+            assert (way, info.author, info["/Keywords"]) == (way, metadata[name]["author"],
+                                                             ", ".join(metadata[name]["keywords"].split("\n")))
 
 
 def test_a_failed_compile_leaves_no_folder_and_the_next_starts_afresh(monkeypatch):
@@ -91,7 +129,7 @@ def test_a_failed_compile_leaves_no_folder_and_the_next_starts_afresh(monkeypatc
         pdf.compile_typst("#x", {"author": "A"}, STAMP, ("/nonexistent-fonts",))
     assert not Path(seen[0]["root"]).exists() and compiling.folder is None
     pdf.compile_typst("#[x]", {"author": "A"}, STAMP, ("/nonexistent-fonts",))
-    assert seen[1]["root"] is not None and seen[1]["sys_inputs"] == {"author": "A"}
+    assert seen[1]["root"] is not None and seen[1]["sys_inputs"] == {}
 
 
 UTC = dt.timezone.utc
