@@ -49,9 +49,26 @@ def no_build_outlives_its_test():
         process.wait(10)
 
 
+@pytest.fixture(scope="module")
+def build_tmp(tmp_path_factory) -> Path:
+    """The builds' temporary folder (TMPDIR): a build killed with -9 leaves multiprocessing's
+    folder for its forkserver (pymp-*) there, removed with pytest's folders, not in /tmp."""
+    return tmp_path_factory.mktemp("build-tmp")
+
+
+@pytest.fixture(autouse=True)
+def _build_tmp(build_tmp):
+    BUILD_TMP[:] = [build_tmp]
+
+
+BUILD_TMP: list[Path] = []
+
+
 def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None,
         once: Path | None = None):
     env = dict(os.environ)
+    if BUILD_TMP:
+        env["TMPDIR"] = str(BUILD_TMP[0])
     env.pop("SAMVERKAN_TEST_PAUSE", None)
     env.pop("SAMVERKAN_TEST_PAUSE_ONCE", None)
     env.pop("SOURCE_DATE_EPOCH", None)
