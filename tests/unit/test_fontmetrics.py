@@ -34,6 +34,53 @@ def test_every_character_of_the_unicode_subtables_has_its_glyphs_advance(path):
     assert measured.width(wide, 10) > measured.width(narrow, 10) > 0
 
 
+PACKAGED_FONTS = sorted((packaged(TEMPLATES) / FONTS).glob("*.ttf"))
+
+
+def test_the_table_of_the_packaged_fonts_is_what_fonttools_reads_from_them():
+    """fonts.json is what tools/font_table.py writes from templates/fonts/ now: a font changed
+    or added without running it fails here."""
+    assert fontmetrics.TABLE.read_text(encoding="utf-8") == fontmetrics.table_text(PACKAGED_FONTS)
+
+
+@pytest.mark.parametrize("path", PACKAGED_FONTS, ids=lambda p: p.name)
+def test_a_packaged_fonts_widths_and_characters_from_the_table_are_fonttools_own(path):
+    data = path.read_bytes()
+    assert fontmetrics.known(data) is not None
+    assert metrics(data) == fontmetrics.read_font(data, path.name, fontmetrics._metrics)
+    assert fontmetrics.characters(data, path.name) == frozenset(TTFont(path).getBestCmap())
+
+
+def test_a_font_the_table_does_not_list_is_read_with_fonttools(tmp_path):
+    """A project's own font (here: a packaged one with a byte more at its end, another file to
+    the table) is read by fontTools: the same widths, and its characters are counted."""
+    from samverkan.content import glyphs
+
+    data = TEXT_FONTS[0].read_bytes() + b"\0"
+    assert fontmetrics.known(data) is None and fontmetrics.characters(data, "x.ttf") is None
+    assert metrics(data) == metrics(TEXT_FONTS[0].read_bytes())
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "Own.ttf").write_bytes(data)
+    assert glyphs.coverage((str(fonts),)) == frozenset(TTFont(TEXT_FONTS[0]).getBestCmap())
+
+
+def test_loading_and_rendering_the_content_never_loads_fonttools(example):
+    """The build's main process checks the content's characters and sets the tables' columns
+    from the table: fontTools (55 ms) loads only in the workers."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from pathlib import Path; from samverkan.content.loader import load_content; "
+             "from samverkan.targets.routines import routine_intermediate; "
+             f"c = load_content(Path({str(example / 'content')!r})); "
+             "[routine_intermediate(c, r) for r in c.routines]; "
+             "print(len(c.routines), 'fontTools' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    rendered, loaded = done.stdout.split()
+    assert int(rendered) >= 2 and loaded == "False", done.stdout + done.stderr      # the example has two routines
+
+
 def test_a_character_the_font_lacks_is_as_wide_as_an_m():
     measured = metrics(TEXT_FONTS[0].read_bytes())
     assert measured.width("\u4e2d", 10) == measured.width("M", 10)          # a CJK character

@@ -30,9 +30,18 @@ def _faces(name: str) -> list:
 
 @lru_cache(maxsize=8)
 def _coverage(fonts: tuple[tuple[str, float], ...]) -> frozenset[int]:
+    """The code points of the fonts: a packaged font's from fontmetrics' table (no fontTools in
+    the build's main process), any other's read with fontTools."""
+    from samverkan import fontmetrics
+
     codes: set[int] = set()
     for name, _ in fonts:
         try:
+            listed = None if name.lower().endswith((".otc", ".ttc")) else \
+                fontmetrics.characters(Path(name).read_bytes(), name)
+            if listed is not None:
+                codes.update(listed)
+                continue
             for face in _faces(name):
                 codes.update(face.getBestCmap() or {})
         except Exception:   # a damaged font (its tables are read lazily): not counted; content/overrides.py says so

@@ -36,7 +36,10 @@ def start_forkserver() -> bool:
     # must be guarded by `if __name__ == "__main__"`, as always with multiprocessing)
     from samverkan.writers import MODULES
 
-    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.worker", *MODULES])
+    # fontTools too: the Word writer embeds fonts with it (the main process reads the packaged
+    # fonts' widths from a table, fontmetrics.py, and never loads it)
+    get_context("forkserver").set_forkserver_preload(["__main__", "samverkan.engine.worker", *MODULES,
+                                                      "fontTools.ttLib"])
     before = _forkserver_pid()
     if not _at_exit:
         _at_exit.append(atexit.register(stop_forkserver))
