@@ -59,6 +59,7 @@ def plan(jobs: Sequence[Job], dest: Callable[[str], str | None], workers: int,
     tasks = together(tasks)
     if cache is not None:
         ahead(tasks, later, cache)
+    tasks = batched(tasks, workers)
     made_here = {job.path for job in jobs}
 
     def release(bundle: Task) -> Task:
@@ -86,6 +87,26 @@ def together(tasks: list[Task]) -> list[Task]:
         else:
             first[key] = task
             kept.append(task)
+    return kept
+
+
+def batched(tasks: list[Task], workers: int) -> list[Task]:
+    """Single files of a small format (writers.SMALL: a web page, a workbook) go several to a
+    task, as copies do (`pool.batches`): a task each cost more in round trips through the main
+    process than the file (290 kommuner: 346 pages of 2-3 ms, each task carrying the site's
+    navigation again)."""
+    from samverkan.writers import SMALL
+
+    kept, small = [], {}
+    for task in tasks:
+        if task.kind == "write" and not task.companions and task.job.format in SMALL:  # type: ignore[union-attr]
+            small.setdefault(task.job.format, []).append(task)  # type: ignore[union-attr]
+        else:
+            kept.append(task)
+    for group in small.values():
+        size = batches(len(group), workers)
+        kept += [replace(group[start], companions=tuple(group[start + 1:start + size]))
+                 for start in range(0, len(group), size)]
     return kept
 
 

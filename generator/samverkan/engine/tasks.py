@@ -83,8 +83,8 @@ class Task:
 
     @property
     def label(self) -> str:
-        """kind and formats, for the timings: "prepare docx+pdf"."""
-        return "+".join(t.format or (t.job.format if t.job else "") for t in self.together)
+        """kind and formats, for the timings: "prepare docx+pdf" (a batch of pages: "html")."""
+        return "+".join(dict.fromkeys(t.format or (t.job.format if t.job else "") for t in self.together))
 
 
 WORKER_DIED = "a worker process died making this file"

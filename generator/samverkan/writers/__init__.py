@@ -29,6 +29,9 @@ _WHERE: dict[str, tuple[str, str]] = {
     "js": ("samverkan.writers.html", "JsWriter"),
 }
 MODULES = tuple(sorted({module for module, _ in _WHERE.values()}))
+# Formats whose file takes a few milliseconds (a web page, a workbook): the build sends several
+# in one task (engine/plan.py `batched`), not a task each
+SMALL = frozenset({"html", "xlsx"})
 
 
 WRITERS: Mapping[str, type[Writer]] = LazyRegistry(_WHERE, "writer")
@@ -53,4 +56,4 @@ def writer_for(name: str) -> Writer:
     return WRITERS[name]()
 
 
-__all__ = ["MODULES", "WRITERS", "Writer", "load_all", "writer_for"]
+__all__ = ["MODULES", "SMALL", "WRITERS", "Writer", "load_all", "writer_for"]

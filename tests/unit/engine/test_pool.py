@@ -197,6 +197,30 @@ def test_the_pages_that_show_one_document_are_one_preparation_and_its_fills():
     assert [t.job.path for t in schedule.single] == ["site/index.html"]   # no document: a page as it is
 
 
+def test_pages_and_workbooks_go_several_to_a_task_and_each_is_made_once():
+    """Single files of a small format (a site's pages, the follow-up workbooks) are batched as
+    copies are: 40 pages on two workers in 4 tasks of 10, 5 workbooks in tasks of 2; a Word
+    file still has a task of its own. Every file is made, once, and counted as its format."""
+    from samverkan.engine.plan import plan
+    from samverkan.writers.data import JsonData
+    from samverkan.writers.html import HtmlPage
+
+    pages = [Job(HtmlPage("site/x.html.j2", f"p{n}.html"), "html", f"site/p{n}.html", "site", "", STAMP)
+             for n in range(40)]
+    books = [Job(JsonData({"n": n}), "xlsx", f"u{n}.xlsx", "followup", "", STAMP) for n in range(5)]
+    word = Job(JsonData({}), "docx", "a.docx", "agreement", "", STAMP)
+    schedule = plan([*pages, word, *books], lambda path: None, 2, lambda path, here: None)
+    tasks = list(schedule.single)
+    assert sorted(len(t.paths) for t in tasks) == [1, 1, 2, 2, 10, 10, 10, 10]
+    assert {t.label for t in tasks} == {"html", "xlsx", "docx"}
+    made: list[Made] = []
+    timings: dict = {}
+    execute(schedule, None, made.append, run=lambda job: job.path.encode(), timings=timings)
+    assert sorted(m.path for m in made) == sorted(j.path for j in [*pages, word, *books])
+    assert all(m.data == m.path.encode() for m in made)
+    assert {fmt: row[:2] for (_, fmt), row in timings.items()} == {"html": [4, 40], "xlsx": [3, 5], "docx": [1, 1]}
+
+
 class ThreadPool:
     """Workers as threads on real pipes (execute's side is the real one): each records whether
     its task was told that cores would be idle."""
