@@ -218,11 +218,17 @@ class Digests:
 
     def __init__(self) -> None:
         self._trees: dict[Path, str] = {}
+        self._templates: dict[Any, str] = {}
         self._objects: dict[int, tuple[Any, str]] = {}
         self._containers: dict[int, tuple[Any, str]] = {}
 
     def templates(self, templates: Any) -> str:
-        return _hash(*(self.tree(Path(folder)) for folder in templates.dirs))
+        """The digest of a project's template folders, once per build (every page and copy
+        carries its Templates: 290 kommuner's site asked 3250 times, 0.1 s)."""
+        digest = self._templates.get(templates)
+        if digest is None:
+            digest = self._templates[templates] = _hash(*(self.tree(Path(folder)) for folder in templates.dirs))
+        return digest
 
     def tree(self, folder: Path) -> str:
         if folder not in self._trees:
