@@ -91,11 +91,13 @@ def characters(data: bytes, name: str) -> frozenset[int] | None:
 
 
 def _metrics(font) -> Metrics:
-    notdef = font.getGlyphOrder()[0]
-    advances_by_glyph = font["hmtx"].metrics
-    advances = {cp: advances_by_glyph[glyph][0] for cp, glyph in (font.getBestCmap() or {}).items()
-                if glyph != notdef}
-    units_per_em = font["head"].unitsPerEm
+    return _from_entry(_read(font))
+
+
+def _from_entry(entry: dict) -> Metrics:
+    """The metrics of a font as the table keeps it (`_read`)."""
+    advances = {cp: advance for cp, advance in entry["advances"]}
+    units_per_em = entry["units_per_em"]
     return Metrics(units_per_em, advances, advances.get(ord("M"), units_per_em))
 
 
@@ -105,11 +107,7 @@ def metrics(data: bytes, name: str = "a font file") -> Metrics:
     to a glyph (beyond the BMP too); `name`: the file, for the message when it is damaged.
     A packaged font's come from the table."""
     entry = known(data)
-    if entry is not None:
-        advances = {cp: advance for cp, advance in entry["advances"]}
-        units_per_em = entry["units_per_em"]
-        return Metrics(units_per_em, advances, advances.get(ord("M"), units_per_em))
-    return read_font(data, name, _metrics)
+    return _from_entry(entry) if entry is not None else read_font(data, name, _metrics)
 
 
 TEXT_FONT = {"Regular": "SourceSansPro-Regular.ttf", "Bold": "SourceSansPro-Bold.ttf"}

@@ -49,19 +49,14 @@ def no_build_outlives_its_test():
         process.wait(10)
 
 
-@pytest.fixture(scope="module")
-def build_tmp(tmp_path_factory) -> Path:
+BUILD_TMP: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def builds_temporary_folder(tmp_path_factory):
     """The builds' temporary folder (TMPDIR): a build killed with -9 leaves multiprocessing's
     folder for its forkserver (pymp-*) there, removed with pytest's folders, not in /tmp."""
-    return tmp_path_factory.mktemp("build-tmp")
-
-
-@pytest.fixture(autouse=True)
-def _build_tmp(build_tmp):
-    BUILD_TMP[:] = [build_tmp]
-
-
-BUILD_TMP: list[Path] = []
+    BUILD_TMP[:] = [tmp_path_factory.mktemp("build-tmp")]
 
 
 def run(project: Path, out: str, *args: str, pause: str | None = None, cwd: Path | None = None,
