@@ -81,7 +81,7 @@ def known(data: bytes) -> dict | None:
     return entry if isinstance(entry, dict) else None
 
 
-def characters(data: bytes, name: str) -> frozenset[int] | None:
+def characters(data: bytes) -> frozenset[int] | None:
     """Every code point a packaged font's cmap maps (content/glyphs.py), from the table; None
     for a font it does not list."""
     entry = known(data)

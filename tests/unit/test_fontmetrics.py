@@ -48,7 +48,7 @@ def test_a_packaged_fonts_widths_and_characters_from_the_table_are_fonttools_own
     data = path.read_bytes()
     assert fontmetrics.known(data) is not None
     assert metrics(data) == fontmetrics.read_font(data, path.name, fontmetrics._metrics)
-    assert fontmetrics.characters(data, path.name) == frozenset(TTFont(path).getBestCmap())
+    assert fontmetrics.characters(data) == frozenset(TTFont(path).getBestCmap())
 
 
 def test_a_font_the_table_does_not_list_is_read_with_fonttools(tmp_path):
@@ -57,7 +57,7 @@ def test_a_font_the_table_does_not_list_is_read_with_fonttools(tmp_path):
     from samverkan.content import glyphs
 
     data = TEXT_FONTS[0].read_bytes() + b"\0"
-    assert fontmetrics.known(data) is None and fontmetrics.characters(data, "x.ttf") is None
+    assert fontmetrics.known(data) is None and fontmetrics.characters(data) is None
     assert metrics(data) == metrics(TEXT_FONTS[0].read_bytes())
     fonts = tmp_path / "fonts"
     fonts.mkdir()

@@ -38,7 +38,7 @@ def _coverage(fonts: tuple[tuple[str, float], ...]) -> frozenset[int]:
     for name, _ in fonts:
         try:
             listed = None if name.lower().endswith((".otc", ".ttc")) else \
-                fontmetrics.characters(Path(name).read_bytes(), name)
+                fontmetrics.characters(Path(name).read_bytes())
             if listed is not None:
                 codes.update(listed)
                 continue
